@@ -1,0 +1,54 @@
+# YOS Audit: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: run setup test lint migrate demo assets lock clean
+
+run: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Set up only what is missing or out of date: a second run installs nothing.
+setup: $(VENV)/.installed node_modules/.installed static/build/application.css
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/application.css: node_modules/.installed static/scss/application.scss
+	npx --no-install sass --load-path=. --load-path=node_modules --quiet-deps --no-source-map \
+		--style=compressed static/scss/application.scss $@
+
+assets: static/build/application.css
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-pin every Python package after changing requirements.in or requirements-dev.in.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	.lock-venv/bin/pip freeze --all --exclude pip --exclude setuptools --exclude wheel > requirements.txt
+	.lock-venv/bin/pip install --quiet -r requirements-dev.in
+	.lock-venv/bin/pip freeze --all --exclude pip --exclude setuptools --exclude wheel | grep -vxFf requirements.txt > requirements-dev.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,0 +1,1 @@
+"""Improvement plans, boards and the glossary (see the improvement issue)."""

@@ -1,0 +1,46 @@
+"""The one place that decides which services' data a person may see.
+
+Every queryset of case data goes through `in_my_services`; an object outside the person's
+services answers 404, so its existence is not disclosed.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from .models import Membership, Service
+
+
+def my_services(user):
+    """The services the person belongs to (none when signed out)."""
+    if not user.is_authenticated:
+        return Service.objects.none()
+    return Service.objects.filter(memberships__user=user)
+
+
+def in_my_services(queryset, user, service_field="service"):
+    """Narrow `queryset` to rows whose `service_field` is one of the person's services."""
+    if not user.is_authenticated:
+        return queryset.none()
+    member_of = Membership.objects.filter(user=user).values("service_id")
+    return queryset.filter(**{f"{service_field}__in": member_of})
+
+
+def get_in_my_services_or_404(queryset, user, service_field="service", **lookup):
+    """The object if it belongs to one of the person's services, else 404."""
+    return get_object_or_404(in_my_services(queryset, user, service_field), **lookup)
+
+
+def roles_by_service(user):
+    """{service id: role} for the person, fetched once per request and kept on the user."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_roles_by_service", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("service_id", "role"))
+        user._roles_by_service = cached
+    return cached
+
+
+def role_in(user, service):
+    """The person's role in `service` (a Service or its id), or None."""
+    service_id = getattr(service, "pk", service)
+    return roles_by_service(user).get(service_id)

@@ -1,0 +1,171 @@
+"""Signing in and out, each role's home page, the switcher, health, and the error pages."""
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from inspections.models import Role
+from tests.factories import InspectionFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, user, password):
+    return client.post(reverse("login"), {"username": user.username, "password": password}, follow=True)
+
+
+def test_sign_in_shows_the_home_page_and_sign_out_ends_the_session(client, officer, password):
+    response = sign_in(client, officer, password)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "My cases" in response.content.decode()
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_wrong_password_says_so_and_keeps_the_username(client, officer):
+    response = client.post(reverse("login"), {"username": officer.username, "password": "wrong-password"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert f'value="{officer.username}"' in page
+
+
+def test_pages_need_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "heading", "navigation"),
+    [
+        (Role.OFFICER, "My cases", ["My cases"]),
+        (Role.MANAGER, "Inspections and audits", ["Home", "Inspections"]),
+        (Role.BOARD_MEMBER, "can read the service", ["Home"]),
+        (Role.INSPECTOR, "Inspections in your services", ["Home", "Inspections"]),
+    ],
+)
+def test_each_role_has_its_own_home_page(client, service, role, heading, navigation):
+    membership = MembershipFactory(service=service, role=role)
+    client.force_login(membership.user)
+    page = client.get(reverse("home")).content.decode()
+    assert heading in page
+    assert service.name in page
+    for label in navigation:
+        assert f">{label}</a>" in page
+
+
+def test_home_page_query_count_does_not_grow_with_inspections(client, manager, service, django_assert_max_num_queries):
+    client.force_login(manager)
+    InspectionFactory(service=service)
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("home"))
+    InspectionFactory.create_batch(10, service=service)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("home"))
+
+
+def test_someone_in_no_service_is_told_so(client, outsider):
+    client.force_login(outsider)
+    assert "You are not in a service yet" in client.get(reverse("home")).content.decode()
+
+
+def test_the_service_switcher_changes_the_current_service(client, service, other_service):
+    person = MembershipFactory(service=service, role=Role.INSPECTOR).user
+    MembershipFactory(user=person, service=other_service, role=Role.INSPECTOR)
+    client.force_login(person)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="service-switcher"' in page
+    response = client.post(reverse("switch_service"), {"service": other_service.pk, "next": "/"}, follow=True)
+    assert f'<option value="{other_service.pk}" selected>' in response.content.decode()
+
+
+def test_the_switcher_is_absent_for_people_in_one_service_and_refuses_other_services(client, officer, other_service):
+    client.force_login(officer)
+    assert 'id="service-switcher"' not in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("switch_service"), {"service": other_service.pk})
+    assert response.status_code == 400
+
+
+def test_switching_ignores_a_next_address_on_another_site(client, officer, service):
+    client.force_login(officer)
+    response = client.post(reverse("switch_service"), {"service": service.pk, "next": "https://evil.example/"})
+    assert response["Location"] == reverse("home")
+
+
+def test_healthz_answers_200_with_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_without_the_database(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("yos_audit.views.connection.cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_unknown_page_is_a_designed_404(client, officer):
+    client.force_login(officer)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "govuk-footer" in response.content.decode()
+
+
+def test_an_error_is_a_designed_500_without_detail(client, officer, monkeypatch, settings):
+    client.raise_request_exception = False
+    client.force_login(officer)
+
+    def explode(request):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("yos_audit.home_pages.officer_home", explode)
+    response = client.get(reverse("home"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert "secret internals" not in response.content.decode()
+
+
+def test_a_database_outage_is_a_designed_503(client, officer, monkeypatch):
+    client.raise_request_exception = False
+    client.force_login(officer)
+
+    def unreachable(request):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("yos_audit.home_pages.officer_home", unreachable)
+    response = client.get(reverse("home"))
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["accessibility", "cookies", "login", "password_reset"])
+def test_public_pages_open_without_sign_in(client, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert "govuk-footer" in response.content.decode()
+
+
+def test_password_reset_sends_a_link_by_email(client, officer, mailoutbox):
+    client.post(reverse("password_reset"), {"email": officer.email})
+    assert len(mailoutbox) == 1
+    assert "/account/password-reset/" in mailoutbox[0].body
+
+
+def test_security_headers_are_sent(client):
+    response = client.get(reverse("login"))
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_passwords_are_hashed_with_argon2(officer):
+    assert officer.password.startswith("argon2")

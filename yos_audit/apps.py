@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class YosAuditConfig(AppConfig):
+    """The project package: site-wide pages and the demo, above every floor."""
+
+    name = "yos_audit"
+    verbose_name = "YOS Audit"

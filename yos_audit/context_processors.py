@@ -1,0 +1,25 @@
+"""What every page's layout needs: the current service, the switcher and the role's navigation."""
+
+from django.urls import NoReverseMatch, reverse
+
+from .navigation import navigation_for
+
+
+def layout(request):
+    membership = getattr(request, "membership", None)
+    memberships = getattr(request, "memberships", [])
+    items = []
+    if membership is not None:
+        for label, url_name in navigation_for(membership.role):
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            current = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"label": label, "url": url, "current": current})
+    return {
+        "current_membership": membership,
+        "current_service": membership.service if membership else None,
+        "switchable_memberships": memberships if len(memberships) > 1 else [],
+        "navigation": items,
+    }

@@ -1,0 +1,31 @@
+"""Load fictional demo data: services, one account per role, and (as later floors add them)
+frameworks, inspections, scored cases and plans. Refuses to run when DEBUG is off."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from inspections import demo as inspections_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo services, accounts and data. Development only."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo creates accounts with a known password, so it runs only with DEBUG=1 "
+                "(a development machine). It did nothing."
+            )
+        password = os.environ.get("DEMO_PASSWORD") or settings.DEMO_PASSWORD_DEFAULT
+        _, accounts = inspections_demo.create_services_and_people(password)
+
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000 with:"))
+        width = max(len(username) for username, _ in accounts)
+        for username, described in accounts:
+            self.stdout.write(f"  {username.ljust(width)}  {described}")
+        if os.environ.get("DEMO_PASSWORD"):
+            self.stdout.write("Password: the value of DEMO_PASSWORD.")
+        else:
+            self.stdout.write(f"Password for every account: {password}  (set DEMO_PASSWORD to choose another)")

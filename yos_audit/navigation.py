@@ -1,0 +1,24 @@
+"""Each role's main navigation: (label, URL name). Links to pages not yet built are left out."""
+
+from inspections.models import Role
+
+NAVIGATION = {
+    Role.OFFICER: [("My cases", "home"), ("Glossary", "glossary")],
+    Role.MANAGER: [
+        ("Home", "home"),
+        ("Inspections", "inspection_list"),
+        ("Improvement plans", "plan_list"),
+        ("Glossary", "glossary"),
+    ],
+    Role.BOARD_MEMBER: [("Home", "home"), ("Improvement plans", "plan_list"), ("Glossary", "glossary")],
+    Role.INSPECTOR: [
+        ("Home", "home"),
+        ("Inspections", "inspection_list"),
+        ("Frameworks", "framework_list"),
+        ("Benchmark", "benchmark"),
+    ],
+}
+
+
+def navigation_for(role):
+    return NAVIGATION.get(role, [("Home", "home")])
