@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("inspections/<int:pk>/cases/", views.case_list, name="case_list"),
+    path("inspections/<int:pk>/cases/new/", views.case_new, name="case_create"),
+    path("inspections/<int:pk>/judgements/", views.judgements_page, name="judgements"),
+    path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
+    path("assessments/<int:pk>/reopen/", views.assessment_reopen_view, name="assessment_reopen"),
+    path("assessments/<int:pk>/record/", views.assessment_record, name="assessment_record"),
+]

@@ -245,6 +245,7 @@ class Inspection(models.Model):
                 | models.Q(period_end__isnull=True)
                 | models.Q(period_start__lte=models.F("period_end")),
                 name="inspection_period_in_order",
+                violation_error_message="The end of the period must be on or after its start",
             ),
         ]
 

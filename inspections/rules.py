@@ -7,12 +7,13 @@ from .scoping import role_in
 
 
 def service_of(obj):
-    """The service an object belongs to: itself, its `.service`, or its inspection's."""
+    """The service an object belongs to: itself, its `.service`, or that of its inspection (or case)."""
     if obj is None or isinstance(obj, Service):
         return obj
     if hasattr(obj, "service_id"):
         return obj.service_id
-    return service_of(getattr(obj, "inspection", None))
+    parent = getattr(obj, "inspection", None) or getattr(obj, "case", None)
+    return service_of(parent)
 
 
 def has_role(*roles):
@@ -34,3 +35,17 @@ is_inspector = has_role(Role.INSPECTOR)
 is_staff_user = rules.is_staff
 
 rules.add_perm("inspections.view_service", is_member)
+
+# Managers and inspectors run inspections: set up, edit, move on, add findings.
+can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
+
+
+@rules.predicate
+def is_lead_inspector(user, inspection):
+    return inspection is not None and getattr(inspection, "lead_inspector_id", None) == user.pk
+
+
+rules.add_perm("inspections.view_inspection", is_member)
+rules.add_perm("inspections.change_inspection", can_run_inspection)
+rules.add_perm("inspections.override_judgement", is_manager | (is_inspector & is_lead_inspector))
+rules.add_perm("inspections.publish_inspection", can_run_inspection)

@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from inspections.forms import DateInput
+from inspections.models import Role
+
+from .models import Case
+
+
+def person_label(user):
+    return user.get_full_name() or user.username
+
+
+class CaseForm(forms.ModelForm):
+    """Add one case by hand (bulk import is on the cohort page), optionally assigning it."""
+
+    assessor = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Assign first marking to",
+        help_text="Leave empty to assign later",
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "disposal",
+            "rosh",
+            "gender",
+            "age_at_start",
+            "ethnicity",
+            "looked_after",
+            "start_date",
+            "case_manager",
+            "team",
+        ]
+        labels = {
+            "rosh": "Risk of serious harm",
+            "age_at_start": "Age at the start of the order",
+            "looked_after": "Looked after child",
+        }
+        help_texts = {"reference": "The pseudonymised case reference, never the young person's name"}
+        widgets = {"start_date": DateInput()}
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(memberships__service=service).order_by("first_name", "last_name")
+        self.fields["case_manager"].queryset = people
+        self.fields["case_manager"].label_from_instance = person_label
+        self.fields["assessor"].queryset = people.filter(
+            memberships__role__in=[Role.OFFICER, Role.MANAGER, Role.INSPECTOR]
+        )
+        self.fields["assessor"].label_from_instance = person_label
+
+    def clean(self):
+        cleaned = super().clean()
+        assessor, manager = cleaned.get("assessor"), cleaned.get("case_manager")
+        if assessor and manager and assessor == manager:
+            self.add_error("assessor", "The case manager cannot score their own case: choose another assessor")
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Why are you reopening this assessment?", widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,178 @@
+"""An inspection's judgements: each area's score and band, computed from the answers by the
+rules of DESIGN.md section 3 (see inspections/ratings.py), or as stored when published.
+
+Reads in a fixed number of queries whatever the number of cases or questions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from inspections import ratings
+from inspections.models import Area, Judgement, PublishedQuestionScore, Question
+
+from .models import Answer, Assessment
+
+
+@dataclass
+class QuestionFigures:
+    question: Question
+    tally: ratings.Tally
+    score: int | None
+
+
+@dataclass
+class AreaJudgement:
+    area: Area
+    result: ratings.AreaResult
+    cases: int
+    questions: list[QuestionFigures]
+    band: ratings.Band | None
+    override: Judgement | None = None
+
+    @property
+    def score(self):
+        return self.result.score
+
+    @property
+    def shown_band_label(self):
+        """The band a reader should take: the override if there is one, else the computed band."""
+        if self.override and self.override.override_band_label:
+            return self.override.override_band_label
+        return self.band.label if self.band else ""
+
+    @property
+    def is_overridden(self):
+        return bool(self.override and self.override.override_band_label)
+
+
+@dataclass
+class InspectionJudgements:
+    inspection: object
+    areas: list[AreaJudgement]
+    overall: ratings.OverallResult | None
+    cases_counted: int
+    published: bool
+    bands: list[ratings.Band] = field(default_factory=list)
+
+    def as_report(self):
+        """Plain figures, as `inspection_report` prints them."""
+        return {
+            "inspection": {
+                "id": self.inspection.pk,
+                "title": self.inspection.title,
+                "service": self.inspection.service.name,
+                "framework": f"{self.inspection.framework.code}:{self.inspection.framework.version}",
+                "rule": self.inspection.framework.rule,
+                "status": self.inspection.status,
+                "cases": self.cases_counted,
+            },
+            "areas": [
+                {
+                    "code": a.area.code,
+                    "name": a.area.name,
+                    "score": a.score,
+                    "band": a.band.label if a.band else None,
+                    "equivalent": (a.band.equivalent or None) if a.band else None,
+                    "override": a.override.override_band_label if a.is_overridden else None,
+                    "cases": a.cases,
+                    "yes": a.result.tally.yes,
+                    "no": a.result.tally.no,
+                    "na": a.result.tally.na,
+                }
+                for a in self.areas
+            ],
+            "questions": [
+                {"code": q.question.code, "area": a.area.code, "score": q.score}
+                for a in self.areas
+                for q in a.questions
+            ],
+            "overall": (
+                {"points": self.overall.points, "band": self.overall.band.label if self.overall.band else None}
+                if self.overall
+                else None
+            ),
+        }
+
+
+def framework_bands(framework):
+    return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
+
+
+def _live_tallies(inspection):
+    """{question id: Tally} and {area id: cases} from each case's counting assessment."""
+    counting = Assessment.objects.counting().filter(case__inspection=inspection)
+    answers = Answer.objects.filter(assessment__in=counting)
+    tallies = defaultdict(lambda: {"yes": 0, "no": 0, "na": 0})
+    for row in answers.values("question_id", "value").annotate(n=Count("id")).order_by():
+        tallies[row["question_id"]][row["value"]] = row["n"]
+    cases_by_area = {
+        row["question__area_id"]: row["cases"]
+        for row in answers.exclude(value=Answer.Value.NA)
+        .values("question__area_id")
+        .annotate(cases=Count("assessment", distinct=True))
+        .order_by()
+    }
+    return {qid: ratings.Tally(**t) for qid, t in tallies.items()}, cases_by_area, counting.count()
+
+
+def _published_tallies(inspection, stored_judgements):
+    tallies = {
+        s.question_id: ratings.Tally(s.yes, s.no, s.na)
+        for s in PublishedQuestionScore.objects.filter(inspection=inspection)
+    }
+    cases_by_area = {j.area_id: j.cases for j in stored_judgements.values()}
+    return tallies, cases_by_area, max(cases_by_area.values(), default=0)
+
+
+def inspection_judgements(inspection) -> InspectionJudgements:
+    framework = inspection.framework
+    bands = framework_bands(framework)
+    areas = list(Area.objects.filter(framework=framework).prefetch_related("questions"))
+    stored = {j.area_id: j for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by")}
+    if inspection.is_published:
+        tallies, cases_by_area, cases_counted = _published_tallies(inspection, stored)
+    else:
+        tallies, cases_by_area, cases_counted = _live_tallies(inspection)
+
+    area_judgements = []
+    for area in areas:
+        questions = list(area.questions.all())
+        question_tallies = {q.code: tallies.get(q.pk, ratings.Tally()) for q in questions}
+        result = ratings.area_result(
+            framework.rule, question_tallies, bands, key_questions=[q.code for q in questions if q.key]
+        )
+        area_judgements.append(
+            AreaJudgement(
+                area=area,
+                result=result,
+                cases=cases_by_area.get(area.pk, 0),
+                questions=[
+                    QuestionFigures(q, question_tallies[q.code], result.question_scores[q.code]) for q in questions
+                ],
+                band=result.band,
+                override=stored.get(area.pk),
+            )
+        )
+
+    overall = None
+    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
+    if overall_bands:
+        points = {b.label: b.points for b in framework.bands.all() if b.points is not None}
+        shown = [_shown_band(a, bands) for a in area_judgements]
+        overall = ratings.overall_result(shown, points, overall_bands)
+    return InspectionJudgements(
+        inspection=inspection,
+        areas=area_judgements,
+        overall=overall,
+        cases_counted=cases_counted,
+        published=inspection.is_published,
+        bands=bands,
+    )
+
+
+def _shown_band(area_judgement, bands):
+    if area_judgement.is_overridden:
+        return next((b for b in bands if b.label == area_judgement.override.override_band_label), None)
+    return area_judgement.band

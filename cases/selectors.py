@@ -1,0 +1,71 @@
+"""Reads the case pages share, each in a fixed number of queries."""
+
+from django.db.models import Prefetch
+
+from inspections.models import Area, Question
+
+from .models import Answer, Assessment, Case
+
+
+def framework_areas(framework_id):
+    """The framework's areas with their questions, in order: two queries."""
+    return list(
+        Area.objects.filter(framework_id=framework_id).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order"))
+        )
+    )
+
+
+def answers_of(assessment):
+    """{question code: (value, note)} as saved."""
+    return {
+        code: (value, note) for code, value, note in assessment.answers.values_list("question__code", "value", "note")
+    }
+
+
+def cases_with_assessments(inspection):
+    """The inspection's cases with their assessments and assessors: two queries."""
+    return (
+        Case.objects.filter(inspection=inspection)
+        .select_related("case_manager")
+        .prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("assessor").order_by("marking"))
+        )
+    )
+
+
+def assessment_record(assessment):
+    """Every change to the assessment and its answers, newest first, with old and new values."""
+    entries = []
+    for record in assessment.history.select_related("history_user").order_by("history_date"):
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": record.history_change_reason or record.get_history_type_display(),
+                "question": "",
+                "old": "",
+                "new": record.get_status_display(),
+            }
+        )
+    previous = {}
+    answer_history = (
+        Answer.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "question")
+        .order_by("history_date", "history_id")
+    )
+    labels = dict(Answer.Value.choices)
+    for record in answer_history:
+        old = previous.get(record.question_id)
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": "Answer changed" if old else "Answered",
+                "question": record.question.code,
+                "old": f"{labels[old.value]}{': ' + old.note if old.note else ''}" if old else "",
+                "new": f"{labels[record.value]}{': ' + record.note if record.note else ''}",
+            }
+        )
+        previous[record.question_id] = record
+    return sorted(entries, key=lambda e: e["when"], reverse=True)

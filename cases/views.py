@@ -1,0 +1,242 @@
+"""Case pages: the inspection's cases, adding one, scoring, reopening, the record of changes,
+and the judgements page (with overrides and publishing)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspections.forms import OverrideForm
+from inspections.scoping import get_in_my_services_or_404
+from inspections.services import judgement_override
+from inspections.views import my_inspection, require
+
+from . import selectors
+from .forms import CaseForm, ReopenForm
+from .judgements import inspection_judgements
+from .models import Assessment, AssessmentStatus
+from .presenters import answers_from_post, scoring_grid
+from .services import (
+    ScoringProblems,
+    StaleAssessment,
+    assessment_reopen,
+    assessment_save,
+    case_add,
+    case_assign,
+    inspection_publish,
+)
+
+
+@login_required
+@require_GET
+def case_list(request, pk):
+    inspection = my_inspection(request, pk, "cases.view_cases")
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page_title": f"Cases: {inspection.title}",
+            "inspection": inspection,
+            "cases": selectors.cases_with_assessments(inspection),
+            "may_add": request.user.has_perm("cases.add_case", inspection),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request, pk):
+    inspection = my_inspection(request, pk, "cases.add_case")
+    form = CaseForm(request.POST or None, service=inspection.service)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        assessor = fields.pop("assessor")
+        try:
+            with transaction.atomic():
+                case = case_add(inspection=inspection, added_by=request.user, in_sample=True, **fields)
+                if assessor:
+                    case_assign(case=case, assessor=assessor, assigned_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Case {case.reference} is added.")
+            return redirect("case_list", inspection.pk)
+    return render(
+        request,
+        "cases/case_form.html",
+        {"page_title": "Add a case", "form": form, "inspection": inspection},
+    )
+
+
+def _my_assessment(request, pk, permission):
+    assessment = get_in_my_services_or_404(
+        Assessment.objects.select_related(
+            "case", "case__inspection", "case__inspection__service", "case__inspection__framework", "assessor"
+        ),
+        request.user,
+        "case__inspection__service",
+        pk=pk,
+    )
+    return require(request.user, permission, assessment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_page(request, pk):
+    """Score a case: every question of the framework, grouped by area then stage."""
+    assessment = _my_assessment(request, pk, "cases.view_assessment")
+    may_score = request.user.has_perm("cases.score_assessment", assessment) and (
+        assessment.status != AssessmentStatus.SUBMITTED
+    )
+    areas = selectors.framework_areas(assessment.case.inspection.framework_id)
+    questions = [q for area in areas for q in area.questions.all()]
+    problems, conflict, status = {}, None, 200
+
+    if request.method == "POST":
+        if not may_score:
+            raise PermissionDenied
+        typed = answers_from_post(request.POST, questions)
+        submit = request.POST.get("action") == "submit"
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            assessment_save(assessment=assessment, answers=typed, version=version, by=request.user, submit=submit)
+        except StaleAssessment as stale:
+            conflict, status = stale.assessment, 409
+            assessment = stale.assessment
+        except ScoringProblems as refused:
+            problems, status = refused.problems, 400
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("assessment", assessment.pk)
+        else:
+            if submit:
+                messages.success(request, f"Case {assessment.case.reference} is submitted.")
+                return redirect("home")
+            messages.success(request, "Your draft is saved. You can come back to it at any time.")
+            return redirect("assessment", assessment.pk)
+        answers = typed  # keep what the person typed, never drop it
+    else:
+        answers = selectors.answers_of(assessment)
+
+    grid = scoring_grid(areas, answers, problems)
+    answered = sum(1 for value, _ in answers.values() if value)
+    return render(
+        request,
+        "cases/assessment.html",
+        {
+            "page_title": f"Case {assessment.case.reference}",
+            "assessment": assessment,
+            "case": assessment.case,
+            "inspection": assessment.case.inspection,
+            "grid": grid,
+            "problems": problems,
+            "problem_rows": [row for area in grid for stage in area.stages for row in stage.rows if row.error],
+            "conflict": conflict,
+            "answered": answered,
+            "total": len(questions),
+            "may_score": may_score,
+            "may_reopen": request.user.has_perm("cases.reopen_assessment", assessment)
+            and assessment.status == AssessmentStatus.SUBMITTED,
+            "may_see_record": request.user.has_perm("cases.view_assessment_record", assessment),
+            "reopen_form": ReopenForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def assessment_reopen_view(request, pk):
+    assessment = _my_assessment(request, pk, "cases.reopen_assessment")
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the assessment is reopened.")
+        return redirect("assessment", assessment.pk)
+    try:
+        assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Case {assessment.case.reference} is reopened for its assessor.")
+    return redirect("assessment", assessment.pk)
+
+
+@login_required
+@require_GET
+def assessment_record(request, pk):
+    """Who changed what and when, for one assessment: answers, submissions, reopenings."""
+    assessment = _my_assessment(request, pk, "cases.view_assessment_record")
+    return render(
+        request,
+        "cases/assessment_record.html",
+        {
+            "page_title": f"Record of changes: case {assessment.case.reference}",
+            "assessment": assessment,
+            "entries": selectors.assessment_record(assessment),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def judgements_page(request, pk):
+    """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
+    inspection = my_inspection(request, pk, "cases.view_judgements")
+    may_override = request.user.has_perm("cases.override_judgement", inspection)
+    override_form = None
+    band_labels = [band.label for band in inspection.framework.bands.all()]
+    if request.method == "POST":
+        if request.POST.get("action") == "publish":
+            require(request.user, "cases.publish_inspection", inspection)
+            try:
+                inspection_publish(inspection=inspection, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "The judgements are published. Later changes to answers do not alter them.")
+            return redirect("judgements", inspection.pk)
+        if not may_override:
+            raise PermissionDenied
+        override_form = OverrideForm(request.POST, framework=inspection.framework, band_labels=band_labels)
+        if override_form.is_valid():
+            try:
+                judgement_override(
+                    inspection=inspection,
+                    area=override_form.cleaned_data["area"],
+                    band_label=override_form.cleaned_data["band_label"],
+                    reason=override_form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                override_form.add_error(None, error)
+            else:
+                messages.success(request, f"The override for {override_form.cleaned_data['area'].name} is recorded.")
+                return redirect("judgements", inspection.pk)
+
+    figures = inspection_judgements(inspection)
+    forms = []
+    for area in figures.areas:
+        bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
+        initial = {"area": area.area.pk}
+        if area.is_overridden:
+            initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
+        forms.append(bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels))
+    return render(
+        request,
+        "cases/judgements.html",
+        {
+            "page_title": f"Judgements: {inspection.title}",
+            "inspection": inspection,
+            "figures": figures,
+            "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
+            "may_override": may_override,
+            "may_publish": request.user.has_perm("cases.publish_inspection", inspection)
+            and inspection.status == "moderation",
+        },
+        status=400 if override_form is not None and override_form.errors else 200,
+    )

@@ -1,0 +1,197 @@
+"""Inspection pages: list, set up, edit, detail, status, findings and recommendations; frameworks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .forms import FindingForm, InspectionForm, RecommendationForm
+from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
+from .scoping import get_in_my_services_or_404, in_my_services
+from .services import inspection_create, inspection_move_on, inspection_update
+
+
+def require(user, permission, obj):
+    """403 unless the person has `permission` on `obj` (which is already in their services)."""
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+    return obj
+
+
+def my_inspection(request, pk, permission="inspections.view_inspection"):
+    """The inspection if it is in the person's services (else 404) and they may `permission` it (else 403)."""
+    inspection = get_in_my_services_or_404(
+        Inspection.objects.select_related("service", "framework", "lead_inspector", "follows"), request.user, pk=pk
+    )
+    return require(request.user, permission, inspection)
+
+
+@login_required
+@require_GET
+def inspection_list(request):
+    inspections = (
+        in_my_services(Inspection.objects.all(), request.user)
+        .select_related("service", "framework")
+        .annotate(sampled=Count("cases", distinct=True))
+    )
+    if request.membership and request.membership.role != Role.INSPECTOR:
+        inspections = inspections.filter(service=request.service)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "page_title": "Inspections and audits",
+            "inspections": inspections,
+            "may_set_up": request.user.has_perm("inspections.change_inspection", request.service),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_new(request):
+    service = request.service
+    if service is None or not request.user.has_perm("inspections.change_inspection", service):
+        raise PermissionDenied
+    form = InspectionForm(request.POST or None, service=service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{inspection.title} is set up.")
+            return redirect("inspection_detail", inspection.pk)
+    return render(
+        request,
+        "inspections/inspection_form.html",
+        {"page_title": f"Set up an inspection or audit of {service.name}", "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_edit(request, pk):
+    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection_update(inspection=inspection, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("inspection_detail", inspection.pk)
+    return render(
+        request,
+        "inspections/inspection_form.html",
+        {"page_title": f"Change {inspection.title}", "form": form, "inspection": inspection},
+    )
+
+
+@login_required
+@require_GET
+def inspection_detail(request, pk):
+    inspection = my_inspection(request, pk)
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "page_title": inspection.title,
+            "inspection": inspection,
+            "findings": inspection.findings.select_related("area"),
+            "recommendations": inspection.recommendations.select_related("area"),
+            "may_change": request.user.has_perm("inspections.change_inspection", inspection),
+            "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_status(request, pk):
+    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    to_status = request.POST.get("status", "")
+    if to_status == InspectionStatus.PUBLISHED:
+        # Publishing stores the judgements: it happens on the judgements page.
+        return redirect("judgements", inspection.pk)
+    try:
+        inspection_move_on(inspection=inspection, to_status=to_status, changed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{inspection.title} is now {inspection.get_status_display().lower()}.")
+    return redirect("inspection_detail", inspection.pk)
+
+
+REPORT_ITEMS = {
+    "finding": (Finding, FindingForm, "findings"),
+    "recommendation": (Recommendation, RecommendationForm, "recommendations"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_item_edit(request, pk, kind, item_pk=None):
+    """Add or change a finding or recommendation of the report."""
+    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    model, form_class, related = REPORT_ITEMS[kind]
+    item = get_object_or_404(model, pk=item_pk, inspection=inspection) if item_pk else None
+    if item is None:
+        item = model(inspection=inspection, order=getattr(inspection, related).count() + 1)
+    form = form_class(request.POST or None, instance=item, framework=inspection.framework)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"The {kind} is saved.")
+        return redirect("inspection_detail", inspection.pk)
+    return render(
+        request,
+        "inspections/report_item_form.html",
+        {
+            "page_title": f"{'Change' if item.pk else 'Add'} a {kind}",
+            "form": form,
+            "inspection": inspection,
+            "cancel_url": reverse("inspection_detail", args=[inspection.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_item_delete(request, pk, kind, item_pk):
+    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    model = REPORT_ITEMS[kind][0]
+    item = get_object_or_404(model, pk=item_pk, inspection=inspection)
+    item.delete()
+    messages.success(request, f"The {kind} is removed.")
+    return redirect("inspection_detail", inspection.pk)
+
+
+@login_required
+@require_GET
+def framework_list(request):
+    if request.membership is None:
+        raise PermissionDenied
+    frameworks = Framework.objects.annotate(
+        area_count=Count("areas", distinct=True),
+        question_count=Count("questions", distinct=True),
+        inspection_count=Count("inspections", distinct=True),
+    )
+    return render(request, "inspections/framework_list.html", {"page_title": "Frameworks", "frameworks": frameworks})
+
+
+@login_required
+@require_GET
+def framework_detail(request, pk):
+    if request.membership is None:
+        raise PermissionDenied
+    framework = get_object_or_404(Framework, pk=pk)
+    areas = framework.areas.prefetch_related("questions")
+    return render(
+        request,
+        "inspections/framework_detail.html",
+        {"page_title": str(framework), "framework": framework, "areas": areas, "bands": framework.bands.all()},
+    )

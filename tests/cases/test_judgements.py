@@ -1,0 +1,148 @@
+"""Judgements: computed by the rules, each case counted once, overrides, publishing, the report command."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.judgements import inspection_judgements
+from cases.models import Answer, Assessment
+from inspections.models import Role
+from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def scored(inspection, answers, marking="first", status="submitted", case=None):
+    """A case with an assessment whose answers are {code: value}."""
+    case = case or CaseFactory(inspection=inspection)
+    assessment = AssessmentFactory(case=case, marking=marking, status=status)
+    questions = {q.code: q for q in inspection.framework.questions.all()}
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, question=questions[c], value=v) for c, v in answers.items()
+    )
+    return assessment
+
+
+@pytest.fixture
+def inspection(service):
+    return InspectionFactory(service=service, status="moderation")
+
+
+def test_pooled_area_score_and_band_from_answers(inspection):
+    # Risk of harm: 5 yes of 8 rated = 62.5% -> 63% Substantial; N/A leaves both sides.
+    scored(inspection, {"roh-1": "yes", "roh-2": "yes", "roh-3": "no", "saf-1": "yes"})
+    scored(inspection, {"roh-1": "yes", "roh-2": "no", "roh-3": "na", "saf-1": "yes"})
+    scored(inspection, {"roh-1": "yes", "roh-2": "yes", "roh-3": "no", "saf-1": "na"})
+    figures = inspection_judgements(inspection)
+    roh, saf = figures.areas
+    assert (roh.score, roh.band.label, roh.band.equivalent) == (63, "Substantial improvement required", "Satisfactory")
+    assert (roh.result.tally.yes, roh.result.tally.no, roh.result.tally.na) == (5, 3, 1)
+    assert roh.cases == 3
+    assert saf.score == 100
+    assert saf.cases == 2
+
+
+def test_an_area_with_no_applicable_answer_is_not_rated(inspection):
+    scored(inspection, {"roh-1": "yes", "saf-1": "na", "saf-2": "na"})
+    assert inspection_judgements(inspection).areas[1].score is None
+
+
+def test_each_case_counts_once_through_its_moderated_assessment(inspection):
+    first = scored(inspection, {"roh-1": "no"})
+    scored(inspection, {"roh-1": "yes"}, marking="second", case=first.case)
+    assert inspection_judgements(inspection).areas[0].score == 0
+    scored(inspection, {"roh-1": "yes"}, marking="final", case=first.case)
+    assert inspection_judgements(inspection).areas[0].score == 100
+
+
+def test_drafts_do_not_count(inspection):
+    scored(inspection, {"roh-1": "no"}, status="draft")
+    assert inspection_judgements(inspection).areas[0].score is None
+
+
+def test_manager_overrides_a_band_with_a_reason_and_both_stay_visible(client, manager, inspection):
+    scored(inspection, {"roh-1": "yes", "roh-2": "no"})
+    client.force_login(manager)
+    url = reverse("judgements", args=[inspection.pk])
+    roh = inspection.framework.areas.get(code="roh")
+    refused = client.post(url, {"area": roh.pk, "band_label": "Moderate improvement required", "reason": ""})
+    assert refused.status_code == 400
+    assert "Give the reason" in refused.content.decode()
+    client.post(url, {"area": roh.pk, "band_label": "Moderate improvement required", "reason": "Small sample"})
+    page = client.get(url).content.decode()
+    assert "Moderate improvement required</strong> (override)" in page
+    assert "Computed: Substantial improvement required" in page
+    assert "Small sample" in page
+
+
+def test_officers_and_board_members_cannot_override(client, officer, board_member, inspection):
+    roh = inspection.framework.areas.get(code="roh")
+    data = {"area": roh.pk, "band_label": "Moderate improvement required", "reason": "x"}
+    client.force_login(board_member)
+    assert client.get(reverse("judgements", args=[inspection.pk])).status_code == 200
+    assert client.post(reverse("judgements", args=[inspection.pk]), data).status_code == 403
+    client.force_login(officer)
+    assert client.get(reverse("judgements", args=[inspection.pk])).status_code == 403
+
+
+def test_another_service_gets_404(client, other_officer, inspection):
+    client.force_login(member(other_officer.memberships.get().service, Role.MANAGER))
+    assert client.get(reverse("judgements", args=[inspection.pk])).status_code == 404
+
+
+def test_publishing_stores_judgements_that_later_answers_do_not_change(client, manager, inspection):
+    assessment = scored(inspection, {"roh-1": "yes", "roh-2": "no"})
+    client.force_login(manager)
+    client.post(reverse("judgements", args=[inspection.pk]), {"action": "publish"})
+    inspection.refresh_from_db()
+    assert inspection.status == "published"
+    assert inspection.judgements.get(area__code="roh").score == 50
+    Answer.objects.filter(assessment=assessment).update(value="yes")
+    scored(inspection, {"roh-1": "yes", "roh-2": "yes"})
+    assert inspection_judgements(inspection).areas[0].score == 50
+    page = client.get(reverse("judgements", args=[inspection.pk])).content.decode()
+    assert "Published" in page
+    assert "Override the band" not in page
+
+
+def test_inspection_report_prints_the_figures_of_the_page(inspection, capsys):
+    scored(inspection, {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "na"})
+    call_command("inspection_report", inspection.pk, "--format", "json")
+    report = json.loads(capsys.readouterr().out)
+    figures = inspection_judgements(inspection)
+    assert [(a["code"], a["score"], a["band"]) for a in report["areas"]] == [
+        (a.area.code, a.score, a.band.label if a.band else None) for a in figures.areas
+    ]
+    assert report["areas"][0] == {
+        "code": "roh",
+        "name": "Risk of harm to others",
+        "score": 67,
+        "band": "Moderate improvement required",
+        "equivalent": "Good",
+        "override": None,
+        "cases": 1,
+        "yes": 2,
+        "no": 1,
+        "na": 0,
+    }
+    assert {"code": "roh-2", "area": "roh", "score": 0} in report["questions"]
+    call_command("inspection_report", inspection.pk, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["code"] == "roh" and rows[0]["score"] == "67"
+
+
+@pytest.mark.parametrize("cases", [2, 20])
+def test_judgement_page_queries_do_not_grow_with_cases(
+    client, manager, inspection, cases, django_assert_max_num_queries
+):
+    for _ in range(cases):
+        scored(inspection, {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"})
+    client.force_login(manager)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("judgements", args=[inspection.pk]))
+    assert response.status_code == 200
+    assert Assessment.objects.count() == cases
