@@ -109,7 +109,7 @@ def assessment_page(request, pk):
             conflict, status = stale.assessment, 409
             assessment = stale.assessment
         except ScoringProblems as refused:
-            problems, status = refused.problems, 400
+            problems = refused.problems
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("assessment", assessment.pk)

@@ -1,9 +1,14 @@
 """Demo services and accounts for `manage.py load_demo`. Fictional; safe to run again."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .framework_definition import read_framework_file
 from .models import Membership, Role, Service
+from .services import framework_load
+
+SHIPPED_FRAMEWORKS = ["cci-2009.yaml", "hmip-2018.yaml"]
 
 DEMO_SERVICES = [
     {"slug": "northshire", "name": "Northshire Youth Justice Service", "local_authority": "Northshire County Council"},
@@ -33,14 +38,17 @@ DEMO_PEOPLE = [
 
 @transaction.atomic
 def create_services_and_people(password):
-    """Create or refresh the demo services and accounts. Returns the accounts as (username, roles)."""
+    """Create or refresh the demo services and accounts.
+
+    Returns ({slug: service}, {username: user}, [(username, what they are)]).
+    """
     services = {}
     for spec in DEMO_SERVICES:
         services[spec["slug"]], _ = Service.objects.update_or_create(
             slug=spec["slug"], defaults={"name": spec["name"], "local_authority": spec["local_authority"]}
         )
     user_model = get_user_model()
-    accounts = []
+    accounts, people = [], {}
     for username, full_name, roles in DEMO_PEOPLE:
         first, last = full_name.split(" ", 1)
         user, _ = user_model.objects.get_or_create(username=username)
@@ -50,8 +58,17 @@ def create_services_and_people(password):
         if not user.check_password(password):
             user.set_password(password)
         user.save()
+        people[username] = user
         for slug, role in roles.items():
             Membership.objects.update_or_create(user=user, service=services[slug], defaults={"role": role})
         described = ", ".join(f"{Role(role).label} in {services[slug].name}" for slug, role in roles.items())
         accounts.append((username, described))
-    return services, accounts
+    return services, people, accounts
+
+
+def load_shipped_frameworks():
+    """The frameworks that ship in frameworks/ (unchanged ones are left as they are)."""
+    return [
+        framework_load(definition=read_framework_file(settings.BASE_DIR / "frameworks" / name))[0]
+        for name in SHIPPED_FRAMEWORKS
+    ]

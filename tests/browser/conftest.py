@@ -42,6 +42,10 @@ def page(page):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 500 else None,
+    )
     page.console_errors = errors
     yield page
     assert not errors, f"console errors: {errors}"

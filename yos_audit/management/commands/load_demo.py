@@ -6,6 +6,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cases import demo as cases_demo
 from inspections import demo as inspections_demo
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
                 "(a development machine). It did nothing."
             )
         password = os.environ.get("DEMO_PASSWORD") or settings.DEMO_PASSWORD_DEFAULT
-        _, accounts = inspections_demo.create_services_and_people(password)
+        services, people, accounts = inspections_demo.create_services_and_people(password)
+        inspections_demo.load_shipped_frameworks()
+        inspections = cases_demo.create_demo_inspections(services, people)
+        published = inspections["published"]
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000 with:"))
         width = max(len(username) for username, _ in accounts)
@@ -29,3 +33,7 @@ class Command(BaseCommand):
             self.stdout.write("Password: the value of DEMO_PASSWORD.")
         else:
             self.stdout.write(f"Password for every account: {password}  (set DEMO_PASSWORD to choose another)")
+        self.stdout.write(
+            f"Published inspection: {published.title} (id {published.pk}); "
+            f"scoring now: {inspections['mock'].title} (id {inspections['mock'].pk})."
+        )

@@ -1,0 +1,169 @@
+"""Demo inspections with scored cases, for `manage.py load_demo`. Fictional and reproducible:
+answers come from a fixed seed, so every run shows the same figures. Safe to run again."""
+
+import random
+from datetime import date
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from inspections.models import Framework, Inspection, InspectionStatus, Recommendation
+from inspections.services import inspection_create
+
+from .models import Answer, Assessment, AssessmentStatus, Case
+from .services import case_assign, inspection_publish
+
+# Chance that a question is answered Yes in each area (roughly Wigan 2009's profile).
+YES_RATE = {"roh": 0.60, "lro": 0.66, "saf": 0.70}
+DISPOSALS = ["out_of_court", "community", "community", "custody"]
+RISKS = ["low", "medium", "medium", "high", "very_high"]
+
+RECOMMENDATIONS_2015 = [
+    ("roh", "Assessments of risk of harm to others are completed on time and are of good quality."),
+    ("roh", "Plans to manage risk of harm are specific, reviewed when circumstances change, and shared."),
+    ("lro", "Intervention plans address the factors most linked to offending and involve the young person."),
+    ("saf", "Vulnerability assessments lead to timely plans, shared with children's social care where needed."),
+    (None, "Management oversight of casework is consistent, recorded, and makes a difference to quality."),
+]
+FINDINGS_2015 = [
+    ("roh", "Timeliness and quality of recording, assessment and planning, particularly in relation to risk."),
+    (None, "Quality and consistency of management oversight."),
+]
+
+
+def _demo_case(inspection, rng, number, case_manager=None, **fields):
+    defaults = {
+        "disposal": rng.choice(DISPOSALS),
+        "rosh": rng.choice(RISKS),
+        "gender": "female" if rng.random() < 0.2 else "male",
+        "age_at_start": rng.randint(12, 17),
+        "ethnicity": rng.choice(["White British", "Black British", "Asian British", "Mixed", "Not recorded"]),
+        "looked_after": rng.random() < 0.15,
+        "start_date": date(2014, rng.randint(1, 12), rng.randint(1, 28)),
+        "team": rng.choice(["North team", "South team"]),
+        "in_sample": True,
+    }
+    defaults.update(fields)
+    return Case.objects.create(
+        inspection=inspection,
+        reference=f"{inspection.service.slug[:2].upper()}-{inspection.pk:02d}-{number:04d}",
+        case_manager=case_manager,
+        case_manager_name="" if case_manager else rng.choice(["J. Patel", "S. Green"]),
+        **defaults,
+    )
+
+
+def _score(assessment, questions, rng, shift=0.0):
+    answers = []
+    for question in questions:
+        roll = rng.random()
+        if roll < 0.08:
+            value, note = "na", ""
+        elif roll < 0.08 + YES_RATE.get(question.area.code, 0.65) + shift:
+            value, note = "yes", ""
+        else:
+            value, note = "no", "Not evident on the file within the timescale."
+        answers.append(Answer(assessment=assessment, question=question, value=value, note=note))
+    bulk_create_with_history(answers, Answer, default_change_reason="Demo data")
+    values = [a.value for a in answers]
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.answered = len(values)
+    assessment.yes, assessment.no, assessment.na = values.count("yes"), values.count("no"), values.count("na")
+    assessment.save()
+
+
+@transaction.atomic
+def create_demo_inspections(services, people):
+    """The Northshire 2015 inspection (published), its 2016 mock inspection (scoring) and an
+    Eastbridge internal audit. Returns {name: inspection}."""
+    cci = Framework.objects.get(code="cci", version="2009")
+    north, east = services["northshire"], services["eastbridge"]
+    rng = random.Random(2015)
+    inspections = {}
+
+    published = Inspection.objects.filter(service=north, title="HMIP core case inspection 2015").first()
+    if published is None:
+        published = inspection_create(
+            service=north,
+            created_by=people["inspector"],
+            framework=cci,
+            kind="hmip_inspection",
+            title="HMIP core case inspection 2015",
+            period_start=date(2014, 1, 1),
+            period_end=date(2014, 12, 31),
+            notified_on=date(2015, 1, 12),
+            fieldwork_start=date(2015, 1, 19),
+            fieldwork_end=date(2015, 2, 6),
+            lead_inspector=people["inspector"],
+        )
+        questions = list(cci.questions.select_related("area"))
+        assessors = [people["inspector"], people["assessor"]]
+        for number in range(1, 35):
+            case = _demo_case(published, rng, number)
+            assessment = Assessment.objects.create(case=case, assessor=assessors[number % 2])
+            _score(assessment, questions, rng)
+        for order, (area_code, text) in enumerate(RECOMMENDATIONS_2015, start=1):
+            Recommendation.objects.create(
+                inspection=published,
+                text=text,
+                order=order,
+                area=cci.areas.get(code=area_code) if area_code else None,
+            )
+        for order, (area_code, text) in enumerate(FINDINGS_2015, start=1):
+            published.findings.create(text=text, order=order, area=cci.areas.get(code=area_code) if area_code else None)
+        published.status = InspectionStatus.MODERATION
+        published.save()
+        inspection_publish(inspection=published, by=people["inspector"], published_on=date(2015, 5, 14))
+        published.refresh_from_db()
+    inspections["published"] = published
+
+    mock = Inspection.objects.filter(service=north, title="YJB mock inspection 2016").first()
+    if mock is None:
+        mock = inspection_create(
+            service=north,
+            created_by=people["manager"],
+            framework=cci,
+            kind="yjb_mock",
+            title="YJB mock inspection 2016",
+            period_start=date(2015, 4, 1),
+            period_end=date(2015, 12, 31),
+            fieldwork_start=date(2016, 1, 11),
+            fieldwork_end=date(2016, 1, 22),
+            lead_inspector=people["inspector"],
+            follows=published,
+        )
+        mock.status = InspectionStatus.SCORING
+        mock.save()
+        questions = list(cci.questions.select_related("area"))
+        # Cases scored already (better than 2015: the plan is working) ...
+        for number in range(1, 13):
+            case = _demo_case(mock, rng, number)
+            assessment = Assessment.objects.create(case=case, assessor=people["assessor"])
+            _score(assessment, questions, rng, shift=0.12)
+        # ... and the officer's own work: not started, and a case they manage (assigned to someone else).
+        for number in range(13, 16):
+            case = _demo_case(mock, rng, number, case_manager=people["casemanager1"])
+            case_assign(case=case, assessor=people["officer"], assigned_by=people["manager"])
+        own = _demo_case(mock, rng, 16, case_manager=people["officer"])
+        case_assign(case=own, assessor=people["casemanager2"], assigned_by=people["manager"])
+    inspections["mock"] = mock
+
+    audit = Inspection.objects.filter(service=east, title="Internal case audit, autumn").first()
+    if audit is None:
+        audit = inspection_create(
+            service=east,
+            created_by=people["manager2"],
+            framework=cci,
+            kind="internal_audit",
+            title="Internal case audit, autumn",
+            period_start=date(2015, 4, 1),
+            period_end=date(2015, 9, 30),
+            lead_inspector=people["inspector2"],
+        )
+        audit.status = InspectionStatus.SCORING
+        audit.save()
+        for number in range(1, 4):
+            case = _demo_case(audit, rng, number)
+            case_assign(case=case, assessor=people["officer2"], assigned_by=people["manager2"])
+    inspections["audit"] = audit
+    return inspections
