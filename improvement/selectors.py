@@ -1,0 +1,381 @@
+"""Reads that pages, the board report and commands share. Each fetches in a fixed number of
+queries, whatever the number of themes, actions or updates."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from inspections.models import Inspection, PublishedQuestionScore, Recommendation
+from inspections.scoping import in_my_services
+
+from .models import (
+    BRAG_ORDER,
+    BRAG_TAG_CLASSES,
+    Action,
+    Board,
+    Evidence,
+    ImprovementPlan,
+    Meeting,
+    ProgressUpdate,
+    Term,
+    Theme,
+    to_datetime_end_of_day,
+)
+
+
+def plans_in_my_services(user):
+    return in_my_services(ImprovementPlan.objects.all(), user, "inspection__service").select_related(
+        "inspection", "inspection__service", "inspection__lead_inspector", "approved_by"
+    )
+
+
+def plans_of_service(service):
+    return ImprovementPlan.objects.filter(inspection__service=service).select_related(
+        "inspection", "inspection__service"
+    )
+
+
+def inspections_needing_a_plan(service):
+    return (
+        Inspection.objects.filter(service=service)
+        .published()
+        .filter(improvement_plan__isnull=True)
+        .order_by("-published_on")
+    )
+
+
+def brag_counts(actions, today=None):
+    counts = Counter(action.brag for action in actions)
+    return {brag.value: counts.get(brag.value, 0) for brag in BRAG_ORDER}
+
+
+def brag_rows(counts, previous=None):
+    """[{brag, label, tag, count, change}] in BRAG order, for tables."""
+    rows = []
+    for brag in BRAG_ORDER:
+        count = counts.get(brag.value, 0)
+        change = None if previous is None else count - previous.get(brag.value, 0)
+        rows.append(
+            {"brag": brag.value, "label": brag.label, "tag": BRAG_TAG_CLASSES[brag], "count": count, "change": change}
+        )
+    return rows
+
+
+@dataclass
+class ThemeBlock:
+    theme: Theme
+    actions: list = field(default_factory=list)
+
+
+def plan_overview(plan, today=None):
+    """The plan page: themes with their actions, recommendations with the actions answering them,
+    the uncovered recommendations and BRAG counts. Six queries."""
+    today = today or timezone.localdate()
+    themes = list(plan.themes.all())
+    actions = list(
+        plan.actions.select_related("owner")
+        .prefetch_related("recommendations", "areas", "questions")
+        .order_by("theme__order", "order", "due_on", "pk")
+    )
+    blocks = {theme.pk: ThemeBlock(theme) for theme in themes}
+    answering = defaultdict(list)
+    for action in actions:
+        action.overdue_now = action.is_overdue(today)
+        blocks[action.theme_id].actions.append(action)
+        for recommendation in action.recommendations.all():
+            answering[recommendation.pk].append(action)
+    recommendations = list(Recommendation.objects.filter(inspection_id=plan.inspection_id).select_related("area"))
+    for recommendation in recommendations:
+        recommendation.answered_by = answering.get(recommendation.pk, [])
+    return {
+        "themes": list(blocks.values()),
+        "actions": actions,
+        "recommendations": recommendations,
+        "uncovered": [r for r in recommendations if not r.answered_by],
+        "brag_rows": brag_rows(brag_counts(actions)),
+        "overdue": [a for a in actions if a.overdue_now],
+        "completed_late": [a for a in actions if a.completed_late],
+    }
+
+
+def action_with_timeline(action):
+    """The action's updates, newest first, with authors and evidence (two queries)."""
+    return list(action.updates.select_related("author").prefetch_related("evidence"))
+
+
+def glossary_terms():
+    return list(Term.objects.all())
+
+
+def boards_of_service(service):
+    return Board.objects.filter(service=service).prefetch_related(
+        "members", Prefetch("meetings", queryset=Meeting.objects.order_by("-held_on"))
+    )
+
+
+def meetings_of_service(service_id):
+    return list(Meeting.objects.filter(board__service_id=service_id).select_related("board").order_by("-held_on"))
+
+
+# The board report ----------------------------------------------------------------------------
+
+
+def _actions_as_at(plan, moment):
+    """The plan's actions as they stood at `moment` (from the history): {id: Action}. One query."""
+    latest = {}
+    for record in Action.history.filter(plan_id=plan.pk, history_date__lte=moment).order_by("history_date", "pk"):
+        latest[record.id] = record
+    return {pk: record.instance for pk, record in latest.items() if record.history_type != "-"}
+
+
+def board_report_data(plan, meeting, today=None):
+    """Everything the board report for `meeting` shows, as the plan stood at the end of the meeting day
+    (or now, if that is earlier). A fixed number of queries."""
+    now = timezone.now()
+    as_at = min(to_datetime_end_of_day(meeting.held_on), now)
+    as_on = min(meeting.held_on, timezone.localdate())
+    previous = (
+        Meeting.objects.filter(board_id=meeting.board_id, held_on__lt=meeting.held_on).order_by("-held_on").first()
+    )
+
+    actions_then = _actions_as_at(plan, as_at)
+    current = {a.pk: a for a in plan.actions.select_related("owner").prefetch_related("questions", "recommendations")}
+    owners = {
+        u.pk: u
+        for u in get_user_model().objects.filter(pk__in={a.owner_id for a in actions_then.values() if a.owner_id})
+    }
+    themes = {t.pk: t for t in Theme.objects.filter(plan=plan)}
+    for action in actions_then.values():
+        if action.owner_id:
+            action.owner = owners.get(action.owner_id)
+        action.overdue_now = action.is_overdue(as_on)
+        action.theme_title = themes[action.theme_id].title if action.theme_id in themes else "(removed theme)"
+    ordered = sorted(
+        actions_then.values(),
+        key=lambda a: (themes[a.theme_id].order if a.theme_id in themes else 999, a.order, a.due_on, a.pk),
+    )
+    counts = brag_counts(ordered)
+
+    previous_counts = None
+    changes = []
+    if previous is not None:
+        before = _actions_as_at(plan, to_datetime_end_of_day(previous.held_on))
+        previous_counts = brag_counts(before.values())
+        for action in ordered:
+            was = before.get(action.pk)
+            if was is None:
+                changes.append({"action": action, "was": None, "now": action.brag})
+            elif was.brag != action.brag:
+                changes.append({"action": action, "was": was.brag, "now": action.brag})
+
+    by_theme = []
+    for theme in sorted(themes.values(), key=lambda t: (t.order, t.pk)):
+        theme_actions = [a for a in ordered if a.theme_id == theme.pk]
+        by_theme.append(
+            {
+                "theme": theme,
+                "actions": theme_actions,
+                "brag_rows": brag_rows(brag_counts(theme_actions)),
+                "overdue": sum(1 for a in theme_actions if a.overdue_now),
+            }
+        )
+
+    updates = ProgressUpdate.objects.filter(action__plan=plan, date__lte=meeting.held_on).select_related(
+        "action", "author"
+    )
+    if previous is not None:
+        updates = updates.filter(date__gt=previous.held_on)
+    updates = list(updates.prefetch_related("evidence").order_by("date", "pk"))
+
+    return {
+        "plan": plan,
+        "inspection": plan.inspection,
+        "service": plan.inspection.service,
+        "meeting": meeting,
+        "previous": previous,
+        "as_on": as_on,
+        "by_theme": by_theme,
+        "actions": ordered,
+        "brag_counts": counts,
+        "brag_rows": brag_rows(counts, previous_counts),
+        "changes": changes,
+        "overdue": [a for a in ordered if a.overdue_now],
+        "completed_late": [a for a in ordered if a.completed_late],
+        "updates": updates,
+        "did_it_work": did_it_work(plan, current.values(), by=meeting.held_on),
+        "glossary": glossary_terms(),
+        "days_to_reinspection": plan.days_to_reinspection(as_on),
+    }
+
+
+def did_it_work(plan, actions, by=None):
+    """For actions that target questions: each question's score in the inspection the plan answers,
+    and in every later published inspection or audit of the service (matched by question code).
+    One query. Returns [{action, question, baseline, later: [(inspection, score)]}]."""
+    targeted = [(action, question) for action in actions for question in action.questions.all()]
+    if not targeted:
+        return []
+    base = plan.inspection
+    codes = {question.code for _, question in targeted}
+    scores = (
+        PublishedQuestionScore.objects.filter(inspection__service_id=base.service_id, question__code__in=codes)
+        .filter(inspection__in=Inspection.objects.published())
+        .select_related("inspection", "question")
+    )
+    baseline, later = {}, defaultdict(list)
+    for score in scores:
+        inspection = score.inspection
+        if inspection.pk == base.pk:
+            baseline[score.question.code] = score
+        elif (
+            inspection.published_on
+            and base.published_on
+            and inspection.published_on > base.published_on
+            and (by is None or inspection.published_on <= by)
+        ):
+            later[score.question.code].append(score)
+    rows = []
+    for action, question in targeted:
+        before = baseline.get(question.code)
+        afterwards = sorted(later.get(question.code, []), key=lambda s: s.inspection.published_on)
+        last = afterwards[-1] if afterwards else None
+        movement = None
+        if before and last and before.score is not None and last.score is not None:
+            movement = last.score - before.score
+        rows.append(
+            {"action": action, "question": question, "baseline": before, "later": afterwards, "movement": movement}
+        )
+    return rows
+
+
+# History -------------------------------------------------------------------------------------
+
+
+def _diff_rows(records, describe, field_labels):
+    """Turn history records (oldest first, any mix of objects) into change rows."""
+    rows, last = [], {}
+    for record in records:
+        previous = last.get(record.id)
+        changes = []
+        if record.history_type == "~" and previous is not None:
+            for name, label in field_labels.items():
+                old, new = getattr(previous, name), getattr(record, name)
+                if old != new:
+                    changes.append({"field": label, "old": _show(previous, name, old), "new": _show(record, name, new)})
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "type": {"+": "Added", "~": "Changed", "-": "Removed"}[record.history_type],
+                "what": describe(record),
+                "changes": changes,
+            }
+        )
+        last[record.id] = record
+    return rows
+
+
+def _show(record, name, value):
+    if value in (None, ""):
+        return "(none)"
+    display = getattr(record, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    return value
+
+
+def _labels(model, names):
+    return {name: model._meta.get_field(name).verbose_name.capitalize() for name in names}
+
+
+def plan_changes(plan):
+    """Who changed what in the plan, oldest first: the plan, its themes, actions and updates.
+    Five queries, whatever the number of changes."""
+    user_model = get_user_model()
+    plan_records = list(
+        ImprovementPlan.history.filter(id=plan.pk).select_related("history_user").order_by("history_date", "history_id")
+    )
+    theme_records = list(
+        Theme.history.filter(plan_id=plan.pk).select_related("history_user").order_by("history_date", "history_id")
+    )
+    action_records = list(
+        Action.history.filter(plan_id=plan.pk).select_related("history_user").order_by("history_date", "history_id")
+    )
+    action_ids = {r.id for r in action_records}
+    update_records = list(
+        ProgressUpdate.history.filter(action_id__in=action_ids)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    user_ids = (
+        {r.owner_id for r in action_records if r.owner_id}
+        | {r.approved_by_id for r in plan_records if r.approved_by_id}
+        | {r.submitted_by_id for r in plan_records if r.submitted_by_id}
+    )
+    users = {u.pk: (u.get_full_name() or u.username) for u in user_model.objects.filter(pk__in=user_ids)}
+    theme_titles = {r.id: r.title for r in theme_records}
+    action_titles = {r.id: r.title for r in action_records}
+
+    def with_names(records, fields):
+        for record in records:
+            for name in fields:
+                value = getattr(record, f"{name}_id")
+                setattr(record, f"{name}_name", users.get(value) if value else None)
+        return records
+
+    with_names(plan_records, ["approved_by", "submitted_by"])
+    with_names(action_records, ["owner"])
+    for record in action_records:
+        record.theme_name = theme_titles.get(record.theme_id)
+
+    rows = []
+    rows += _diff_rows(
+        plan_records,
+        lambda r: "The plan",
+        {
+            "status": "Status",
+            "reinspection_due": "Re-inspection due",
+            "submitted_on": "Submitted on",
+            "submitted_by_name": "Submitted by",
+            "approved_on": "Approved on",
+            "approved_by_name": "Approved by",
+            "returned_reason": "Reason sent back",
+        },
+    )
+    rows += _diff_rows(theme_records, lambda r: f"Theme: {r.title}", {"title": "Title", "order": "Order"})
+    rows += _diff_rows(
+        action_records,
+        lambda r: f"Action: {r.title}",
+        {
+            "title": "Title",
+            "description": "Description",
+            "theme_name": "Theme",
+            "owner_name": "Owner",
+            "partner_name": "Partner owner",
+            "partner_agency": "Partner agency",
+            "partner_email": "Partner email",
+            "due_on": "Due date",
+            "status": "Status",
+            "brag": "BRAG rating",
+            "success_measure": "Success measure",
+            "completed_on": "Completed on",
+        },
+    )
+    rows += _diff_rows(
+        update_records,
+        lambda r: f"Progress update on {action_titles.get(r.action_id, 'an action')} ({r.date:%-d %B %Y})",
+        {"date": "Date", "brag": "BRAG rating", "note": "Note"},
+    )
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    return rows
+
+
+def evidence_in_my_services(user):
+    return in_my_services(
+        Evidence.objects.select_related("update__action__plan__inspection"),
+        user,
+        "update__action__plan__inspection__service",
+    )

@@ -1,0 +1,666 @@
+"""Improvement plan pages. Thin: find the object in the person's services (404 outside), check the
+permission (403), call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspections.models import Inspection
+from inspections.scoping import get_in_my_services_or_404
+
+from . import reports, selectors, services
+from .forms import (
+    ActionForm,
+    ApprovalForm,
+    BoardForm,
+    MeetingForm,
+    PlanForm,
+    ProgressUpdateForm,
+    TermForm,
+    ThemeForm,
+)
+from .models import Action, Board, BoardReport, Meeting, Term, Theme
+from .presenters import Glossary
+
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+def _posted(request, files=False):
+    """The submitted data when the form was posted (even empty), else None: an unbound form."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
+def _require(request, permission, obj):
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _plan(request, pk):
+    return get_object_or_404(selectors.plans_in_my_services(request.user), pk=pk)
+
+
+def _action(request, pk):
+    return get_in_my_services_or_404(
+        Action.objects.select_related("plan__inspection__service", "plan__inspection__framework", "theme", "owner"),
+        request.user,
+        "plan__inspection__service",
+        pk=pk,
+    )
+
+
+def _glossary():
+    return Glossary(selectors.glossary_terms(), link_base=reverse("glossary"))
+
+
+def _form_page(request, form, *, title, caption="", button="Save", cancel_url=None, intro=""):
+    return render(
+        request,
+        "improvement/form_page.html",
+        {
+            "page_title": title,
+            "caption": caption,
+            "form": form,
+            "button": button,
+            "cancel_url": cancel_url,
+            "intro": intro,
+        },
+    )
+
+
+# Plans ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request):
+    service = request.service
+    plans = list(selectors.plans_of_service(service)) if service else []
+    can_create = service is not None and request.user.has_perm("improvement.create_plan", service)
+    waiting = list(selectors.inspections_needing_a_plan(service)) if can_create else []
+    return render(
+        request,
+        "improvement/plan_list.html",
+        {"page_title": "Improvement plans", "plans": plans, "waiting": waiting, "can_create": can_create},
+    )
+
+
+@login_required
+@get_or_post
+def plan_create(request, inspection_pk):
+    inspection = get_in_my_services_or_404(Inspection.objects.published(), request.user, pk=inspection_pk)
+    _require(request, "improvement.create_plan", inspection)
+    if hasattr(inspection, "improvement_plan"):
+        return redirect(inspection.improvement_plan)
+    initial_due = None
+    if inspection.published_on:
+        from .models import add_months
+
+        initial_due = add_months(inspection.published_on, 12)
+    form = PlanForm(_posted(request), initial={"reinspection_due": initial_due})
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(
+            inspection=inspection, by=request.user, reinspection_due=form.cleaned_data["reinspection_due"]
+        )
+        messages.success(request, "The improvement plan has been started. Add its themes, then its actions.")
+        return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title="Start the improvement plan",
+        caption=inspection.title,
+        button="Start the plan",
+        cancel_url=reverse("plan_list"),
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.view_plan", plan)
+    overview = selectors.plan_overview(plan)
+    user = request.user
+    return render(
+        request,
+        "improvement/plan_detail.html",
+        {
+            "page_title": str(plan),
+            "plan": plan,
+            **overview,
+            "days_left": plan.days_to_reinspection(),
+            "meetings": selectors.meetings_of_service(plan.inspection.service_id),
+            "issued": {r.meeting_id: r for r in plan.board_reports.only("pk", "meeting_id", "issued_at")},
+            "glossary": _glossary(),
+            "can_change": user.has_perm("improvement.change_plan", plan),
+            "can_submit": user.has_perm("improvement.submit_plan", plan),
+            "can_approve": user.has_perm("improvement.approve_plan", plan),
+            "can_start": user.has_perm("improvement.start_plan", plan),
+            "can_close": user.has_perm("improvement.close_plan", plan),
+            "can_see_history": user.has_perm("improvement.view_plan_history", plan),
+        },
+    )
+
+
+@login_required
+@get_or_post
+def plan_edit(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.change_plan", plan)
+    form = PlanForm(_posted(request), initial={"reinspection_due": plan.reinspection_due})
+    if request.method == "POST" and form.is_valid():
+        services.plan_update(plan=plan, by=request.user, reinspection_due=form.cleaned_data["reinspection_due"])
+        messages.success(request, "The re-inspection date has been saved.")
+        return redirect(plan)
+    return _form_page(
+        request, form, title="Change the re-inspection date", caption=str(plan), cancel_url=plan.get_absolute_url()
+    )
+
+
+@login_required
+@get_or_post
+def plan_submit(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.submit_plan", plan)
+    uncovered = services.uncovered_recommendations(plan)
+    if request.method == "POST" and not uncovered:
+        try:
+            services.plan_submit(plan=plan, by=request.user)
+        except services.CoverageIncomplete as error:
+            uncovered = error.uncovered
+        else:
+            messages.success(request, "The plan has been submitted to the lead inspector for approval.")
+            return redirect(plan)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "improvement/plan_submit.html",
+        {"page_title": "Submit the plan for approval", "plan": plan, "uncovered": uncovered, "posted": status == 400},
+        status=status,
+    )
+
+
+@login_required
+@get_or_post
+def plan_approve(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.approve_plan", plan)
+    form = ApprovalForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["decision"] == "approve":
+            services.plan_approve(plan=plan, by=request.user)
+            messages.success(request, "You have approved the improvement plan.")
+        else:
+            services.plan_return(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "The plan has been sent back to the service.")
+        return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title="Approve the improvement plan",
+        caption=str(plan),
+        button="Save your decision",
+        cancel_url=plan.get_absolute_url(),
+        intro="As lead inspector, approve the plan or send it back with what needs to change.",
+    )
+
+
+@login_required
+@require_POST
+def plan_start(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.start_plan", plan)
+    services.plan_start(plan=plan, by=request.user)
+    messages.success(request, "The plan is now in progress.")
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_close(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.close_plan", plan)
+    services.plan_close(plan=plan, by=request.user)
+    messages.success(request, "The plan has been closed.")
+    return redirect(plan)
+
+
+@login_required
+@require_GET
+def plan_history(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.view_plan_history", plan)
+    return render(
+        request,
+        "improvement/plan_history.html",
+        {"page_title": "Changes to the plan", "plan": plan, "changes": selectors.plan_changes(plan)},
+    )
+
+
+# Themes --------------------------------------------------------------------------------------
+
+
+@login_required
+@get_or_post
+def theme_create(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.change_plan", plan)
+    form = ThemeForm(_posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.theme_create(
+            plan=plan, by=request.user, title=form.cleaned_data["title"], order=form.cleaned_data.get("order")
+        )
+        messages.success(request, "The theme has been added.")
+        return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title="Add a theme",
+        caption=str(plan),
+        button="Add the theme",
+        cancel_url=plan.get_absolute_url(),
+        intro="For example: Leadership and partnership, Quality, Looked after children, Voice of the young person.",
+    )
+
+
+def _theme(request, pk):
+    return get_in_my_services_or_404(
+        Theme.objects.select_related("plan__inspection__service"), request.user, "plan__inspection__service", pk=pk
+    )
+
+
+@login_required
+@get_or_post
+def theme_edit(request, pk):
+    theme = _theme(request, pk)
+    plan = theme.plan
+    _require(request, "improvement.change_plan", plan)
+    form = ThemeForm(_posted(request), instance=theme, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.theme_update(
+            theme=theme, by=request.user, title=form.cleaned_data["title"], order=form.cleaned_data.get("order") or 0
+        )
+        messages.success(request, "The theme has been saved.")
+        return redirect(plan)
+    return _form_page(request, form, title="Change the theme", caption=str(plan), cancel_url=plan.get_absolute_url())
+
+
+@login_required
+@get_or_post
+def theme_delete(request, pk):
+    theme = _theme(request, pk)
+    plan = theme.plan
+    _require(request, "improvement.change_plan", plan)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.theme_delete(theme=theme, by=request.user)
+        except ValidationError as problem:
+            error = problem.messages[0]
+        else:
+            messages.success(request, f"The theme {theme.title} has been removed.")
+            return redirect(plan)
+    return render(
+        request,
+        "improvement/confirm_delete.html",
+        {
+            "page_title": f"Remove the theme {theme.title}",
+            "caption": str(plan),
+            "error": error,
+            "cancel_url": plan.get_absolute_url(),
+            "what": "theme",
+        },
+        status=400 if error else 200,
+    )
+
+
+# Actions and progress ------------------------------------------------------------------------
+
+
+@login_required
+@get_or_post
+def action_create(request, pk):
+    plan = _plan(request, pk)
+    _require(request, "improvement.change_plan", plan)
+    if not plan.themes.exists():
+        messages.info(request, "Add a theme first: every action belongs to a theme.")
+        return redirect("theme_create", pk=plan.pk)
+    initial = {"status": "not_started", "brag": "green"}
+    if "recommendation" in request.GET:
+        initial["recommendations"] = request.GET.getlist("recommendation")
+    form = ActionForm(_posted(request), plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(plan=plan, by=request.user, **form.service_kwargs())
+        messages.success(request, f"The action {action.title} has been added.")
+        return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title="Add an action",
+        caption=str(plan),
+        button="Add the action",
+        cancel_url=plan.get_absolute_url(),
+    )
+
+
+@login_required
+@require_GET
+def action_detail(request, pk):
+    action = _action(request, pk)
+    plan = action.plan
+    _require(request, "improvement.view_plan", plan)
+    return render(
+        request,
+        "improvement/action_detail.html",
+        {
+            "page_title": action.title,
+            "plan": plan,
+            "action": action,
+            "recommendations": list(action.recommendations.all()),
+            "areas": list(action.areas.all()),
+            "questions": list(action.questions.all()),
+            "updates": selectors.action_with_timeline(action),
+            "glossary": _glossary(),
+            "can_change": request.user.has_perm("improvement.change_plan", plan),
+            "can_update": request.user.has_perm("improvement.add_update", action),
+        },
+    )
+
+
+@login_required
+@get_or_post
+def action_edit(request, pk):
+    action = _action(request, pk)
+    plan = action.plan
+    _require(request, "improvement.change_plan", plan)
+    form = ActionForm(_posted(request), plan=plan, initial=ActionForm.initial_from(action))
+    if request.method == "POST" and form.is_valid():
+        services.action_update(action=action, by=request.user, **form.service_kwargs())
+        messages.success(request, "The action has been saved.")
+        return redirect(action)
+    return _form_page(
+        request, form, title="Change the action", caption=action.title, cancel_url=action.get_absolute_url()
+    )
+
+
+@login_required
+@get_or_post
+def update_create(request, pk):
+    action = _action(request, pk)
+    _require(request, "improvement.add_update", action)
+    from django.utils import timezone
+
+    form = ProgressUpdateForm(
+        *_posted(request, files=True), initial={"date": timezone.localdate(), "brag": action.brag}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.progress_update_create(
+            action=action,
+            by=request.user,
+            date=data["date"],
+            brag=data["brag"],
+            note=data["note"],
+            files=data["evidence"],
+        )
+        messages.success(request, "The progress update has been added.")
+        return redirect(action)
+    return _form_page(
+        request,
+        form,
+        title="Add a progress update",
+        caption=action.title,
+        button="Add the update",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def evidence_download(request, pk):
+    """An evidence file, only for people who may see its plan; always as a download."""
+    item = get_object_or_404(selectors.evidence_in_my_services(request.user), pk=pk)
+    _require(request, "improvement.view_plan", item.update.action.plan)
+    try:
+        handle = open(item.path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError:
+        raise Http404("The file is missing") from None
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Board reports -------------------------------------------------------------------------------
+
+
+def _plan_and_meeting(request, pk, meeting_pk):
+    plan = _plan(request, pk)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("board"), pk=meeting_pk, board__service_id=plan.inspection.service_id
+    )
+    return plan, meeting
+
+
+@login_required
+@require_GET
+def board_report(request, pk, meeting_pk):
+    plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
+    _require(request, "improvement.view_plan", plan)
+    issued = BoardReport.objects.filter(plan=plan, meeting=meeting).select_related("issued_by").first()
+    body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, meeting))
+    return render(
+        request,
+        "improvement/board_report.html",
+        {
+            "page_title": f"Board report: {meeting}",
+            "plan": plan,
+            "meeting": meeting,
+            "issued": issued,
+            "body": body,
+            "can_issue": request.user.has_perm("improvement.issue_report", plan),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def board_report_pdf(request, pk, meeting_pk):
+    plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
+    _require(request, "improvement.view_plan", plan)
+    issued = BoardReport.objects.filter(plan=plan, meeting=meeting).first()
+    if issued:
+        pdf = bytes(issued.pdf)
+    else:
+        body = reports.render_report_html(selectors.board_report_data(plan, meeting))
+        pdf = reports.html_to_pdf(body, title=f"Board report: {meeting}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-report-{meeting.held_on:%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def board_report_issue(request, pk, meeting_pk):
+    plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
+    _require(request, "improvement.issue_report", plan)
+    services.board_report_issue(plan=plan, meeting=meeting, by=request.user)
+    messages.success(request, "The report has been issued. It will read the same from now on.")
+    return redirect("board_report", pk=plan.pk, meeting_pk=meeting.pk)
+
+
+# Boards and meetings -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def board_list(request):
+    service = request.service
+    return render(
+        request,
+        "improvement/board_list.html",
+        {
+            "page_title": "Boards",
+            "boards": list(selectors.boards_of_service(service)) if service else [],
+            "can_change": service is not None and request.user.has_perm("improvement.change_boards", service),
+        },
+    )
+
+
+@login_required
+@get_or_post
+def board_create(request):
+    service = request.service
+    if service is None:
+        raise PermissionDenied
+    _require(request, "improvement.change_boards", service)
+    form = BoardForm(_posted(request), service=service)
+    if request.method == "POST" and form.is_valid():
+        board = services.board_create(
+            service=service, by=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"])
+        )
+        messages.success(request, f"{board.name} has been added.")
+        return redirect("board_detail", pk=board.pk)
+    return _form_page(request, form, title="Add a board", caption=service.name, cancel_url=reverse("board_list"))
+
+
+def _board(request, pk):
+    return get_in_my_services_or_404(Board.objects.select_related("service"), request.user, pk=pk)
+
+
+@login_required
+@require_GET
+def board_detail(request, pk):
+    board = _board(request, pk)
+    _require(request, "improvement.view_boards", board)
+    return render(
+        request,
+        "improvement/board_detail.html",
+        {
+            "page_title": board.name,
+            "board": board,
+            "members": list(board.members.order_by("first_name", "last_name")),
+            "meetings": list(board.meetings.order_by("-held_on")),
+            "plans": list(selectors.plans_of_service(board.service_id)),
+            "can_change": request.user.has_perm("improvement.change_boards", board),
+        },
+    )
+
+
+@login_required
+@get_or_post
+def board_edit(request, pk):
+    board = _board(request, pk)
+    _require(request, "improvement.change_boards", board)
+    form = BoardForm(
+        _posted(request),
+        service=board.service,
+        board=board,
+        initial={"name": board.name, "members": list(board.members.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.board_update(
+            board=board, by=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"])
+        )
+        messages.success(request, "The board has been saved.")
+        return redirect("board_detail", pk=board.pk)
+    return _form_page(
+        request, form, title="Change the board", caption=board.name, cancel_url=reverse("board_detail", args=[board.pk])
+    )
+
+
+@login_required
+@get_or_post
+def meeting_create(request, pk):
+    board = _board(request, pk)
+    _require(request, "improvement.change_boards", board)
+    form = MeetingForm(_posted(request), board=board)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_create(
+            board=board, by=request.user, held_on=form.cleaned_data["held_on"], notes=form.cleaned_data["notes"]
+        )
+        messages.success(request, "The meeting has been added.")
+        return redirect("board_detail", pk=board.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add a meeting",
+        caption=board.name,
+        button="Add the meeting",
+        cancel_url=reverse("board_detail", args=[board.pk]),
+    )
+
+
+# Glossary ------------------------------------------------------------------------------------
+
+
+def _can_change_glossary(request):
+    return request.service is not None and request.user.has_perm("improvement.change_glossary", request.service)
+
+
+@login_required
+@require_GET
+def glossary(request):
+    return render(
+        request,
+        "improvement/glossary.html",
+        {"page_title": "Glossary", "terms": selectors.glossary_terms(), "can_change": _can_change_glossary(request)},
+    )
+
+
+@login_required
+@get_or_post
+def term_create(request):
+    if not _can_change_glossary(request):
+        raise PermissionDenied
+    form = TermForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.term_create(by=request.user, **form.cleaned_data)
+        messages.success(request, "The term has been added to the glossary.")
+        return redirect("glossary")
+    return _form_page(request, form, title="Add a term", caption="Glossary", cancel_url=reverse("glossary"))
+
+
+@login_required
+@get_or_post
+def term_edit(request, pk):
+    if not _can_change_glossary(request):
+        raise PermissionDenied
+    entry = get_object_or_404(Term, pk=pk)
+    form = TermForm(_posted(request), instance=entry)
+    if request.method == "POST" and form.is_valid():
+        services.term_update(entry=entry, by=request.user, **form.cleaned_data)
+        messages.success(request, "The term has been saved.")
+        return redirect("glossary")
+    return _form_page(request, form, title="Change the term", caption="Glossary", cancel_url=reverse("glossary"))
+
+
+@login_required
+@get_or_post
+def term_delete(request, pk):
+    if not _can_change_glossary(request):
+        raise PermissionDenied
+    entry = get_object_or_404(Term, pk=pk)
+    if request.method == "POST":
+        services.term_delete(entry=entry, by=request.user)
+        messages.success(request, f"{entry.term} has been removed from the glossary.")
+        return redirect("glossary")
+    return render(
+        request,
+        "improvement/confirm_delete.html",
+        {
+            "page_title": f"Remove {entry.term} from the glossary",
+            "caption": "Glossary",
+            "cancel_url": reverse("glossary"),
+            "what": "term",
+        },
+    )

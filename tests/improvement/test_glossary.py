@@ -1,0 +1,75 @@
+"""The glossary: seeded, managed by managers, marked up on plan pages (escaped first)."""
+
+import pytest
+from django.urls import reverse
+
+from improvement.models import Term
+from improvement.presenters import Glossary
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_glossary_is_seeded_with_the_products_terms():
+    terms = set(Term.objects.values_list("term", flat=True))
+    assert {"YOS", "YJS", "YJB", "HMIP", "RoSH", "LAC", "CCI", "BRAG", "RAG"} <= terms
+    assert {"key question", "moderation", "second marking", "cohort", "sample", "stratum"} <= terms
+    assert {"out of court disposal", "judgement", "band", "improvement plan"} <= terms
+    assert Term.objects.get(term="LAC").meaning == "Looked after child"
+
+
+def test_everyone_signed_in_reads_the_glossary(client, board_member):
+    client.force_login(board_member)
+    page = client.get(reverse("glossary")).content.decode()
+    assert "Risk of serious harm" in page
+    assert 'id="term-rosh"' in page
+    assert "Add a term" not in page
+
+
+def test_a_manager_adds_changes_and_removes_a_term(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("term_create"), {"term": "QAF", "meaning": "", "definition": ""})
+    assert "There is a problem" in response.content.decode()
+    response = client.post(
+        reverse("term_create"), {"term": "QAF", "meaning": "Quality assurance framework", "definition": "How..."}
+    )
+    assert response.status_code == 302
+    term = Term.objects.get(term="QAF")
+    client.post(
+        reverse("term_edit", args=[term.pk]),
+        {"term": "QAF", "meaning": "Quality assurance framework", "definition": "Changed"},
+    )
+    term.refresh_from_db()
+    assert term.definition == "Changed"
+    client.post(reverse("term_delete", args=[term.pk]))
+    assert not Term.objects.filter(term="QAF").exists()
+    assert term.history.count() == 3
+
+
+def test_a_term_cannot_be_added_twice(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("term_create"), {"term": "YOS", "meaning": "x", "definition": "y"})
+    assert "already exists" in response.content.decode()
+    assert 'value="YOS"' in response.content.decode()
+
+
+def test_markup_escapes_first_and_marks_each_term_once():
+    terms = [
+        Term(pk=1, term="YOS", meaning="Youth offending service", definition="..."),
+        Term(pk=2, term="key question", meaning="", definition="..."),
+        Term(pk=3, term="RoSH", meaning='Risk of "serious" harm', definition="..."),
+    ]
+    marker = Glossary(terms, link_base="/glossary/")
+    html = marker.mark('<script>alert("YOS")</script> The YOS and its Key question on RoSH; YOSX no.\nNext line')
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert html.count('<abbr title="Youth offending service">YOS</abbr>') == 1
+    assert '<a class="govuk-link" href="/glossary/#term-key-question">Key question</a>' in html
+    assert '<abbr title="Risk of &quot;serious&quot; harm">RoSH</abbr>' in html
+    assert "YOSX" in html and '<abbr title="Youth offending service">YOSX' not in html
+    assert "<br>Next line" in html
+
+
+def test_plan_pages_mark_up_terms(client, plan, manager):
+    client.force_login(manager)
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert '<abbr title="Risk of serious harm">RoSH</abbr>' in page
