@@ -10,7 +10,8 @@ from simple_history.utils import bulk_create_with_history
 from inspections.models import Framework, Inspection, InspectionStatus, Recommendation
 from inspections.services import inspection_create
 
-from .models import Answer, Assessment, AssessmentStatus, Case
+from .demo_sample import create_demo_cohort_and_sample
+from .models import Answer, Assessment, AssessmentStatus, Case, Marking
 from .services import case_assign, inspection_publish
 
 # Chance that a question is answered Yes in each area (roughly Wigan 2009's profile).
@@ -132,20 +133,24 @@ def create_demo_inspections(services, people):
             lead_inspector=people["inspector"],
             follows=published,
         )
+        # The cohort of about 60 and its drawn, assigned sample of 34 ("a short list of 34 cases
+        # out of a cohort of approximately 60"), then scoring under way.
+        create_demo_cohort_and_sample(
+            mock,
+            assessors=[people["officer"], people["assessor"]],
+            case_managers=[people["casemanager1"], people["casemanager2"]],
+            seed="20160111",
+        )
         mock.status = InspectionStatus.SCORING
         mock.save()
         questions = list(cci.questions.select_related("area"))
-        # Cases scored already (better than 2015: the plan is working) ...
-        for number in range(1, 13):
-            case = _demo_case(mock, rng, number)
-            assessment = Assessment.objects.create(case=case, assessor=people["assessor"])
+        # The other assessor has scored most of theirs (better than 2015: the plan is working);
+        # the officer's are still to do.
+        scored_by_assessor = Assessment.objects.filter(
+            case__inspection=mock, assessor=people["assessor"], marking=Marking.FIRST
+        ).order_by("case__reference")[:12]
+        for assessment in scored_by_assessor:
             _score(assessment, questions, rng, shift=0.12)
-        # ... and the officer's own work: not started, and a case they manage (assigned to someone else).
-        for number in range(13, 16):
-            case = _demo_case(mock, rng, number, case_manager=people["casemanager1"])
-            case_assign(case=case, assessor=people["officer"], assigned_by=people["manager"])
-        own = _demo_case(mock, rng, 16, case_manager=people["officer"])
-        case_assign(case=own, assessor=people["casemanager2"], assigned_by=people["manager"])
     inspections["mock"] = mock
 
     audit = Inspection.objects.filter(service=east, title="Internal case audit, autumn").first()

@@ -1,9 +1,9 @@
 """Each role's home page ("my work"): (template, context) for the current service."""
 
-from django.apps import apps
 from django.db.models import Count, Q
 
 from cases.models import Assessment, AssessmentStatus
+from improvement.models import ImprovementPlan
 from inspections.models import Inspection
 from inspections.scoping import in_my_services
 
@@ -61,9 +61,5 @@ def inspector_home(request):
 
 
 def _plans(request):
-    """The service's improvement plans, once the improvement app defines them."""
-    try:
-        plan_model = apps.get_model("improvement", "ImprovementPlan")
-    except LookupError:
-        return []
-    return plan_model.objects.filter(inspection__service=request.service).select_related("inspection")
+    """The service's improvement plans."""
+    return ImprovementPlan.objects.filter(inspection__service=request.service).select_related("inspection")

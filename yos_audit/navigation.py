@@ -8,9 +8,15 @@ NAVIGATION = {
         ("Home", "home"),
         ("Inspections", "inspection_list"),
         ("Improvement plans", "plan_list"),
+        ("Boards", "board_list"),
         ("Glossary", "glossary"),
     ],
-    Role.BOARD_MEMBER: [("Home", "home"), ("Improvement plans", "plan_list"), ("Glossary", "glossary")],
+    Role.BOARD_MEMBER: [
+        ("Home", "home"),
+        ("Improvement plans", "plan_list"),
+        ("Boards", "board_list"),
+        ("Glossary", "glossary"),
+    ],
     Role.INSPECTOR: [
         ("Home", "home"),
         ("Inspections", "inspection_list"),

@@ -117,6 +117,7 @@ def test_a_manager_sets_up_and_changes_an_inspection(client, manager, service):
         },
     )
     assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
     assert "must be on or after its start" in response.content.decode()
     assert 'value="2015-01-01"' in response.content.decode()  # what was typed is kept
 

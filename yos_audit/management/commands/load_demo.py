@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import demo as cases_demo
+from improvement import demo as improvement_demo
 from inspections import demo as inspections_demo
 
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
         inspections_demo.load_shipped_frameworks()
         inspections = cases_demo.create_demo_inspections(services, people)
         published = inspections["published"]
+        improvement_demo.create_demo_plan(
+            published,
+            manager=people["manager"],
+            lead_inspector=people["inspector"],
+            board_members=[people["board"]],
+            today=None,
+        )
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000 with:"))
         width = max(len(username) for username, _ in accounts)
