@@ -10,4 +10,5 @@ urlpatterns = [
     path("assessments/<int:pk>/reopen/", views.assessment_reopen_view, name="assessment_reopen"),
     path("assessments/<int:pk>/record/", views.assessment_record, name="assessment_record"),
     path("", include("cases.sample_urls")),
+    path("", include("cases.oversight_urls")),
 ]

@@ -1,0 +1,3 @@
+"""Moderation and oversight pages (see issue 5)."""
+
+urlpatterns = []
