@@ -2,9 +2,10 @@
 answers come from a fixed seed, so every run shows the same figures. Safe to run again."""
 
 import random
-from datetime import date
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from inspections.models import Framework, Inspection, InspectionStatus, Recommendation
@@ -19,20 +20,21 @@ YES_RATE = {"roh": 0.60, "lro": 0.66, "saf": 0.70}
 DISPOSALS = ["out_of_court", "community", "community", "custody"]
 RISKS = ["low", "medium", "medium", "high", "very_high"]
 
-RECOMMENDATIONS_2015 = [
+RECOMMENDATIONS = [
     ("roh", "Assessments of risk of harm to others are completed on time and are of good quality."),
     ("roh", "Plans to manage risk of harm are specific, reviewed when circumstances change, and shared."),
     ("lro", "Intervention plans address the factors most linked to offending and involve the young person."),
     ("saf", "Vulnerability assessments lead to timely plans, shared with children's social care where needed."),
     (None, "Management oversight of casework is consistent, recorded, and makes a difference to quality."),
 ]
-FINDINGS_2015 = [
+FINDINGS = [
     ("roh", "Timeliness and quality of recording, assessment and planning, particularly in relation to risk."),
     (None, "Quality and consistency of management oversight."),
 ]
 
 
 def _demo_case(inspection, rng, number, case_manager=None, **fields):
+    start, end = inspection.period_start, inspection.period_end
     defaults = {
         "disposal": rng.choice(DISPOSALS),
         "rosh": rng.choice(RISKS),
@@ -40,7 +42,7 @@ def _demo_case(inspection, rng, number, case_manager=None, **fields):
         "age_at_start": rng.randint(12, 17),
         "ethnicity": rng.choice(["White British", "Black British", "Asian British", "Mixed", "Not recorded"]),
         "looked_after": rng.random() < 0.15,
-        "start_date": date(2014, rng.randint(1, 12), rng.randint(1, 28)),
+        "start_date": start + timedelta(days=rng.randint(0, (end - start).days)),
         "team": rng.choice(["North team", "South team"]),
         "in_sample": True,
     }
@@ -75,26 +77,32 @@ def _score(assessment, questions, rng, shift=0.0):
 
 @transaction.atomic
 def create_demo_inspections(services, people):
-    """The Northshire 2015 inspection (published), its 2016 mock inspection (scoring) and an
-    Eastbridge internal audit. Returns {name: inspection}."""
+    """A Northshire HMIP inspection published about five months ago, the YJB mock inspection
+    that follows it (scoring now), and an Eastbridge internal audit. Dates are relative to today,
+    so the improvement plan built on the inspection reads as current. Returns {name: inspection}."""
     cci = Framework.objects.get(code="cci", version="2009")
     north, east = services["northshire"], services["eastbridge"]
     rng = random.Random(2015)
     inspections = {}
+    today = timezone.localdate()
+    published_on = today - timedelta(days=150)
+    fieldwork_start = published_on - timedelta(days=110)
+    inspection_title = f"HMIP core case inspection {fieldwork_start.year}"
+    mock_title = f"YJB mock inspection {today.year}"
 
-    published = Inspection.objects.filter(service=north, title="HMIP core case inspection 2015").first()
+    published = Inspection.objects.filter(service=north, kind="hmip_inspection").first()
     if published is None:
         published = inspection_create(
             service=north,
             created_by=people["inspector"],
             framework=cci,
             kind="hmip_inspection",
-            title="HMIP core case inspection 2015",
-            period_start=date(2014, 1, 1),
-            period_end=date(2014, 12, 31),
-            notified_on=date(2015, 1, 12),
-            fieldwork_start=date(2015, 1, 19),
-            fieldwork_end=date(2015, 2, 6),
+            title=inspection_title,
+            period_start=fieldwork_start - timedelta(days=365),
+            period_end=fieldwork_start - timedelta(days=1),
+            notified_on=fieldwork_start - timedelta(days=7),
+            fieldwork_start=fieldwork_start,
+            fieldwork_end=fieldwork_start + timedelta(days=18),
             lead_inspector=people["inspector"],
         )
         questions = list(cci.questions.select_related("area"))
@@ -103,33 +111,33 @@ def create_demo_inspections(services, people):
             case = _demo_case(published, rng, number)
             assessment = Assessment.objects.create(case=case, assessor=assessors[number % 2])
             _score(assessment, questions, rng)
-        for order, (area_code, text) in enumerate(RECOMMENDATIONS_2015, start=1):
+        for order, (area_code, text) in enumerate(RECOMMENDATIONS, start=1):
             Recommendation.objects.create(
                 inspection=published,
                 text=text,
                 order=order,
                 area=cci.areas.get(code=area_code) if area_code else None,
             )
-        for order, (area_code, text) in enumerate(FINDINGS_2015, start=1):
+        for order, (area_code, text) in enumerate(FINDINGS, start=1):
             published.findings.create(text=text, order=order, area=cci.areas.get(code=area_code) if area_code else None)
         published.status = InspectionStatus.MODERATION
         published.save()
-        inspection_publish(inspection=published, by=people["inspector"], published_on=date(2015, 5, 14))
+        inspection_publish(inspection=published, by=people["inspector"], published_on=published_on)
         published.refresh_from_db()
     inspections["published"] = published
 
-    mock = Inspection.objects.filter(service=north, title="YJB mock inspection 2016").first()
+    mock = Inspection.objects.filter(service=north, kind="yjb_mock").first()
     if mock is None:
         mock = inspection_create(
             service=north,
             created_by=people["manager"],
             framework=cci,
             kind="yjb_mock",
-            title="YJB mock inspection 2016",
-            period_start=date(2015, 4, 1),
-            period_end=date(2015, 12, 31),
-            fieldwork_start=date(2016, 1, 11),
-            fieldwork_end=date(2016, 1, 22),
+            title=mock_title,
+            period_start=published_on,
+            period_end=today - timedelta(days=30),
+            fieldwork_start=today - timedelta(days=7),
+            fieldwork_end=today + timedelta(days=7),
             lead_inspector=people["inspector"],
             follows=published,
         )
@@ -140,11 +148,12 @@ def create_demo_inspections(services, people):
             assessors=[people["officer"], people["assessor"]],
             case_managers=[people["casemanager1"], people["casemanager2"]],
             seed="20160111",
+            years_later=today.year - 2015,
         )
         mock.status = InspectionStatus.SCORING
         mock.save()
         questions = list(cci.questions.select_related("area"))
-        # The other assessor has scored most of theirs (better than 2015: the plan is working);
+        # The other assessor has scored most of theirs (better than last time: the plan is working);
         # the officer's are still to do.
         scored_by_assessor = Assessment.objects.filter(
             case__inspection=mock, assessor=people["assessor"], marking=Marking.FIRST
@@ -153,16 +162,16 @@ def create_demo_inspections(services, people):
             _score(assessment, questions, rng, shift=0.12)
     inspections["mock"] = mock
 
-    audit = Inspection.objects.filter(service=east, title="Internal case audit, autumn").first()
+    audit = Inspection.objects.filter(service=east, kind="internal_audit").first()
     if audit is None:
         audit = inspection_create(
             service=east,
             created_by=people["manager2"],
             framework=cci,
             kind="internal_audit",
-            title="Internal case audit, autumn",
-            period_start=date(2015, 4, 1),
-            period_end=date(2015, 9, 30),
+            title=f"Internal case audit {today.year}",
+            period_start=today - timedelta(days=270),
+            period_end=today - timedelta(days=90),
             lead_inspector=people["inspector2"],
         )
         audit.status = InspectionStatus.SCORING

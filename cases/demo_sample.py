@@ -18,8 +18,11 @@ DEMO_SECOND_SHARE = 20
 
 
 @transaction.atomic
-def create_demo_cohort_and_sample(inspection, *, assessors, case_managers=(), seed="20150119"):
+def create_demo_cohort_and_sample(inspection, *, assessors, case_managers=(), seed="20150119", years_later=0):
     """Import the example cohort into `inspection`, draw 34 cases with `seed` and assign them.
+
+    `years_later` moves the file's dates of birth and start dates on by that many years, so the
+    cohort can sit in a recent period.
 
     The example file names its case managers; those of `case_managers` (users) it does not name
     take over the other names in order, so the demo's own people manage some cases.
@@ -38,6 +41,8 @@ def create_demo_cohort_and_sample(inspection, *, assessors, case_managers=(), se
     for row in cells[1:]:
         if len(row) > column and row[column].strip() in replace:
             row[column] = replace[row[column].strip()]
+    if years_later:
+        _move_dates_on(cells, years_later)
     cohort_import(inspection=inspection, cells=cells, by=None, accept_warnings=True, allow_any_status=True)
     drawn = sample_draw(
         inspection=inspection,
@@ -51,3 +56,19 @@ def create_demo_cohort_and_sample(inspection, *, assessors, case_managers=(), se
         inspection=inspection, assessors=list(assessors), second_share=DEMO_SECOND_SHARE, by=None, allow_any_status=True
     )
     return drawn
+
+
+def _move_dates_on(cells, years):
+    """Shift the dd/mm/yyyy dates of the date columns by whole years (29 February becomes the 28th)."""
+    header = cells[0]
+    for name in ("date_of_birth", "start_date"):
+        if name not in header:
+            continue
+        column = header.index(name)
+        for row in cells[1:]:
+            if len(row) <= column or row[column].count("/") != 2:
+                continue
+            day, month, year = row[column].strip().split("/")
+            if month == "02" and day == "29":
+                day = "28"
+            row[column] = f"{day}/{month}/{int(year) + years}"
