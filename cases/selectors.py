@@ -69,3 +69,31 @@ def assessment_record(assessment):
         )
         previous[record.question_id] = record
     return sorted(entries, key=lambda e: e["when"], reverse=True)
+
+
+def override_record(inspection):
+    """Every override recorded or withdrawn on the inspection's judgements: who, when, old and new band."""
+    from inspections.models import Judgement
+
+    entries, previous = [], {}
+    history = (
+        Judgement.history.filter(inspection_id=inspection.pk)
+        .select_related("history_user", "area")
+        .order_by("history_date", "history_id")
+    )
+    for record in history:
+        old = previous.get(record.area_id, "")
+        previous[record.area_id] = record.override_band_label
+        if old == record.override_band_label:
+            continue  # a publication or another change that left the override as it was
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "area": record.area.name,
+                "old": old or "Computed band",
+                "new": record.override_band_label or "Computed band",
+                "reason": record.override_reason,
+            }
+        )
+    return list(reversed(entries))

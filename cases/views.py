@@ -234,6 +234,7 @@ def judgements_page(request, pk):
             "inspection": inspection,
             "figures": figures,
             "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
+            "override_record": selectors.override_record(inspection),
             "may_override": may_override,
             "may_publish": request.user.has_perm("cases.publish_inspection", inspection)
             and inspection.status == "moderation",

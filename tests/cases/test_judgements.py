@@ -77,6 +77,15 @@ def test_manager_overrides_a_band_with_a_reason_and_both_stay_visible(client, ma
     assert "Moderate improvement required</strong> (override)" in page
     assert "Computed: Substantial improvement required" in page
     assert "Small sample" in page
+    client.post(url, {"area": roh.pk, "band_label": "", "reason": ""})
+    page = client.get(url).content.decode()
+    assert "Record of overrides" in page
+    record = page[page.index("Record of overrides") :]
+    rows = record[record.index("<tbody") : record.index("</tbody>")].split("<tr")[1:]
+    assert len(rows) == 2
+    assert rows[0].index("Moderate improvement required") < rows[0].index("Computed band")  # withdrawn, newest first
+    assert rows[1].index("Computed band") < rows[1].index("Moderate improvement required")  # recorded
+    assert manager.get_full_name() in record
 
 
 def test_officers_and_board_members_cannot_override(client, officer, board_member, inspection):
@@ -142,7 +151,7 @@ def test_judgement_page_queries_do_not_grow_with_cases(
     for _ in range(cases):
         scored(inspection, {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"})
     client.force_login(manager)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("judgements", args=[inspection.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == cases
