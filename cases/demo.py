@@ -160,6 +160,7 @@ def create_demo_inspections(services, people):
         ).order_by("case__reference")[:12]
         for assessment in scored_by_assessor:
             _score(assessment, questions, rng, shift=0.12)
+    create_demo_second_markings(mock, people)
     inspections["mock"] = mock
 
     audit = Inspection.objects.filter(service=east, kind="internal_audit").first()
@@ -181,3 +182,54 @@ def create_demo_inspections(services, people):
             case_assign(case=case, assessor=people["officer2"], assigned_by=people["manager2"])
     inspections["audit"] = audit
     return inspections
+
+
+DEMO_SECOND_MARKINGS = 4
+
+
+def _second_marking_from(first, second, questions, rng):
+    """Score `second` like `first`, with some answers seen differently: disagreements to moderate."""
+    given = {a.question_id: a for a in first.answers.all()}
+    answers = []
+    flipped = 0
+    for question in questions:
+        original = given.get(question.pk)
+        value = original.value if original else "na"
+        if value in ("yes", "no") and (rng.random() < 0.2 or (flipped == 0 and question.area.code == "roh")):
+            value = "no" if value == "yes" else "yes"
+            flipped += 1
+        note = "Second marker: not evident on the file." if value == "no" else ""
+        answers.append(Answer(assessment=second, question=question, value=value, note=note))
+    bulk_create_with_history(answers, Answer, default_change_reason="Demo data")
+    values = [a.value for a in answers]
+    second.status = AssessmentStatus.SUBMITTED
+    second.answered = len(values)
+    second.yes, second.no, second.na = values.count("yes"), values.count("no"), values.count("na")
+    second.save()
+
+
+@transaction.atomic
+def create_demo_second_markings(mock, people):
+    """A few blind second markings of the mock inspection, submitted beside their first markings
+    and disagreeing on some questions, ready for a manager to moderate. Runs once: nothing happens
+    if the mock inspection already has a submitted second marking."""
+    seconds = Assessment.objects.filter(case__inspection=mock, marking=Marking.SECOND)
+    if seconds.filter(status=AssessmentStatus.SUBMITTED).exists():
+        return
+    rng = random.Random(2016)
+    questions = list(mock.framework.questions.select_related("area").order_by("area__order", "order"))
+    done = 0
+    # The officer second-marks cases the other assessor marked first; the officer's own first
+    # markings are left for them to do.
+    for second in seconds.filter(assessor=people["officer"]).select_related("case").order_by("case__reference"):
+        first = Assessment.objects.filter(case=second.case, marking=Marking.FIRST).first()
+        if first is None or first.assessor_id == people["officer"].pk or second.status != AssessmentStatus.NOT_STARTED:
+            continue
+        if first.status != AssessmentStatus.SUBMITTED:
+            if first.answers.exists():
+                continue
+            _score(first, questions, rng, shift=0.12)
+        _second_marking_from(first, second, questions, rng)
+        done += 1
+        if done == DEMO_SECOND_MARKINGS:
+            break

@@ -17,6 +17,7 @@ from . import selectors
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus
+from .oversight import blind_case_ids
 from .presenters import answers_from_post, scoring_grid
 from .services import (
     ScoringProblems,
@@ -40,6 +41,7 @@ def case_list(request, pk):
             "page_title": f"Cases: {inspection.title}",
             "inspection": inspection,
             "cases": selectors.cases_with_assessments(inspection),
+            "blind": blind_case_ids(request.user, inspection),
             "may_add": request.user.has_perm("cases.add_case", inspection),
         },
     )

@@ -1,0 +1,153 @@
+"""Server-rendered charts: the geometry of SVG bar charts and trend lines, in whole pixels.
+
+The Content-Security-Policy allows no inline style, so sizes and colours are SVG presentation
+attributes (width, x, fill...). Every chart also carries its data as a table for screen readers
+(see templates/cases/oversight/_bar_chart.html and _trend_chart.html).
+"""
+
+from dataclasses import dataclass, field
+
+WIDTH = 640
+LABEL_WIDTH = 220
+PLOT_WIDTH = 340
+BAR_HEIGHT = 22
+GAP = 10
+TOP = 28
+
+# GOV.UK Frontend colours; each series also differs by dash pattern and marker, not colour only.
+SERIES = [
+    ("#1d70b8", "", "circle"),
+    ("#d4351c", "6 3", "square"),
+    ("#00703c", "2 3", "diamond"),
+    ("#4c2c92", "8 3 2 3", "circle"),
+    ("#f47738", "4 4", "square"),
+]
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int | None
+    text: str
+    y: int
+    width: int
+    text_x: int
+    text_y: int
+    href: str = ""
+
+
+@dataclass
+class Marker:
+    label: str
+    value: int
+    x: int
+
+
+@dataclass
+class BarChart:
+    id: str
+    title: str
+    bars: list[Bar]
+    markers: list[Marker]
+    height: int
+    value_heading: str = "Score"
+    label_heading: str = ""
+    width: int = WIDTH
+    plot_x: int = LABEL_WIDTH
+    plot_width: int = PLOT_WIDTH
+    axis_bottom: int = 0
+
+
+def _x(value):
+    return LABEL_WIDTH + round(PLOT_WIDTH * max(0, min(100, value)) / 100)
+
+
+def bar_chart(chart_id, title, rows, markers=(), label_heading="", value_heading="Score"):
+    """rows: [(label, percent or None, text shown, href)]; markers: [(label, percent)] drawn as
+    vertical lines, e.g. the bands' thresholds or the average."""
+    bars = []
+    for index, (label, value, text, *rest) in enumerate(rows):
+        y = TOP + index * (BAR_HEIGHT + GAP)
+        width = 0 if value is None else round(PLOT_WIDTH * max(0, min(100, value)) / 100)
+        bars.append(
+            Bar(
+                label=str(label),
+                value=value,
+                text=text,
+                y=y,
+                width=width,
+                text_x=LABEL_WIDTH + width + 6,
+                text_y=y + BAR_HEIGHT - 6,
+                href=rest[0] if rest else "",
+            )
+        )
+    height = TOP + len(rows) * (BAR_HEIGHT + GAP) + 8
+    return BarChart(
+        id=chart_id,
+        title=title,
+        bars=bars,
+        markers=[Marker(label, value, _x(value)) for label, value in markers if value is not None],
+        height=height,
+        value_heading=value_heading,
+        label_heading=label_heading,
+        axis_bottom=height - 4,
+    )
+
+
+@dataclass
+class TrendSeries:
+    label: str
+    colour: str
+    dash: str
+    marker: str
+    points: list[tuple[int, int, str]]  # (x, y, text)
+
+    @property
+    def polyline(self):
+        return " ".join(f"{x},{y}" for x, y, _ in self.points)
+
+
+@dataclass
+class TrendChart:
+    id: str
+    title: str
+    columns: list[tuple[str, int]]  # (label, x)
+    series: list[TrendSeries]
+    rows: list[tuple[str, list[str]]]  # the data table: (column label, [text per series])
+    gridlines: list[tuple[int, int]] = field(default_factory=list)  # (percent, y)
+    width: int = WIDTH
+    height: int = 300
+    plot_top: int = 20
+    plot_bottom: int = 240
+    left: int = 50
+
+
+def trend_chart(chart_id, title, columns, series):
+    """columns: [label]; series: [(label, [percent or None per column])]."""
+    left, right, top, bottom = 50, WIDTH - 30, 20, 240
+    step = (right - left) / max(1, len(columns) - 1)
+    xs = [round(left + i * step) if len(columns) > 1 else (left + right) // 2 for i in range(len(columns))]
+
+    def y(value):
+        return round(bottom - (bottom - top) * value / 100)
+
+    drawn = []
+    for index, (label, values) in enumerate(series):
+        colour, dash, marker = SERIES[index % len(SERIES)]
+        points = [(xs[i], y(v), f"{v}%") for i, v in enumerate(values) if v is not None]
+        drawn.append(TrendSeries(label, colour, dash, marker, points))
+    rows = [
+        (column, [("Not rated" if values[i] is None else f"{values[i]}%") for _, values in series])
+        for i, column in enumerate(columns)
+    ]
+    return TrendChart(
+        id=chart_id,
+        title=title,
+        columns=list(zip(columns, xs, strict=True)),
+        series=drawn,
+        rows=rows,
+        gridlines=[(v, y(v)) for v in (0, 25, 50, 75, 100)],
+        plot_top=top,
+        plot_bottom=bottom,
+        left=left,
+    )

@@ -1,0 +1,253 @@
+"""Exports of an inspection: case-level answers and every dashboard summary, as CSV or XLSX.
+
+- A text cell a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+  return) gets a leading apostrophe, so it is shown as text.
+- Groups of fewer than 5 cases read "fewer than 5", as on the pages.
+- The case-level answers leave out every marking the person is marking blind (see
+  `oversight.blind_case_ids`): a second marker never receives the first marking, and vice versa.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils.text import slugify
+from openpyxl import Workbook
+
+from .models import Answer
+from .oversight import SUPPRESSED, blind_case_ids, manager_label
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value):
+    """The value as a cell: a string a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+@dataclass
+class Table:
+    name: str
+    headers: list[str]
+    rows: list[list]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def answers_table(inspection, user) -> Table:
+    """Every answer of every marking of the inspection's cases, less the ones `user` marks blind."""
+    blind = blind_case_ids(user, inspection)
+    answers = (
+        Answer.objects.filter(assessment__case__inspection=inspection)
+        .exclude(~Q(assessment__assessor=user), assessment__case_id__in=blind)
+        .annotate(manager=manager_label("assessment__case__"))
+        .order_by("assessment__case__reference", "assessment__marking", "question__area__order", "question__order")
+        .values_list(
+            "assessment__case__reference",
+            "assessment__case__team",
+            "manager",
+            "assessment__case__disposal",
+            "assessment__case__rosh",
+            "assessment__case__gender",
+            "assessment__case__ethnicity",
+            "assessment__case__looked_after",
+            "assessment__marking",
+            "assessment__assessor__username",
+            "assessment__status",
+            "question__area__code",
+            "question__stage",
+            "question__code",
+            "value",
+            "note",
+        )
+    )
+    return Table(
+        "Answers",
+        [
+            "case_reference",
+            "team",
+            "case_manager",
+            "disposal",
+            "rosh",
+            "gender",
+            "ethnicity",
+            "looked_after",
+            "marking",
+            "assessor",
+            "status",
+            "area",
+            "stage",
+            "question_code",
+            "answer",
+            "note",
+        ],
+        [list(row) for row in answers.iterator(chunk_size=2000)],
+    )
+
+
+def summary_tables(figures) -> list[Table]:
+    """The dashboard's figures (an `oversight.Dashboard`) as tables."""
+    p = figures.progress
+    area_names = [line.area.name for line in figures.areas]
+    tables = [
+        Table(
+            "Areas",
+            ["area", "score_percent", "band", "cases", "yes", "no", "na"],
+            [
+                [
+                    line.area.name,
+                    SUPPRESSED if line.score.suppressed else line.score.percent,
+                    "" if line.score.suppressed else line.band_label,
+                    SUPPRESSED if line.score.suppressed else line.cases,
+                    "" if line.score.suppressed else line.tally.yes,
+                    "" if line.score.suppressed else line.tally.no,
+                    "" if line.score.suppressed else line.tally.na,
+                ]
+                for line in figures.areas
+            ],
+        ),
+        Table(
+            "Questions",
+            ["question_code", "area", "stage", "question", "score_percent", "yes", "no", "na"],
+            [
+                [
+                    line.question.code,
+                    line.question.area.name,
+                    line.question.get_stage_display(),
+                    line.question.text,
+                    SUPPRESSED if figures.suppressed else line.score,
+                    "" if figures.suppressed else line.tally.yes,
+                    "" if figures.suppressed else line.tally.no,
+                    "" if figures.suppressed else line.tally.na,
+                ]
+                for line in figures.questions
+            ],
+        ),
+        Table(
+            "Area by stage",
+            ["area", *[label for _, label in figures.stages]],
+            [[area.name, *[cell.text for cell in cells]] for area, cells in figures.matrix],
+        ),
+        Table(
+            "Breakdowns",
+            ["breakdown", "group", "cases", *[f"{name} score_percent" for name in area_names]],
+            [
+                [
+                    b.dimension.title,
+                    row.label,
+                    row.cases_text,
+                    *[SUPPRESSED if s.suppressed else s.percent for s in row.scores],
+                ]
+                for b in figures.breakdowns
+                for row in b.rows
+            ],
+        ),
+        Table(
+            "Progress",
+            [
+                "assessor",
+                "first assigned",
+                "first draft",
+                "first submitted",
+                "second assigned",
+                "second submitted",
+                "moderated",
+            ],
+            [["All assessors", p.assigned, p.draft, p.submitted, p.second_assigned, p.second_submitted, p.moderated]]
+            + [
+                [
+                    a.name,
+                    a.first_assigned,
+                    a.first_draft,
+                    a.first_submitted,
+                    a.second_assigned,
+                    a.second_submitted,
+                    a.moderated,
+                ]
+                for a in p.assessors
+            ],
+        ),
+        Table(
+            "Agreement",
+            ["figure", "group", "pairs", "percentage_agreement", "cohens_kappa"],
+            [
+                [kind, line.label, line.pairs, _round(line.percent, 1), _round(line.kappa, 3)]
+                for kind, lines in [
+                    ("Overall", [figures.agreement.overall]),
+                    ("Question", figures.agreement.by_question),
+                    ("Area", figures.agreement.by_area),
+                    ("Assessor pair", figures.agreement.by_pair),
+                    ("Assessor", figures.agreement.by_assessor),
+                ]
+                for line in lines
+            ],
+        ),
+    ]
+    return tables
+
+
+def _round(value, places):
+    return "" if value is None else round(value, places)
+
+
+SUMMARY_KINDS = {
+    "areas": "Areas",
+    "questions": "Questions",
+    "stages": "Area by stage",
+    "breakdowns": "Breakdowns",
+    "progress": "Progress",
+    "agreement": "Agreement",
+}
+KINDS = ["answers", "summary", *SUMMARY_KINDS]
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def csv_bytes(tables: list[Table]) -> bytes:
+    """One table as plain CSV; several one after another, each row led by its table's name."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    several = len(tables) > 1
+    for table in tables:
+        writer.writerow(([] if not several else ["table"]) + [neutralise(h) for h in table.headers])
+        for row in table.rows:
+            writer.writerow(([] if not several else [table.name]) + [neutralise(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(tables: list[Table]) -> bytes:
+    book = Workbook(write_only=True)
+    for table in tables:
+        sheet = book.create_sheet(table.name[:31])
+        sheet.append([neutralise(h) for h in table.headers])
+        for row in table.rows:
+            sheet.append([neutralise(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def download(tables: list[Table], *, name: str, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(tables), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(csv_bytes(tables), content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,261 @@
+"""Moderation: a manager or inspector who made neither marking compares the first and the blind
+second marking of a case, settles each disagreement with a note, and so makes the moderated
+(final) assessment that the judgements count (DESIGN.md sections 3 and 4).
+
+Services are keyword-only and run in one transaction each; every change is on record through
+django-simple-history with the moderator as the person who made it.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from inspections.models import Question
+
+from .models import Answer, Assessment, AssessmentStatus, Case, Marking
+from .services import ScoringProblems
+
+VALUE_LABELS = dict(Answer.Value.choices)
+
+
+@dataclass
+class ComparedQuestion:
+    question: Question
+    first: tuple[str, str]  # (value, note)
+    second: tuple[str, str]
+    final: tuple[str, str]
+
+    @property
+    def agreed(self):
+        return self.first[0] == self.second[0]
+
+    @property
+    def field_id(self):
+        return f"q-{self.question.code}"
+
+    def label(self, value):
+        return VALUE_LABELS.get(value, "Not answered")
+
+    @property
+    def first_label(self):
+        return self.label(self.first[0])
+
+    @property
+    def second_label(self):
+        return self.label(self.second[0])
+
+    @property
+    def final_label(self):
+        return self.label(self.final[0])
+
+
+@dataclass
+class Comparison:
+    case: Case
+    first: Assessment | None
+    second: Assessment | None
+    final: Assessment | None
+    questions: list[ComparedQuestion]
+
+    @property
+    def ready(self):
+        """Both markings are submitted, so they can be compared and moderated."""
+        return bool(
+            self.first
+            and self.second
+            and self.first.status == AssessmentStatus.SUBMITTED
+            and self.second.status == AssessmentStatus.SUBMITTED
+        )
+
+    @property
+    def moderated(self):
+        return bool(self.final and self.final.status == AssessmentStatus.SUBMITTED)
+
+    @property
+    def disagreements(self):
+        return [q for q in self.questions if not q.agreed]
+
+    @property
+    def agreed_count(self):
+        return sum(1 for q in self.questions if q.agreed)
+
+    @property
+    def agreement_percent(self):
+        return round(100 * self.agreed_count / len(self.questions)) if self.questions else None
+
+
+def _markings(case):
+    return {
+        a.marking: a
+        for a in Assessment.objects.filter(case=case)
+        .select_related("assessor")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.only("assessment_id", "question_id", "value", "note"))
+        )
+    }
+
+
+def case_comparison(case) -> Comparison:
+    """Both markings (and the moderated one) of `case`, question by question: four queries."""
+    markings = _markings(case)
+    questions = list(
+        Question.objects.filter(framework_id=case.inspection.framework_id)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+
+    def answers(marking):
+        assessment = markings.get(marking)
+        if assessment is None:
+            return {}
+        return {a.question_id: (a.value, a.note) for a in assessment.answers.all()}
+
+    first, second, final = answers(Marking.FIRST), answers(Marking.SECOND), answers(Marking.FINAL)
+    empty = ("", "")
+    return Comparison(
+        case=case,
+        first=markings.get(Marking.FIRST),
+        second=markings.get(Marking.SECOND),
+        final=markings.get(Marking.FINAL),
+        questions=[
+            ComparedQuestion(q, first.get(q.pk, empty), second.get(q.pk, empty), final.get(q.pk, empty))
+            for q in questions
+        ],
+    )
+
+
+def _check_may_moderate(comparison, by):
+    case = comparison.case
+    if case.inspection.is_published:
+        raise ValidationError("The inspection is published: its assessments can no longer change.")
+    if not comparison.ready:
+        raise ValidationError("Both the first and the second marking must be submitted before moderation.")
+    if by.pk in (comparison.first.assessor_id, comparison.second.assessor_id):
+        raise ValidationError("You marked this case, so someone else must moderate it.")
+
+
+def _carried_note(compared):
+    first_note, second_note = compared.first[1], compared.second[1]
+    if first_note and second_note and first_note != second_note:
+        return f"{first_note} / {second_note}"
+    return first_note or second_note
+
+
+def _retally(assessment):
+    values = list(assessment.answers.values_list("value", flat=True))
+    assessment.answered = len(values)
+    assessment.yes = values.count(Answer.Value.YES)
+    assessment.no = values.count(Answer.Value.NO)
+    assessment.na = values.count(Answer.Value.NA)
+
+
+@transaction.atomic
+def moderation_start(*, case: Case, by) -> Assessment:
+    """The case's moderated assessment, created if need be with every agreed answer carried over.
+
+    Refuses unless both markings are submitted and `by` made neither of them. A draft started by
+    another moderator passes to `by`.
+    """
+    case = Case.objects.select_for_update().select_related("inspection").get(pk=case.pk)
+    comparison = case_comparison(case)
+    _check_may_moderate(comparison, by)
+    final = comparison.final
+    if final is None:
+        final = Assessment(case=case, marking=Marking.FINAL, assessor=by, status=AssessmentStatus.DRAFT)
+        final._history_user = by
+        final._change_reason = "Moderation started"
+        final.save()
+        carried = [
+            Answer(assessment=final, question=q.question, value=q.first[0], note=_carried_note(q))
+            for q in comparison.questions
+            if q.agreed and q.first[0]
+        ]
+        if carried:
+            bulk_create_with_history(carried, Answer, default_user=by, default_change_reason="Agreed by both markers")
+        _retally(final)
+        final.save(update_fields=["answered", "yes", "no", "na"])
+    elif final.assessor_id != by.pk:
+        if final.status == AssessmentStatus.SUBMITTED:
+            raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
+        final.assessor = by
+        final._history_user = by
+        final._change_reason = f"Moderation taken over by {by.get_full_name() or by.username}"
+        final.save()
+    return final
+
+
+@transaction.atomic
+def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
+    """Settle disagreements: `decisions` is {question code: (value, note)}; a note is required.
+
+    Only questions the markers disagreed on can be settled here. Raises ScoringProblems (nothing
+    saved) for a missing value or note.
+    """
+    final = moderation_start(case=case, by=by)
+    if final.status == AssessmentStatus.SUBMITTED:
+        raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
+    comparison = case_comparison(final.case)
+    problems = {}
+    chosen = {}
+    for compared in comparison.disagreements:
+        code = compared.question.code
+        if code not in decisions:
+            continue
+        value, note = decisions[code]
+        value, note = (value or "").strip().lower(), (note or "").strip()
+        if not value and not note:
+            continue
+        if value not in (Answer.Value.YES, Answer.Value.NO, Answer.Value.NA):
+            problems[code] = f"Choose the moderated answer to {code}"
+        elif not note:
+            problems[code] = f"Say why you chose this answer to {code}"
+        else:
+            chosen[compared.question.pk] = (compared.question, value, note)
+    if problems:
+        raise ScoringProblems(problems)
+
+    existing = {a.question_id: a for a in final.answers.all()}
+    to_create, to_update = [], []
+    for question_id, (question, value, note) in chosen.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            to_create.append(Answer(assessment=final, question=question, value=value, note=note))
+        elif (answer.value, answer.note) != (value, note):
+            answer.value, answer.note = value, note
+            to_update.append(answer)
+    if to_create:
+        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason="Settled in moderation")
+    if to_update:
+        bulk_update_with_history(
+            to_update, Answer, ["value", "note"], default_user=by, default_change_reason="Changed in moderation"
+        )
+    _retally(final)
+    final.version += 1
+    final._history_user = by
+    final._change_reason = "Moderation saved"
+    final.save()
+    return final
+
+
+@transaction.atomic
+def moderation_complete(*, case: Case, by) -> Assessment:
+    """Submit the moderated assessment once every disagreement is settled: it then counts."""
+    final = moderation_start(case=case, by=by)
+    if final.status == AssessmentStatus.SUBMITTED:
+        raise ValidationError("This case is already moderated.")
+    comparison = case_comparison(final.case)
+    unsettled = {q.question.code: f"Settle question {q.question.code}" for q in comparison.questions if not q.final[0]}
+    if unsettled:
+        raise ScoringProblems(unsettled)
+    _retally(final)
+    final.status = AssessmentStatus.SUBMITTED
+    final.submitted_at = timezone.now()
+    final.version += 1
+    final._history_user = by
+    final._change_reason = "Moderated"
+    final.save()
+    return final

@@ -1,0 +1,113 @@
+"""Filters for the dashboard and its drill-down (django-filter, shown in the MoJ filter layout).
+
+The parameters are the breakdowns' own (`team`, `case_manager`, `disposal`, `rosh`, `gender`,
+`ethnicity`, `looked_after`), so a figure links to the cases behind it with the same query string;
+the drill-down adds `area`, `stage`, `question` and `answer`.
+"""
+
+import django_filters
+from django.db.models import Q
+
+from inspections.models import Stage
+
+from .models import Answer, Case, Disposal, Gender, RiskLevel
+from .oversight import manager_label
+
+NOT_RECORDED = "Not recorded"
+
+
+def _choices(values):
+    return [(v, v or NOT_RECORDED) for v in values]
+
+
+class DashboardFilter(django_filters.FilterSet):
+    team = django_filters.ChoiceFilter(label="Team", empty_label="Any", method="filter_text")
+    case_manager = django_filters.ChoiceFilter(label="Case manager", empty_label="Any", method="filter_manager")
+    disposal = django_filters.ChoiceFilter(choices=Disposal.choices, empty_label="Any")
+    rosh = django_filters.ChoiceFilter(label="Risk of serious harm", choices=RiskLevel.choices, empty_label="Any")
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, empty_label="Any")
+    ethnicity = django_filters.ChoiceFilter(label="Ethnicity", empty_label="Any", method="filter_text")
+    looked_after = django_filters.ChoiceFilter(
+        label="Looked after", choices=[("true", "Yes"), ("false", "No")], empty_label="Any", method="filter_boolean"
+    )
+
+    class Meta:
+        model = Case
+        fields = ["team", "case_manager", "disposal", "rosh", "gender", "ethnicity", "looked_after"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        # The choices are the values this inspection's cases hold: three queries.
+        base = queryset.order_by()
+        self.filters["team"].extra["choices"] = _choices(sorted(set(base.values_list("team", flat=True))))
+        self.filters["ethnicity"].extra["choices"] = _choices(sorted(set(base.values_list("ethnicity", flat=True))))
+        managers = base.annotate(manager=manager_label()).values_list("manager", flat=True)
+        self.filters["case_manager"].extra["choices"] = _choices(sorted({m or "" for m in managers}))
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(**{name: "" if value == NOT_RECORDED else value})
+
+    def filter_manager(self, queryset, name, value):
+        if value in ("", NOT_RECORDED):
+            return queryset.annotate(manager=manager_label()).filter(Q(manager="") | Q(manager__isnull=True))
+        return queryset.annotate(manager=manager_label()).filter(manager=value)
+
+    def filter_boolean(self, queryset, name, value):
+        return queryset.filter(**{name: value == "true"})
+
+    @property
+    def active(self):
+        """[(label, value)] of the filters in use, for the MoJ 'selected filters' panel."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        selected = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            label = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+            selected.append((field.label, label))
+        return selected
+
+
+class DrillDownFilter(DashboardFilter):
+    """The dashboard's filters plus the figure's own: area, stage, question and answer."""
+
+    area = django_filters.ChoiceFilter(label="Area", empty_label="Any", method="filter_nothing")
+    stage = django_filters.ChoiceFilter(
+        label="Stage", choices=Stage.choices, empty_label="Any", method="filter_nothing"
+    )
+    question = django_filters.ChoiceFilter(label="Question", empty_label="Any", method="filter_nothing")
+    answer = django_filters.ChoiceFilter(
+        label="Answer", choices=Answer.Value.choices, empty_label="Any", method="filter_nothing"
+    )
+
+    class Meta(DashboardFilter.Meta):
+        fields = [*DashboardFilter.Meta.fields, "area", "stage", "question", "answer"]
+
+    def __init__(self, data=None, queryset=None, framework=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        areas = list(framework.areas.prefetch_related("questions")) if framework else []
+        self.filters["area"].extra["choices"] = [(a.code, a.name) for a in areas]
+        self.filters["question"].extra["choices"] = [
+            (q.code, f"{q.code}. {q.text[:60]}") for a in areas for q in a.questions.all()
+        ]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied to the answers by answer_filter()
+
+    def answer_filter(self):
+        """A Q on Answer for the figure's area, stage, question and answer, or None."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        data = self.form.cleaned_data
+        q = Q()
+        if data.get("area"):
+            q &= Q(question__area__code=data["area"])
+        if data.get("stage"):
+            q &= Q(question__stage=data["stage"])
+        if data.get("question"):
+            q &= Q(question__code=data["question"])
+        if data.get("answer"):
+            q &= Q(value=data["answer"])
+        return q if q.children else None

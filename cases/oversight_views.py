@@ -1,0 +1,318 @@
+"""Moderation and oversight pages (issue 5): parse, call a selector or service, render.
+
+Managers and inspectors of the inspection's service may use the moderation pages, dashboards
+and exports; board members may read the service's trend; inspectors the benchmark. Other
+members get 403; an inspection or service outside the person's services answers 404.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from inspections.models import Service
+from inspections.scoping import get_in_my_services_or_404, my_services
+from inspections.views import my_inspection, require
+
+from . import charts, exports, oversight
+from .models import Case
+from .moderation import case_comparison, moderation_complete, moderation_settle
+from .oversight_filters import DashboardFilter, DrillDownFilter
+from .oversight_forms import decisions_from_post, parse_sort, sort_links
+from .services import ScoringProblems
+
+FILTER_PARAMS = list(DashboardFilter.Meta.fields)
+
+
+def _filter_params(filterset):
+    """The dashboard filters in use, as query parameters."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return {}
+    return {k: v for k, v in filterset.form.cleaned_data.items() if k in FILTER_PARAMS and v not in (None, "")}
+
+
+def _drill(inspection, params, **figure):
+    query = {**params, **{k: v for k, v in figure.items() if v not in (None, "")}}
+    return reverse("dashboard_cases", args=[inspection.pk]) + ("?" + urlencode(query) if query else "")
+
+
+def _band_markers(bands):
+    return [(f"{band.label} from {band.min_percent}%", band.min_percent) for band in bands if band.min_percent > 0]
+
+
+@login_required
+@require_GET
+def inspection_dashboard(request, pk):
+    inspection = my_inspection(request, pk, "cases.view_dashboard")
+    base = oversight.inspection_cases(inspection)
+    filterset = DashboardFilter(request.GET or None, queryset=base)
+    params = _filter_params(filterset)
+    figures = oversight.dashboard(inspection, filterset.qs if params else None)
+
+    for line in figures.areas:
+        line.href = _drill(inspection, params, area=line.area.code)
+    for line in figures.weakest + figures.oversight_questions:
+        line.href = _drill(inspection, params, question=line.question.code, answer="no")
+    matrix = []
+    for area, cells in figures.matrix:
+        for (stage, _), cell in zip(figures.stages, cells, strict=True):
+            cell.href = _drill(inspection, params, area=area.code, stage=stage)
+        matrix.append((area, cells))
+    for breakdown in figures.breakdowns:
+        for row in breakdown.rows:
+            row.href = None if row.suppressed else _drill(inspection, {**params, breakdown.dimension.param: row.value})
+            row.cells = [
+                (score, _drill(inspection, {**params, breakdown.dimension.param: row.value}, area=area.area.code))
+                for score, area in zip(row.scores, figures.areas, strict=True)
+            ]
+
+    area_chart = charts.bar_chart(
+        "chart-areas",
+        "Area scores against the bands",
+        [(line.area.name, line.score.percent, line.score.text, line.href) for line in figures.areas],
+        markers=_band_markers(figures.bands),
+        label_heading="Area",
+    )
+    weakest_chart = charts.bar_chart(
+        "chart-weakest",
+        "The weakest questions",
+        [(f"{line.question.code}", line.score, f"{line.score}%", line.href) for line in figures.weakest],
+        markers=_band_markers(figures.bands),
+        label_heading="Question",
+    )
+    return render(
+        request,
+        "cases/oversight/dashboard.html",
+        {
+            "page_title": f"Dashboard: {inspection.title}",
+            "inspection": inspection,
+            "figures": figures,
+            "filter": filterset,
+            "filtered": bool(params),
+            "selected": filterset.active,
+            "area_chart": area_chart,
+            "weakest_chart": weakest_chart,
+            "export_kinds": exports.KINDS,
+            "may_moderate": request.user.has_perm("cases.view_moderation", inspection),
+            "small_group": oversight.SMALL_GROUP,
+            "section": "dashboard",
+        },
+    )
+
+
+DRILL_COLUMNS = [
+    ("reference", "Case"),
+    ("team", "Team"),
+    ("manager", "Case manager"),
+    ("disposal", "Disposal"),
+    ("rosh", "Risk of serious harm"),
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("score", "Score"),
+]
+
+
+def _sort_value(line, key):
+    if key in ("yes", "no"):
+        return getattr(line.tally, key)
+    if key == "score":
+        return -1 if line.score is None else line.score
+    if key == "manager":
+        return line.manager.casefold()
+    return str(getattr(line.case, key) or "").casefold()
+
+
+@login_required
+@require_GET
+def dashboard_cases(request, pk):
+    """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
+    inspection = my_inspection(request, pk, "cases.view_dashboard")
+    base = oversight.inspection_cases(inspection)
+    filterset = DrillDownFilter(request.GET or None, queryset=base, framework=inspection.framework)
+    cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    blind = oversight.blind_case_ids(request.user, inspection)
+    lines = [line for line in oversight.drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
+    hidden = len(blind)
+    key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in DRILL_COLUMNS}, "reference")
+    lines.sort(key=lambda line: (_sort_value(line, key), line.case.reference), reverse=descending)
+    return render(
+        request,
+        "cases/oversight/cases.html",
+        {
+            "page_title": f"Cases behind the figures: {inspection.title}",
+            "inspection": inspection,
+            "filter": filterset,
+            "filtered": bool(filterset.active),
+            "selected": filterset.active,
+            "lines": lines,
+            "hidden": hidden,
+            "columns": sort_links(DRILL_COLUMNS, key, descending, request.GET),
+            "section": "cases",
+        },
+    )
+
+
+MODERATION_COLUMNS = [("reference", "Case"), ("agreement", "Agreement"), ("state", "State")]
+
+
+@login_required
+@require_GET
+def moderation_list(request, pk):
+    inspection = my_inspection(request, pk, "cases.view_moderation")
+    lines = oversight.moderation_lines(inspection)
+    key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in MODERATION_COLUMNS}, "reference")
+    sorters = {
+        "reference": lambda line: line.case.reference,
+        "agreement": lambda line: (-1 if line.percent is None else line.percent, line.case.reference),
+        "state": lambda line: (line.moderated, line.case.reference),
+    }
+    lines.sort(key=sorters[key], reverse=descending)
+    return render(
+        request,
+        "cases/oversight/moderation_list.html",
+        {
+            "page_title": f"Moderation: {inspection.title}",
+            "inspection": inspection,
+            "lines": lines,
+            "columns": sort_links(MODERATION_COLUMNS, key, descending, request.GET),
+            "to_moderate": sum(1 for line in lines if not line.moderated),
+            "section": "moderation",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_case(request, pk, case_pk):
+    """Both markings side by side; the moderator settles each disagreement with a note."""
+    inspection = my_inspection(request, pk, "cases.view_moderation")
+    case = get_object_or_404(Case.objects.select_related("inspection__framework"), inspection=inspection, pk=case_pk)
+    comparison = case_comparison(case)
+    if not comparison.ready:
+        # Until both markings are submitted there is nothing to compare, and showing either would
+        # break the blind second marking.
+        raise Http404("Both markings must be submitted first")
+    may_moderate = request.user.has_perm("cases.moderate_case", case) and not comparison.moderated
+    problems, typed = {}, {}
+    if request.method == "POST":
+        if not may_moderate:
+            raise PermissionDenied
+        typed = decisions_from_post(request.POST, comparison)
+        try:
+            moderation_settle(case=case, decisions=typed, by=request.user)
+            if request.POST.get("action") == "complete":
+                moderation_complete(case=case, by=request.user)
+        except ScoringProblems as refused:
+            problems = refused.problems
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("moderation_case", inspection.pk, case.pk)
+        else:
+            if request.POST.get("action") == "complete":
+                messages.success(request, f"Case {case.reference} is moderated. The judgements now count it this way.")
+                return redirect("moderation_list", inspection.pk)
+            messages.success(request, "Your moderation is saved. You can come back to it.")
+            return redirect("moderation_case", inspection.pk, case.pk)
+        comparison = case_comparison(case)
+    for compared in comparison.questions:
+        compared.error = problems.get(compared.question.code, "")
+        value, note = typed.get(compared.question.code, compared.final)
+        compared.chosen, compared.chosen_note = value, note
+    markers = {comparison.first.assessor_id, comparison.second.assessor_id}
+    return render(
+        request,
+        "cases/oversight/moderation_case.html",
+        {
+            "page_title": f"Moderate case {case.reference}",
+            "inspection": inspection,
+            "case": case,
+            "comparison": comparison,
+            "may_moderate": may_moderate,
+            "is_marker": request.user.pk in markers,
+            "problems": [q for q in comparison.questions if q.error],
+            "section": "moderation",
+        },
+    )
+
+
+@login_required
+@require_GET
+def inspection_export(request, pk, kind, fmt):
+    inspection = my_inspection(request, pk, "cases.export_inspection")
+    if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if kind == "answers":
+        tables = [exports.answers_table(inspection, request.user)]
+    else:
+        tables = exports.summary_tables(oversight.dashboard(inspection))
+        if kind != "summary":
+            tables = [t for t in tables if t.name == exports.SUMMARY_KINDS[kind]]
+    return exports.download(tables, name=f"{inspection.title} {kind}", fmt=fmt)
+
+
+def _service(request):
+    """The service asked for (`?service=`, one of the person's) or the one they work in now."""
+    if request.GET.get("service"):
+        try:
+            service_id = int(request.GET["service"])
+        except ValueError as error:
+            raise Http404 from error
+        return get_in_my_services_or_404(Service.objects.all(), request.user, "pk", pk=service_id)
+    if request.service is None:
+        raise PermissionDenied
+    return request.service
+
+
+@login_required
+@require_GET
+def service_trends(request):
+    service = require(request.user, "cases.view_service_trends", _service(request))
+    trend = oversight.service_trend(service)
+    columns = [point.inspection.title for point in trend.points]
+    chart = charts.trend_chart(
+        "chart-trend",
+        f"Area scores over time, {service.name}",
+        columns,
+        [
+            (name, [point.scores.get(code).percent if point.scores.get(code) else None for point in trend.points])
+            for code, name in trend.areas
+        ],
+    )
+    for point in trend.points:
+        point.cells = [point.scores.get(code) for code, _ in trend.areas]
+    return render(
+        request,
+        "cases/oversight/service_trends.html",
+        {"page_title": f"Over time: {service.name}", "service": service, "trend": trend, "chart": chart},
+    )
+
+
+@login_required
+@require_GET
+def benchmark(request):
+    if not request.user.has_perm("cases.view_benchmark"):
+        raise PermissionDenied
+    figures = oversight.benchmark(my_services(request.user))
+    area_charts = []
+    for area in figures.areas:
+        rows = [
+            (row.service.name, row.scores.get(area.code), _percent(row.scores.get(area.code))) for row in figures.rows
+        ]
+        markers = [(f"Average {area.average}%", area.average)]
+        area_charts.append((area, charts.bar_chart(f"chart-{area.code}", f"{area.name}: each service", rows, markers)))
+    for row in figures.rows:
+        row.cells = [row.scores.get(area.code) for area in figures.areas]
+    return render(
+        request,
+        "cases/oversight/benchmark.html",
+        {"page_title": "Benchmark", "figures": figures, "area_charts": area_charts},
+    )
+
+
+def _percent(value):
+    return "Not published" if value is None else f"{value}%"

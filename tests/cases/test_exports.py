@@ -1,0 +1,115 @@
+"""Exports: CSV and XLSX attachments, formula neutralisation, small-number suppression, permissions."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases.exports import neutralise
+from inspections.models import Role
+from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
+
+from .oversight_factories import answer
+
+pytestmark = pytest.mark.django_db
+
+VALUES = {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "yes", "saf-2": "na", "saf-3": "yes"}
+
+
+@pytest.fixture
+def inspection(service):
+    return InspectionFactory(service=service, status="scoring", title="Mock 2016")
+
+
+def scored(inspection, assessor, note="Not on file", **case_fields):
+    case = CaseFactory(inspection=inspection, **case_fields)
+    return answer(AssessmentFactory(case=case, assessor=assessor), VALUES, note=note)
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Plain note", "Plain note"),
+        (42, 42),
+        (-5, -5),
+        (None, ""),
+        (True, "Yes"),
+    ],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _xlsx_rows(response, sheet=None):
+    book = load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in (book[sheet] if sheet else book.active).iter_rows(values_only=True)]
+
+
+def test_answers_export_neutralises_formulas_in_csv_and_xlsx(client, manager, inspection, officer):
+    scored(inspection, officer, note='=HYPERLINK("http://evil.example","click")', team="+North", reference="@YP1")
+    client.force_login(manager)
+    response = client.get(reverse("inspection_export", args=[inspection.pk, "answers", "csv"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == 'attachment; filename="mock-2016-answers.csv"'
+    rows = _csv_rows(response)
+    assert rows[0][:3] == ["case_reference", "team", "case_manager"]
+    no_row = next(r for r in rows[1:] if r[13] == "roh-2")
+    assert no_row[0] == "'@YP1" and no_row[1] == "'+North"
+    assert no_row[15] == '\'=HYPERLINK("http://evil.example","click")'
+    xlsx = client.get(reverse("inspection_export", args=[inspection.pk, "answers", "xlsx"]))
+    assert xlsx["Content-Disposition"] == 'attachment; filename="mock-2016-answers.xlsx"'
+    cells = [c for row in _xlsx_rows(xlsx) for c in row if isinstance(c, str)]
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_summary_exports_suppress_small_groups(client, manager, inspection, officer):
+    for _ in range(5):
+        scored(inspection, officer, team="North team")
+    for _ in range(2):
+        scored(inspection, officer, team="South team")
+    client.force_login(manager)
+    rows = _xlsx_rows(client.get(reverse("inspection_export", args=[inspection.pk, "summary", "xlsx"])), "Breakdowns")
+    teams = {row[1]: row for row in rows if row[0] == "Team"}
+    assert teams["North team"][2] == "5" and teams["North team"][3] == 67
+    assert teams["South team"][2:] == ["fewer than 5", "fewer than 5", "fewer than 5"]
+    csv_rows = _csv_rows(client.get(reverse("inspection_export", args=[inspection.pk, "breakdowns", "csv"])))
+    assert ["Team", "South team", "fewer than 5", "fewer than 5", "fewer than 5"] in csv_rows
+
+
+def test_every_summary_is_in_the_workbook(client, manager, inspection, officer):
+    scored(inspection, officer)
+    client.force_login(manager)
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("inspection_export", args=[inspection.pk, "summary", "xlsx"])).content)
+    )
+    assert book.sheetnames == ["Areas", "Questions", "Area by stage", "Breakdowns", "Progress", "Agreement"]
+    for kind in ["areas", "questions", "stages", "progress", "agreement"]:
+        response = client.get(reverse("inspection_export", args=[inspection.pk, kind, "csv"]))
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+
+
+def test_export_permissions(client, inspection, manager, inspector, officer, board_member, other_service):
+    url = reverse("inspection_export", args=[inspection.pk, "answers", "csv"])
+    assert client.get(url).status_code == 302
+    for person, status in [(manager, 200), (inspector, 200), (officer, 403), (board_member, 403)]:
+        client.force_login(person)
+        assert client.get(url).status_code == status
+    client.force_login(member(other_service, Role.MANAGER))
+    assert client.get(url).status_code == 404
+    client.force_login(manager)
+    assert client.get(reverse("inspection_export", args=[inspection.pk, "secrets", "csv"])).status_code == 404
+    assert client.get(reverse("inspection_export", args=[inspection.pk, "answers", "exe"])).status_code == 404

@@ -1,0 +1,300 @@
+"""Oversight dashboards: figures, agreement on the page, drill-down, suppression of small groups,
+service trend, benchmark, permissions, and a fixed number of queries at any size."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Assessment
+from cases.oversight import dashboard
+from cases.services import inspection_publish
+from inspections.models import Role
+from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
+
+from .oversight_factories import answer, build_scored_cases
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inspection(service):
+    return InspectionFactory(service=service, status="scoring", title="Mock 2016", framework=FrameworkFactory())
+
+
+@pytest.fixture
+def assessors(service):
+    return member(service, Role.OFFICER, username="first1"), member(service, Role.OFFICER, username="second1")
+
+
+def scored_case(inspection, assessor, values, marking="first", case=None, **case_fields):
+    case = case or CaseFactory(inspection=inspection, **case_fields)
+    return answer(AssessmentFactory(case=case, assessor=assessor, marking=marking), values)
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+URLS = [
+    ("inspection_dashboard", True),
+    ("dashboard_cases", True),
+    ("moderation_list", True),
+]
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["inspection_dashboard", "dashboard_cases", "moderation_list"])
+def test_managers_and_inspectors_read_officers_and_board_get_403(
+    client, name, inspection, manager, inspector, officer, board_member
+):
+    url = reverse(name, args=[inspection.pk])
+    for person, status in [(manager, 200), (inspector, 200), (officer, 403), (board_member, 403)]:
+        client.force_login(person)
+        assert client.get(url).status_code == status, (person, name)
+
+
+@pytest.mark.parametrize("name", ["inspection_dashboard", "dashboard_cases", "moderation_list"])
+def test_another_service_gets_404_and_signed_out_goes_to_sign_in(client, name, inspection, other_service, outsider):
+    url = reverse(name, args=[inspection.pk])
+    assert client.get(url).status_code == 302
+    assert "/account/sign-in/" in client.get(url)["Location"]
+    client.force_login(member(other_service, Role.MANAGER))
+    assert client.get(url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_service_trends_for_managers_inspectors_and_board_not_officers(client, service, manager, board_member, officer):
+    url = reverse("service_trends")
+    for person, status in [(manager, 200), (board_member, 200), (officer, 403)]:
+        client.force_login(person)
+        assert client.get(url).status_code == status
+
+
+def test_service_trends_of_another_service_is_404(client, manager, other_service):
+    client.force_login(manager)
+    assert client.get(reverse("service_trends"), {"service": other_service.pk}).status_code == 404
+    assert client.get(reverse("service_trends"), {"service": "x"}).status_code == 404
+
+
+def test_benchmark_for_inspectors_only(client, manager, inspector, board_member, officer, outsider):
+    url = reverse("benchmark")
+    for person, status in [(inspector, 200), (manager, 403), (board_member, 403), (officer, 403), (outsider, 403)]:
+        client.force_login(person)
+        assert client.get(url).status_code == status
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_area_scores_weakest_questions_and_stage_matrix(client, manager, inspection, assessors):
+    first, _ = assessors
+    for _ in range(5):
+        scored_case(
+            inspection,
+            first,
+            {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"},
+        )
+    client.force_login(manager)
+    page = text(client.get(reverse("inspection_dashboard", args=[inspection.pk])))
+    figures = dashboard(inspection)
+    roh = figures.areas[0]
+    assert (roh.score.percent, roh.band_label) == (67, "Moderate improvement required")
+    assert figures.weakest[0].question.code == "roh-2"
+    assert figures.weakest[0].score == 0
+    assert "Risk of harm to others" in page and "67%" in page
+    assert "roh-2. Risk of harm to others: question 2?" in page
+    # roh-2 is a planning question: 0% in the matrix, linked to its cases.
+    assert f'href="/inspections/{inspection.pk}/dashboard/cases/?area=roh&amp;stage=planning"' in page
+    assert 'role="img"' in page and "Area scores against the bands" in page
+
+
+def test_breakdown_suppresses_groups_of_fewer_than_five(client, manager, inspection, assessors):
+    first, _ = assessors
+    values = {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"}
+    for _ in range(5):
+        scored_case(inspection, first, values, team="North team", gender="male")
+    for _ in range(2):
+        scored_case(inspection, first, values, team="South team", gender="female")
+    figures = dashboard(inspection)
+    teams = {row.label: row for row in figures.breakdowns[0].rows}
+    assert teams["North team"].cases_text == "5"
+    assert teams["South team"].cases_text == "fewer than 5"
+    assert all(score.text == "fewer than 5" for score in teams["South team"].scores)
+    client.force_login(manager)
+    page = text(client.get(reverse("inspection_dashboard", args=[inspection.pk])))
+    table = page.split('id="breakdown-gender"')[1].split("</table>")[0]
+    assert "Female</th>" in table and "fewer than 5" in table
+    assert "Female</a>" not in table  # no drill-down to a small group
+    # Filtering down to fewer than five cases hides every figure.
+    filtered = text(client.get(reverse("inspection_dashboard", args=[inspection.pk]), {"team": "South team"}))
+    assert "Fewer than 5 cases match the filters" in filtered
+
+
+def test_drill_down_lists_the_cases_behind_a_figure(client, manager, inspection, assessors):
+    first, _ = assessors
+    north = scored_case(inspection, first, {"roh-1": "no", "saf-1": "yes"}, team="North team", reference="N-1")
+    scored_case(inspection, first, {"roh-1": "yes", "saf-1": "yes"}, team="North team", reference="N-2")
+    scored_case(inspection, first, {"roh-1": "no", "saf-1": "yes"}, team="South team", reference="S-1")
+    client.force_login(manager)
+    url = reverse("dashboard_cases", args=[inspection.pk])
+    page = text(client.get(url, {"area": "roh", "team": "North team", "answer": "no"}))
+    assert "N-1" in page and "N-2" not in page and "S-1" not in page
+    assert reverse("assessment", args=[north.pk]) in page
+    # Sorting works without JavaScript, by links.
+    sorted_page = text(client.get(url, {"sort": "-reference"}))
+    assert sorted_page.index("S-1") < sorted_page.index("N-2") < sorted_page.index("N-1")
+    assert 'aria-sort="descending"' in sorted_page
+
+
+def test_agreement_and_kappa_on_the_dashboard(client, manager, inspection, assessors):
+    first, second = assessors
+    # Hand-worked: over 2 cases x 2 questions the markers agree on 3 of 4 pairs: 75%.
+    # Pairs (first, second): (yes, yes), (no, yes), (yes, yes), (no, no).
+    # po = 3/4; first: yes 2, no 2; second: yes 3, no 1; pe = (2*3 + 2*1) / 16 = 1/2; kappa = 0.5.
+    a = scored_case(inspection, first, {"roh-1": "yes", "roh-2": "no"})
+    scored_case(inspection, second, {"roh-1": "yes", "roh-2": "yes"}, marking="second", case=a.case)
+    b = scored_case(inspection, first, {"roh-1": "yes", "roh-2": "no"})
+    scored_case(inspection, second, {"roh-1": "yes", "roh-2": "no"}, marking="second", case=b.case)
+    client.force_login(manager)
+    page = text(client.get(reverse("inspection_dashboard", args=[inspection.pk])))
+    assert 'id="agreement-overall">75%' in page
+    assert 'id="kappa-overall">0.50' in page
+    by_question = page.split('id="agreement-question"')[1].split("</table>")[0]
+    # roh-1: yes/yes twice: 100%, kappa not computable (one category throughout).
+    assert "roh-1</th>" in by_question and "100%" in by_question and "Not computable" in by_question
+    pair = page.split('id="agreement-pair"')[1].split("</table>")[0]
+    assert "(first) and" in pair and "75%" in pair
+
+
+def test_service_trend_follows_the_chain_with_live_figure_and_movers(client, manager, service, assessors):
+    first, _ = assessors
+    framework = FrameworkFactory()
+    earlier = InspectionFactory(
+        service=service,
+        framework=framework,
+        status="moderation",
+        title="Inspection 2015",
+        period_end=date(2014, 12, 31),
+    )
+    scored_case(earlier, first, {"roh-1": "no", "roh-2": "no", "saf-1": "yes"})
+    inspection_publish(inspection=earlier, by=manager)
+    later = InspectionFactory(
+        service=service,
+        framework=framework,
+        status="scoring",
+        title="Mock 2016",
+        follows=earlier,
+        period_end=date(2015, 12, 31),
+    )
+    scored_case(later, first, {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"})
+    client.force_login(manager)
+    page = text(client.get(reverse("service_trends")))
+    assert page.index("Inspection 2015") < page.index("Mock 2016")
+    trend = page.split('id="trend"')[1].split("</table>")[0]
+    assert "0%" in trend and "50%" in trend and "Live" in trend
+    movers = page.split('id="movers"')[1].split("</table>")[0]
+    assert "roh-1" in movers and "up 100 points" in movers
+    assert 'role="img"' in page
+
+
+def test_benchmark_lowest_highest_average_of_the_inspectors_services(client, service, other_service, assessors):
+    first, _ = assessors
+    inspector = member(service, Role.INSPECTOR, username="ivy")
+    member_of_other = inspector.memberships.create(service=other_service, role=Role.INSPECTOR)
+    assert member_of_other
+    framework = FrameworkFactory()
+    for svc, values in [(service, {"roh-1": "yes", "roh-2": "no"}), (other_service, {"roh-1": "yes", "roh-2": "yes"})]:
+        insp = InspectionFactory(service=svc, framework=framework, status="moderation")
+        scored_case(insp, member(svc, Role.OFFICER), values)
+        inspection_publish(inspection=insp, by=inspector)
+    client.force_login(inspector)
+    page = text(client.get(reverse("benchmark")))
+    summary = page.split('id="benchmark-summary"')[1].split("</table>")[0]
+    # roh: 50% and 100%: lowest 50, average 75, highest 100.
+    assert re.search(r"Risk of harm to others</th>\s*<td[^>]*>50%</td>\s*<td[^>]*>75%</td>\s*<td[^>]*>100%", summary)
+    assert service.name in page and other_service.name in page
+
+
+# --- speed -----------------------------------------------------------------------------------
+
+
+def _count_queries(client, url, django_assert_max_num_queries, limit=60):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured, django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["inspection_dashboard", "dashboard_cases", "moderation_list"])
+def test_inspection_pages_take_the_same_queries_at_10_and_500_cases(
+    client, name, manager, service, assessors, django_assert_max_num_queries
+):
+    first, second = assessors
+    small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6))
+    large = InspectionFactory(service=service, framework=small.framework)
+    build_scored_cases(small, 10, first, second)
+    build_scored_cases(large, 500, first, second, start=1000)
+    client.force_login(manager)
+    counts = [_count_queries(client, reverse(name, args=[i.pk]), django_assert_max_num_queries) for i in (small, large)]
+    assert counts[0] == counts[1]
+
+
+def test_export_and_filtered_dashboard_take_the_same_queries_at_10_and_500(
+    client, manager, service, assessors, django_assert_max_num_queries
+):
+    first, second = assessors
+    small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6))
+    large = InspectionFactory(service=service, framework=small.framework)
+    build_scored_cases(small, 10, first, second)
+    build_scored_cases(large, 500, first, second, start=1000)
+    client.force_login(manager)
+    for url in [
+        lambda i: reverse("inspection_export", args=[i.pk, "summary", "xlsx"]),
+        lambda i: reverse("inspection_dashboard", args=[i.pk]) + "?team=North+team",
+    ]:
+        counts = [_count_queries(client, url(i), django_assert_max_num_queries) for i in (small, large)]
+    assert counts[0] == counts[1]
+
+
+def test_service_trend_and_benchmark_take_the_same_queries_at_any_number_of_inspections(
+    client, service, assessors, django_assert_max_num_queries
+):
+    first, _ = assessors
+    inspector = member(service, Role.INSPECTOR, username="ivy")
+    framework = FrameworkFactory()
+    client.force_login(inspector)
+
+    def add(n, follows=None):
+        previous = follows
+        for index in range(n):
+            insp = InspectionFactory(service=service, framework=framework, status="moderation", follows=previous)
+            build_scored_cases(insp, 3, first, start=10 * insp.pk + index)
+            if index % 2 == 0:
+                inspection_publish(inspection=insp, by=inspector)
+            previous = insp
+        return previous
+
+    last = add(2)
+    counts = [
+        _count_queries(client, reverse(name), django_assert_max_num_queries) for name in ("service_trends", "benchmark")
+    ]
+    add(6, follows=last)
+    assert [
+        _count_queries(client, reverse(name), django_assert_max_num_queries) for name in ("service_trends", "benchmark")
+    ] == counts
+
+
+def test_assessment_count_helper_builds_second_markings(service, assessors):
+    first, second = assessors
+    inspection = InspectionFactory(service=service)
+    build_scored_cases(inspection, 10, first, second)
+    assert Assessment.objects.filter(case__inspection=inspection, marking="second").count() == 2
