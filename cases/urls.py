@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import record_views, views
 
 urlpatterns = [
     path("inspections/<int:pk>/cases/", views.case_list, name="case_list"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
     path("assessments/<int:pk>/reopen/", views.assessment_reopen_view, name="assessment_reopen"),
     path("assessments/<int:pk>/record/", views.assessment_record, name="assessment_record"),
+    path("cases/<int:pk>/record/", record_views.case_record, name="case_record"),
     path("", include("cases.sample_urls")),
     path("", include("cases.oversight_urls")),
 ]
