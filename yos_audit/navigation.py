@@ -7,6 +7,7 @@ NAVIGATION = {
     Role.MANAGER: [
         ("Home", "home"),
         ("Inspections", "inspection_list"),
+        ("Over time", "service_trends"),
         ("Improvement plans", "plan_list"),
         ("Boards", "board_list"),
         ("Glossary", "glossary"),
@@ -15,13 +16,15 @@ NAVIGATION = {
         ("Home", "home"),
         ("Improvement plans", "plan_list"),
         ("Boards", "board_list"),
+        ("Over time", "service_trends"),
         ("Glossary", "glossary"),
     ],
     Role.INSPECTOR: [
         ("Home", "home"),
         ("Inspections", "inspection_list"),
-        ("Frameworks", "framework_list"),
+        ("Over time", "service_trends"),
         ("Benchmark", "benchmark"),
+        ("Frameworks", "framework_list"),
     ],
 }
 
