@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from inspections.scoping import get_in_my_services_or_404
 
 from .models import Case, SampleChange
+from .oversight import blind_case_ids
 
 SKIPPED_FIELDS = {"created_at"}
 
@@ -83,6 +84,10 @@ def case_record(request, pk):
     )
     if not request.user.has_perm("cases.view_cases", case.inspection):
         raise PermissionDenied
+    assessments = case.assessments.select_related("assessor")
+    if case.pk in blind_case_ids(request.user, case.inspection):
+        # Marking this case blind: the other marking, and who made it, stay hidden.
+        assessments = assessments.filter(assessor=request.user)
     return render(
         request,
         "cases/case_record.html",
@@ -90,6 +95,6 @@ def case_record(request, pk):
             "page_title": f"Record of changes: case {case.reference}",
             "case": case,
             "entries": case_record_entries(case),
-            "assessments": list(case.assessments.select_related("assessor")),
+            "assessments": list(assessments),
         },
     )

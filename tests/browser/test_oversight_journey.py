@@ -77,7 +77,7 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     expect(page.locator("#drill-down")).to_contain_text("North team")
     check_accessible(page)
 
-    page.get_by_role("link", name="Over time").click()
+    page.get_by_role("navigation", name="Oversight of this inspection").get_by_role("link", name="Over time").click()
     expect(page.locator("#trend")).to_contain_text("Inspection 2015")
     expect(page.locator("#trend")).to_contain_text("Mock 2016")
     check_accessible(page)

@@ -85,6 +85,15 @@ def test_case_list_hides_the_other_marking_from_a_blind_marker(client, marked, m
     assert "Fiona" not in page
 
 
+def test_the_case_record_names_only_the_blind_markers_own_marking(client, marked, markers):
+    first, second = marked
+    client.force_login(markers[1])
+    page = text(client.get(reverse("case_record", args=[first.case.pk])))
+    assert reverse("assessment_record", args=[second.pk]) in page
+    assert reverse("assessment_record", args=[first.pk]) not in page
+    assert "Fiona" not in page
+
+
 def test_drill_down_and_moderation_page_leak_nothing_to_the_blind_marker(client, marked, markers):
     first, _ = marked
     inspection = first.case.inspection
