@@ -125,6 +125,8 @@ class ActionForm(GdsForm, forms.Form):
         required=False,
         help_text="How the service will know the action has worked",
     )
+    # The version the page showed: a save over someone else's later change is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +203,7 @@ class ActionForm(GdsForm, forms.Form):
             "brag": action.brag,
             "completed_on": action.completed_on,
             "success_measure": action.success_measure,
+            "version": action.version,
         }
 
 

@@ -43,6 +43,28 @@ class CoverageIncomplete(ValidationError):
         )
 
 
+class StaleAction(Exception):
+    """The action changed since the person read it (at `version`): their save is refused, not merged."""
+
+    def __init__(self, action):
+        self.action = action
+        super().__init__(f"Action {action.pk} changed since it was read")
+
+
+def _claim_next_version(action, version):
+    """Move the action's version on from `version`, or raise StaleAction if someone else did first.
+
+    One conditional UPDATE: on PostgreSQL a second transaction doing the same waits for the first
+    to commit, then finds the version moved on and updates nothing.
+    """
+    from django.db.models import F
+
+    claimed = Action.objects.filter(pk=action.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleAction(Action.objects.select_related("plan").get(pk=action.pk))
+    action.version = version + 1
+
+
 def _by(instance, by):
     instance._history_user = by
     return instance
@@ -223,10 +245,15 @@ def action_create(*, plan, by, recommendations=(), areas=(), questions=(), today
 
 
 @transaction.atomic
-def action_update(*, action, by, recommendations=None, areas=None, questions=None, today=None, **fields):
+def action_update(
+    *, action, by, version=None, recommendations=None, areas=None, questions=None, today=None, **fields
+):
+    """Change an action. With `version` (the one the person's page showed), a change made by someone
+    else since then refuses the save with StaleAction rather than overwriting it."""
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown action fields: {sorted(unknown)}")
+    _claim_next_version(action, action.version if version is None else version)
     for name, value in fields.items():
         setattr(action, name, value)
     _check_action(action, action.plan)
@@ -294,6 +321,8 @@ def progress_update_create(*, action, by, date, brag, note, files=(), today=None
         action.status = ActionStatus.IN_PROGRESS
         changed = True
     if changed:
+        current = Action.objects.select_for_update().values_list("version", flat=True).get(pk=action.pk)
+        _claim_next_version(action, current)
         _by(action, by).save()
     return update
 

@@ -381,12 +381,36 @@ def action_edit(request, pk):
     _require(request, "improvement.change_plan", plan)
     form = ActionForm(_posted(request), plan=plan, initial=ActionForm.initial_from(action))
     if request.method == "POST" and form.is_valid():
-        services.action_update(action=action, by=request.user, **form.service_kwargs())
-        messages.success(request, "The action has been saved.")
-        return redirect(action)
+        try:
+            services.action_update(
+                action=action, by=request.user, version=form.cleaned_data.get("version"), **form.service_kwargs()
+            )
+        except services.StaleAction as stale:
+            form = _stale_action_form(request, plan, stale.action)
+        else:
+            messages.success(request, "The action has been saved.")
+            return redirect(action)
     return _form_page(
         request, form, title="Change the action", caption=action.title, cancel_url=action.get_absolute_url()
     )
+
+
+def _stale_action_form(request, plan, current):
+    """The person's input kept, with an error saying someone else saved first; saving again keeps theirs."""
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = ActionForm(data, plan=plan, initial=ActionForm.initial_from(current))
+    form.is_valid()
+    last = current.history.select_related("history_user").first()
+    who = ""
+    if last is not None and last.history_user is not None:
+        who = f" ({last.history_user.get_full_name() or last.history_user.get_username()}, {last.history_date:%H:%M})"
+    form.add_error(
+        None,
+        f"Someone else changed this action while you were editing it{who}. Your changes are not saved yet. "
+        f"Open the action in a new tab to see it as it is now; then save again to replace it with what is below.",
+    )
+    return form
 
 
 @login_required
