@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run setup test lint migrate demo assets lock clean
+.PHONY: run setup test lint audit migrate demo assets lock clean
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -34,8 +34,15 @@ assets: static/build/application.css
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet --recursive inspections cases improvement yos_audit --severity-level high
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Security checks: bandit (no high-severity finding) and pip-audit (no known vulnerability in the
+# pinned packages, or each justified in security/pip-audit-ignore.txt). pip-audit needs the network.
+audit: setup
+	$(BIN)/bandit --quiet --recursive inspections cases improvement yos_audit --severity-level high
+	BIN=$(BIN) bash scripts/pip_audit.sh
 
 lint:
 	$(BIN)/ruff check .

@@ -233,6 +233,9 @@ class Inspection(models.Model):
     )
     status = models.CharField(max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was closed: its case-level data is purged RETENTION_DAYS later"
+    )
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -196,8 +196,10 @@ def inspection_move_on(*, inspection: Inspection, to_status: str, changed_by) ->
     locked.status = to_status
     locked._history_user = changed_by
     locked._change_reason = f"Status moved to {InspectionStatus(to_status).label}"
-    locked.save(update_fields=["status"])
-    inspection.status = to_status
+    if to_status == InspectionStatus.CLOSED:
+        locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    inspection.status, inspection.closed_at = to_status, locked.closed_at
     return locked
 
 

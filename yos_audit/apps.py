@@ -6,3 +6,6 @@ class YosAuditConfig(AppConfig):
 
     name = "yos_audit"
     verbose_name = "YOS Audit"
+
+    def ready(self):
+        from . import two_factor  # noqa: F401 (connects the sign-in signal)

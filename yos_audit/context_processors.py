@@ -1,5 +1,6 @@
 """What every page's layout needs: the current service, the switcher and the role's navigation."""
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from .navigation import navigation_for
@@ -22,4 +23,6 @@ def layout(request):
         "current_service": membership.service if membership else None,
         "switchable_memberships": memberships if len(memberships) > 1 else [],
         "navigation": items,
+        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "session_idle_warning": settings.SESSION_IDLE_WARNING,
     }

@@ -1,6 +1,16 @@
-"""Response headers Django does not set by itself."""
+"""Response headers Django does not set by itself, the idle-session limit and required two-factor sign-in."""
+
+import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .two_factor import NEEDS_CODE_SESSION_KEY, two_factor_required
+
+LAST_ACTIVITY_SESSION_KEY = "last_activity"
 
 
 class PermissionsPolicyMiddleware:
@@ -13,3 +23,72 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign a person out after SESSION_IDLE_TIMEOUT seconds without a request, and say why.
+
+    The time of each signed-in request is kept in the session. A request that comes later than
+    the limit signs the person out and goes to a page that says they were signed out after 30
+    minutes without activity and that nothing unsaved was kept (a form posted then is dropped).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                query = ""
+                if request.method == "GET" and request.path not in (reverse("home"), reverse("session_expired")):
+                    query = "?" + urlencode({"next": request.get_full_path()})
+                return redirect(reverse("session_expired") + query)
+            request.session[LAST_ACTIVITY_SESSION_KEY] = now
+        return self.get_response(request)
+
+
+# Pages a signed-in person may reach before giving their two-factor code or setting it up.
+TWO_FACTOR_EXEMPT_VIEWS = {
+    "login",
+    "login_code",
+    "logout",
+    "two_factor_setup",
+    "session_expired",
+    "healthz",
+    "accessibility",
+    "cookies",
+}
+
+
+class TwoFactorRequiredMiddleware:
+    """Send a signed-in person who has not given a code where they must.
+
+    - someone with a two-factor device whose session is not verified (they signed in some way
+      other than the sign-in page, e.g. the admin's): to the code page;
+    - someone REQUIRE_TWO_FACTOR_FOR says must use two-factor but who has no device: to set-up.
+
+    Needs request.memberships (inspections.middleware.CurrentServiceMiddleware runs first).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in TWO_FACTOR_EXEMPT_VIEWS:
+            return None
+        next_query = "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        if request.session.get(NEEDS_CODE_SESSION_KEY):
+            return redirect(reverse("login_code") + next_query)
+        if two_factor_required(user, getattr(request, "memberships", None)):
+            return redirect(reverse("two_factor_setup") + next_query)
+        return None

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The project's own floors: improvement -> cases -> inspections.
     "inspections",
     "cases",
@@ -71,10 +73,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yos_audit.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "inspections.middleware.CurrentServiceMiddleware",
+    "yos_audit.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -125,6 +130,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor sign-in (TOTP, django-otp): anyone may turn it on from their account page; these
+# groups must ("inspectors": anyone with the inspector role in a service; "staff": is_staff).
+# On by default in production (DEBUG off); off with DEBUG so the demo stays password-only.
+REQUIRE_TWO_FACTOR_FOR = env.list("REQUIRE_TWO_FACTOR_FOR", default=[] if DEBUG else ["inspectors", "staff"])
+_unknown_two_factor_groups = set(REQUIRE_TWO_FACTOR_FOR) - {"inspectors", "staff", "everyone"}
+if _unknown_two_factor_groups:
+    raise ImproperlyConfigured(
+        f"REQUIRE_TWO_FACTOR_FOR has unknown groups {sorted(_unknown_two_factor_groups)}: "
+        "use a comma-separated list of inspectors, staff, everyone (or leave it empty)."
+    )
+OTP_TOTP_ISSUER = "YOS Audit"
+# Wrong codes slow down: each failure doubles the wait (seconds) before the next try is checked.
+OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -177,9 +195,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="YOS Audit <no-reply@
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Sessions end when the browser closes and after idle time.
+# Sessions end when the browser closes and after 30 minutes without a request: then the person
+# lands on a page saying so (yos_audit.middleware.SessionIdleTimeoutMiddleware). The cookie lives
+# a little longer than the idle limit so that the middleware can still tell an idle session apart.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)  # seconds
+SESSION_IDLE_WARNING = 5 * 60  # seconds before the end when pages warn (static/js/session-timeout.mjs)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=SESSION_IDLE_TIMEOUT + 8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

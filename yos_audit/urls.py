@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods
 
-from . import views
+from . import accounts, views
+
+# Django's form views treat PUT as POST; nothing here accepts PUT, PATCH or DELETE.
+get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,20 +14,31 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
-    path("account/sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("account/", accounts.account, name="account"),
+    path("account/sign-in/", get_or_post(accounts.SignInView.as_view()), name="login"),
+    path("account/sign-in/code/", accounts.login_code, name="login_code"),
+    path("account/signed-out/", accounts.session_expired, name="session_expired"),
+    path("account/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/remove/", accounts.two_factor_remove, name="two_factor_remove"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("account/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("account/password/", get_or_post(auth_views.PasswordChangeView.as_view()), name="password_change"),
+    path(
+        "account/password/done/", get_or_post(auth_views.PasswordChangeDoneView.as_view()), name="password_change_done"
+    ),
+    path("account/password-reset/", get_or_post(auth_views.PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "account/password-reset/sent/",
+        get_or_post(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
     path(
         "account/password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        get_or_post(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "account/password-reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        get_or_post(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
