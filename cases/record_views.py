@@ -16,7 +16,7 @@ SKIPPED_FIELDS = {"created_at"}
 
 
 def case_record_entries(case):
-    """Changes, newest first: {when, who, what, field, old, new}."""
+    """Changes, newest first: {when, who, what, detail, old, new}."""
     entries = []
     history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
     labels = {f.name: f.verbose_name for f in Case._meta.fields}
@@ -29,7 +29,7 @@ def case_record_entries(case):
                     "when": record.history_date,
                     "who": record.history_user,
                     "what": what,
-                    "field": "",
+                    "detail": "",
                     "old": "",
                     "new": "",
                 }
@@ -43,7 +43,7 @@ def case_record_entries(case):
                         "when": record.history_date,
                         "who": record.history_user,
                         "what": record.history_change_reason or "Changed",
-                        "field": str(labels.get(change.field, change.field)).capitalize(),
+                        "detail": str(labels.get(change.field, change.field)).capitalize(),
                         "old": _shown(change.old),
                         "new": _shown(change.new),
                     }
@@ -57,7 +57,7 @@ def case_record_entries(case):
                 "when": change.changed_at,
                 "who": change.changed_by,
                 "what": f"Sample: {change.removed} replaced by {change.added} ({change.reason})",
-                "field": "In sample",
+                "detail": "In sample",
                 "old": change.removed.reference,
                 "new": change.added.reference,
             }

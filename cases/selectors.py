@@ -43,7 +43,7 @@ def assessment_record(assessment):
                 "when": record.history_date,
                 "who": record.history_user,
                 "what": record.history_change_reason or record.get_history_type_display(),
-                "question": "",
+                "detail": "",
                 "old": "",
                 "new": record.get_status_display(),
             }
@@ -62,7 +62,7 @@ def assessment_record(assessment):
                 "when": record.history_date,
                 "who": record.history_user,
                 "what": "Answer changed" if old else "Answered",
-                "question": record.question.code,
+                "detail": record.question.code,
                 "old": f"{labels[old.value]}{': ' + old.note if old.note else ''}" if old else "",
                 "new": f"{labels[record.value]}{': ' + record.note if record.note else ''}",
             }
