@@ -245,6 +245,23 @@ def test_the_assignment_page_is_closed_after_scoring(client, manager, service):
     assert "assignments can no longer change" in page
 
 
+def test_a_closed_assignment_page_shows_who_marked_each_case_and_nobody_for_no_second_marking(
+    client, manager, service, assessors
+):
+    inspection = sampling_inspection(service)
+    make_cohort(inspection, 6, case_manager=assessors[0])
+    sample_draw(inspection=inspection, method="number", size=6, seed="1", by=manager)
+    assessments_assign(inspection=inspection, assessors=assessors[1:], second_share=0, by=manager)
+    inspection.status = "published"
+    inspection.save()
+    client.force_login(manager)
+    response = client.get(reverse("sample_assign", args=[inspection.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nobody" in page
+    assert assessors[1].get_full_name() in page
+
+
 def test_assignment_page_query_count_does_not_grow_with_the_sample(
     client, manager, service, assessors, django_assert_max_num_queries
 ):
