@@ -1,0 +1,54 @@
+"""Every page each demo role can reach, on the demo data, passes axe (WCAG 2.2 A and AA).
+
+Signs in as each demo account and follows the links of every page it reaches (same site, GET,
+each path once), running axe on each. Downloads (exports, PDFs, evidence) are not pages.
+"""
+
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import WCAG_TAGS
+
+NOT_PAGES = ("/static/", "/admin/", "/export/", "/pdf", "/download", "/evidence/", "/account/sign-out/")
+DOWNLOADS = (".pdf", ".csv", ".xlsx")
+MOST_PAGES_PER_ROLE = 60
+
+
+@pytest.fixture
+def demo(settings, transactional_db):
+    settings.DEBUG = True  # load_demo refuses otherwise
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.DEBUG = False
+
+
+@pytest.mark.parametrize("username", ["officer", "manager", "board", "inspector"])
+def test_every_page_a_demo_role_reaches_is_accessible(live_server, page, axe, demo, username):
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo-password-2026")
+    page.get_by_role("button", name="Sign in").click()
+
+    to_visit, seen, failures = [urlparse(page.url).path], set(), []
+    while to_visit and len(seen) < MOST_PAGES_PER_ROLE:
+        path = to_visit.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(urljoin(live_server.url, path))
+        assert response.status < 500, f"{path} answered {response.status}"
+        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            failures.append(f"{path}\n{results.generate_report()}")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            target = urlparse(urljoin(live_server.url + path, href))
+            if target.netloc == urlparse(live_server.url).netloc and not any(p in target.path for p in NOT_PAGES):
+                if target.path.endswith(DOWNLOADS):
+                    continue
+                if target.path not in seen:
+                    to_visit.append(target.path)
+    assert len(seen) >= 5, f"only reached {sorted(seen)}"
+    assert not failures, "\n\n".join(failures)
