@@ -245,9 +245,7 @@ def action_create(*, plan, by, recommendations=(), areas=(), questions=(), today
 
 
 @transaction.atomic
-def action_update(
-    *, action, by, version=None, recommendations=None, areas=None, questions=None, today=None, **fields
-):
+def action_update(*, action, by, version=None, recommendations=None, areas=None, questions=None, today=None, **fields):
     """Change an action. With `version` (the one the person's page showed), a change made by someone
     else since then refuses the save with StaleAction rather than overwriting it."""
     unknown = set(fields) - set(ACTION_FIELDS)
