@@ -11,8 +11,8 @@ from simple_history.utils import bulk_create_with_history
 from inspections.models import Framework, Inspection, InspectionStatus, Recommendation
 from inspections.services import inspection_create
 
-from .demo_sample import create_demo_cohort_and_sample
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking
+from .sampling.demo import create_demo_cohort_and_sample
 from .services import case_assign, inspection_publish
 
 # Chance that a question is answered Yes in each area (roughly Wigan 2009's profile).

@@ -10,6 +10,6 @@ urlpatterns = [
     path("assessments/<int:pk>/reopen/", views.assessment_reopen_view, name="assessment_reopen"),
     path("assessments/<int:pk>/record/", views.assessment_record, name="assessment_record"),
     path("cases/<int:pk>/record/", record_views.case_record, name="case_record"),
-    path("", include("cases.sample_urls")),
-    path("", include("cases.oversight_urls")),
+    path("", include("cases.sampling.urls")),
+    path("", include("cases.oversight.urls")),
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.cohort import COLUMNS
+from cases.sampling.cohort import COLUMNS
 from tests.factories import CaseFactory, InspectionFactory
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

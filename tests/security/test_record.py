@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases import sample_services
+from cases.sampling import services as sample_services
 from cases.services import assessment_save
 from improvement.services import action_update
 from inspections.models import InspectionStatus, Role

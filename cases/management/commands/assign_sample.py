@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.sample_services import assessments_assign
+from cases.sampling.services import assessments_assign
 from inspections.models import Inspection
 
 

@@ -6,8 +6,8 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.sample_selectors import DEFAULT_STRATA, STRATA_CHOICES
-from cases.sample_services import sample_draw
+from cases.sampling.selectors import DEFAULT_STRATA, STRATA_CHOICES
+from cases.sampling.services import sample_draw
 from inspections.models import Inspection
 
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.cohort import UnreadableFile, read_cells
-from cases.sample_services import CohortImportError, cohort_import
+from cases.sampling.cohort import UnreadableFile, read_cells
+from cases.sampling.services import CohortImportError, cohort_import
 from inspections.models import Inspection
 
 

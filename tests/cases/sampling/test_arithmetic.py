@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.sampling import (
+from cases.sampling.arithmetic import (
     allocate,
     cohort_hash,
     draw,

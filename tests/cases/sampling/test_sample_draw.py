@@ -10,12 +10,12 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from cases.models import Assessment, Case, SampleChange, SampleDraw
-from cases.sample_selectors import case_stratum
-from cases.sample_services import sample_draw, sample_replace
+from cases.sampling.selectors import case_stratum
+from cases.sampling.services import sample_draw, sample_replace
 from inspections.models import Role
 from tests.factories import AssessmentFactory, InspectionFactory, member
 
-from .factories_sample import make_cohort, sampling_inspection
+from ..factories_sample import make_cohort, sampling_inspection
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +385,7 @@ def test_sample_page_query_counts_do_not_grow_with_the_cohort(
 
 
 def test_the_demo_cohort_is_imported_drawn_and_assigned_once(service):
-    from cases.demo_sample import create_demo_cohort_and_sample
+    from cases.sampling.demo import create_demo_cohort_and_sample
 
     inspection = InspectionFactory(service=service, status="scoring")
     managers = [member(service, Role.OFFICER, first_name="Chloe", last_name="Adeyemi"), member(service, Role.OFFICER)]

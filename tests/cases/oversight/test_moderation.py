@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from cases.judgements import inspection_judgements
 from cases.models import Assessment
-from cases.moderation import case_comparison, moderation_complete, moderation_settle, moderation_start
+from cases.oversight.moderation import case_comparison, moderation_complete, moderation_settle, moderation_start
 from cases.services import ScoringProblems
 from inspections.models import Role
 from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
 
-from .oversight_factories import answer
+from ..oversight_factories import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_moderation_page_of_another_service_is_404(client, marked, other_service
 def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, client):
     from django.core.management import call_command
 
-    from cases.oversight import moderation_lines
+    from cases.oversight.selectors import moderation_lines
     from inspections.models import Inspection
 
     settings.DEBUG = True

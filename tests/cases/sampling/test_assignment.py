@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import Assessment, Case
-from cases.sample_services import (
+from cases.sampling.services import (
     assessment_set_assessor,
     assessments_assign,
     plan_first_markings,
@@ -19,7 +19,7 @@ from cases.sample_services import (
 from inspections.models import Role
 from tests.factories import InspectionFactory, member
 
-from .factories_sample import make_cohort, sampling_inspection
+from ..factories_sample import make_cohort, sampling_inspection
 
 pytestmark = pytest.mark.django_db
 

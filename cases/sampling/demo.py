@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .cohort import COLUMNS, read_cells
-from .sample_services import assessments_assign, cohort_import, sample_draw
+from .services import assessments_assign, cohort_import, sample_draw
 
 EXAMPLE_COHORT = Path(settings.BASE_DIR) / "examples" / "cohort-clean.csv"
 DEMO_SAMPLE_SIZE = 34

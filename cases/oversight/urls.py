@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import oversight_views as views
+from . import views
 
 urlpatterns = [
     path("inspections/<int:pk>/dashboard/", views.inspection_dashboard, name="inspection_dashboard"),

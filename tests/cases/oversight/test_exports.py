@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.exports import neutralise
+from cases.oversight.exports import neutralise
 from inspections.models import Role
 from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
 
-from .oversight_factories import answer
+from ..oversight_factories import answer
 
 pytestmark = pytest.mark.django_db
 

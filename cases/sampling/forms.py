@@ -7,8 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.conf import settings
 
-from .models import Case, Disposal, Gender, RiskLevel
-from .sample_selectors import DEFAULT_STRATA, STRATA_CHOICES
+from ..models import Case, Disposal, Gender, RiskLevel
+from .selectors import DEFAULT_STRATA, STRATA_CHOICES
 
 
 class GovukForm(forms.Form):

@@ -16,9 +16,9 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from inspections import ratings
 from inspections.models import Area, Framework, Inspection, Judgement, PublishedQuestionScore, Question, Stage
 
+from ..judgements import framework_bands, inspection_judgements
+from ..models import Answer, Assessment, AssessmentStatus, Case, Disposal, Gender, Marking, RiskLevel
 from .agreement import cohens_kappa, percentage_agreement
-from .judgements import framework_bands, inspection_judgements
-from .models import Answer, Assessment, AssessmentStatus, Case, Disposal, Gender, Marking, RiskLevel
 
 SMALL_GROUP = 5
 SUPPRESSED = "fewer than 5"

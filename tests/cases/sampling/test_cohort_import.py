@@ -9,13 +9,13 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from cases.cohort import check_cells, read_cells, reference_problem
 from cases.models import Case
-from cases.sample_services import CohortImportError, case_exclude, case_restore, cohort_import
+from cases.sampling.cohort import check_cells, read_cells, reference_problem
+from cases.sampling.services import CohortImportError, case_exclude, case_restore, cohort_import
 from inspections.models import Role
 from tests.factories import CaseFactory, InspectionFactory, member
 
-from .factories_sample import EXAMPLES, csv_bytes, make_cohort, row, rows, sampling_inspection, upload
+from ..factories_sample import EXAMPLES, csv_bytes, make_cohort, row, rows, sampling_inspection, upload
 
 pytestmark = pytest.mark.django_db
 

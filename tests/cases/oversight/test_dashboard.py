@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Assessment
-from cases.oversight import dashboard
+from cases.oversight.selectors import dashboard
 from cases.services import inspection_publish
 from inspections.models import Role
 from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
 
-from .oversight_factories import answer, build_scored_cases
+from ..oversight_factories import answer, build_scored_cases
 
 pytestmark = pytest.mark.django_db
 

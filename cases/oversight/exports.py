@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
 
-from .models import Answer
-from .oversight import SUPPRESSED, blind_case_ids, manager_label
+from ..models import Answer
+from .selectors import SUPPRESSED, blind_case_ids, manager_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -10,8 +10,8 @@ from django.db.models import Q
 
 from inspections.models import Stage
 
-from .models import Answer, Case, Disposal, Gender, RiskLevel
-from .oversight import manager_label
+from ..models import Answer, Case, Disposal, Gender, RiskLevel
+from .selectors import manager_label
 
 NOT_RECORDED = "Not recorded"
 

@@ -19,12 +19,13 @@ from inspections.models import Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 from inspections.views import my_inspection, require
 
-from . import charts, exports, oversight
-from .models import Case
+from ..models import Case
+from ..services import ScoringProblems
+from . import charts, exports
+from . import selectors as oversight
+from .filters import DashboardFilter, DrillDownFilter
+from .forms import decisions_from_post, parse_sort, sort_links
 from .moderation import case_comparison, moderation_complete, moderation_settle
-from .oversight_filters import DashboardFilter, DrillDownFilter
-from .oversight_forms import decisions_from_post, parse_sort, sort_links
-from .services import ScoringProblems
 
 FILTER_PARAMS = list(DashboardFilter.Meta.fields)
 

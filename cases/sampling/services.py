@@ -16,9 +16,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from inspections.models import Inspection, InspectionStatus, Membership
 
+from ..models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
+from .arithmetic import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
+from .arithmetic import yjb_sample_size as yjb_size
 from .cohort import CohortCheck, check_cells, match_case_managers
-from .models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
-from .sample_selectors import (
+from .selectors import (
     ASSIGNING_STATUSES,
     DEFAULT_STRATA,
     SAMPLING_STATUSES,
@@ -30,8 +32,6 @@ from .sample_selectors import (
     eligible_assessors,
     latest_draw,
 )
-from .sampling import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
-from .sampling import yjb_sample_size as yjb_size
 
 METHODS = ("number", "margin", "yjb")
 

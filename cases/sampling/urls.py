@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import sample_views as views
+from . import views
 
 urlpatterns = [
     path("inspections/<int:pk>/cohort/", views.cohort, name="cohort"),

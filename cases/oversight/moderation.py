@@ -16,8 +16,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from inspections.models import Question
 
-from .models import Answer, Assessment, AssessmentStatus, Case, Marking
-from .services import ScoringProblems
+from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
+from ..services import ScoringProblems
 
 VALUE_LABELS = dict(Answer.Value.choices)
 

@@ -2,7 +2,7 @@
 
 Managers and inspectors of the inspection's service may use them; other members get 403,
 and an inspection outside the person's services answers 404. Views parse, call a service
-from `sample_services` and render.
+from `services` and render.
 """
 
 import secrets
@@ -18,11 +18,10 @@ from inspections.models import Inspection
 from inspections.rules import is_inspector, is_manager
 from inspections.scoping import get_in_my_services_or_404
 
-from . import sample_selectors as selectors
-from . import sample_services as services
+from ..models import Case, Marking
+from . import selectors, services
 from .cohort import UnreadableFile, read_cells
-from .models import Case, Marking
-from .sample_forms import (
+from .forms import (
     AutoAssignForm,
     CohortConfirmForm,
     CohortFilter,

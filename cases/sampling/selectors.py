@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 
 from inspections.models import InspectionStatus, Membership, Role
 
-from .models import Assessment, Case, Disposal, Gender, Marking, RiskLevel, SampleChange, SampleDraw
-from .sampling import stratum_key
+from ..models import Assessment, Case, Disposal, Gender, Marking, RiskLevel, SampleChange, SampleDraw
+from .arithmetic import stratum_key
 
 # Inspections still open to a new cohort or a new draw.
 SAMPLING_STATUSES = (InspectionStatus.PLANNED, InspectionStatus.SAMPLING)
