@@ -60,7 +60,7 @@ def main():
         for size in SIZES:
             inspection = InspectionFactory(service=service, framework=framework)
             build_scored_cases(inspection, size, first, second, start=size * 10)
-            for name in ["inspection_dashboard", "dashboard_cases", "moderation_list"]:
+            for name in ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"]:
                 url = reverse(name, args=[inspection.pk])
                 client.get(url)  # warm up
                 timings = []

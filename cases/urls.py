@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from . import record_views, views
 
+app_name = "cases"
+
 urlpatterns = [
     path("inspections/<int:pk>/cases/", views.case_list, name="case_list"),
     path("inspections/<int:pk>/cases/new/", views.case_new, name="case_create"),

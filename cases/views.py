@@ -64,7 +64,7 @@ def case_new(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, f"Case {case.reference} is added.")
-            return redirect("case_list", inspection.pk)
+            return redirect("cases:case_list", inspection.pk)
     return render(
         request,
         "cases/case_form.html",
@@ -114,13 +114,13 @@ def assessment_page(request, pk):
             problems = refused.problems
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("assessment", assessment.pk)
+            return redirect("cases:assessment", assessment.pk)
         else:
             if submit:
                 messages.success(request, f"Case {assessment.case.reference} is submitted.")
                 return redirect("home")
             messages.success(request, "Your draft is saved. You can come back to it at any time.")
-            return redirect("assessment", assessment.pk)
+            return redirect("cases:assessment", assessment.pk)
         answers = typed  # keep what the person typed, never drop it
     else:
         answers = selectors.answers_of(assessment)
@@ -158,14 +158,14 @@ def assessment_reopen_view(request, pk):
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the assessment is reopened.")
-        return redirect("assessment", assessment.pk)
+        return redirect("cases:assessment", assessment.pk)
     try:
         assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Case {assessment.case.reference} is reopened for its assessor.")
-    return redirect("assessment", assessment.pk)
+    return redirect("cases:assessment", assessment.pk)
 
 
 @login_required
@@ -201,7 +201,7 @@ def judgements_page(request, pk):
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, "The judgements are published. Later changes to answers do not alter them.")
-            return redirect("judgements", inspection.pk)
+            return redirect("cases:judgements", inspection.pk)
         if not may_override:
             raise PermissionDenied
         override_form = OverrideForm(request.POST, framework=inspection.framework, band_labels=band_labels)
@@ -218,7 +218,7 @@ def judgements_page(request, pk):
                 override_form.add_error(None, error)
             else:
                 messages.success(request, f"The override for {override_form.cleaned_data['area'].name} is recorded.")
-                return redirect("judgements", inspection.pk)
+                return redirect("cases:judgements", inspection.pk)
 
     figures = inspection_judgements(inspection)
     forms = []

@@ -97,7 +97,7 @@ class ImprovementPlan(models.Model):
         return f"Improvement plan: {self.inspection.title}"
 
     def get_absolute_url(self):
-        return reverse("plan_detail", args=[self.pk])
+        return reverse("improvement:plan_detail", args=[self.pk])
 
     @property
     def service_id(self):
@@ -185,7 +185,7 @@ class Action(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("action_detail", args=[self.pk])
+        return reverse("improvement:action_detail", args=[self.pk])
 
     @property
     def inspection(self):

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "improvement"
+
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/start/<int:inspection_pk>/", views.plan_create, name="plan_create"),

@@ -56,7 +56,7 @@ def _action(request, pk):
 
 
 def _glossary():
-    return Glossary(selectors.glossary_terms(), link_base=reverse("glossary"))
+    return Glossary(selectors.glossary_terms(), link_base=reverse("improvement:glossary"))
 
 
 def _form_page(request, form, *, title, caption="", button="Save", cancel_url=None, intro=""):
@@ -116,7 +116,7 @@ def plan_create(request, inspection_pk):
         title="Start the improvement plan",
         caption=inspection.title,
         button="Start the plan",
-        cancel_url=reverse("plan_list"),
+        cancel_url=reverse("improvement:plan_list"),
     )
 
 
@@ -330,7 +330,7 @@ def action_create(request, pk):
     _require(request, "improvement.change_plan", plan)
     if not plan.themes.exists():
         messages.info(request, "Add a theme first: every action belongs to a theme.")
-        return redirect("theme_create", pk=plan.pk)
+        return redirect("improvement:theme_create", pk=plan.pk)
     initial = {"status": "not_started", "brag": "green"}
     if "recommendation" in request.GET:
         initial["recommendations"] = request.GET.getlist("recommendation")
@@ -519,7 +519,7 @@ def board_report_issue(request, pk, meeting_pk):
     _require(request, "improvement.issue_report", plan)
     services.board_report_issue(plan=plan, meeting=meeting, by=request.user)
     messages.success(request, "The report has been issued. It will read the same from now on.")
-    return redirect("board_report", pk=plan.pk, meeting_pk=meeting.pk)
+    return redirect("improvement:board_report", pk=plan.pk, meeting_pk=meeting.pk)
 
 
 # Boards and meetings -------------------------------------------------------------------------
@@ -553,8 +553,10 @@ def board_create(request):
             service=service, by=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"])
         )
         messages.success(request, f"{board.name} has been added.")
-        return redirect("board_detail", pk=board.pk)
-    return _form_page(request, form, title="Add a board", caption=service.name, cancel_url=reverse("board_list"))
+        return redirect("improvement:board_detail", pk=board.pk)
+    return _form_page(
+        request, form, title="Add a board", caption=service.name, cancel_url=reverse("improvement:board_list")
+    )
 
 
 def _board(request, pk):
@@ -596,9 +598,13 @@ def board_edit(request, pk):
             board=board, by=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"])
         )
         messages.success(request, "The board has been saved.")
-        return redirect("board_detail", pk=board.pk)
+        return redirect("improvement:board_detail", pk=board.pk)
     return _form_page(
-        request, form, title="Change the board", caption=board.name, cancel_url=reverse("board_detail", args=[board.pk])
+        request,
+        form,
+        title="Change the board",
+        caption=board.name,
+        cancel_url=reverse("improvement:board_detail", args=[board.pk]),
     )
 
 
@@ -613,14 +619,14 @@ def meeting_create(request, pk):
             board=board, by=request.user, held_on=form.cleaned_data["held_on"], notes=form.cleaned_data["notes"]
         )
         messages.success(request, "The meeting has been added.")
-        return redirect("board_detail", pk=board.pk)
+        return redirect("improvement:board_detail", pk=board.pk)
     return _form_page(
         request,
         form,
         title="Add a meeting",
         caption=board.name,
         button="Add the meeting",
-        cancel_url=reverse("board_detail", args=[board.pk]),
+        cancel_url=reverse("improvement:board_detail", args=[board.pk]),
     )
 
 
@@ -650,8 +656,8 @@ def term_create(request):
     if request.method == "POST" and form.is_valid():
         services.term_create(by=request.user, **form.cleaned_data)
         messages.success(request, "The term has been added to the glossary.")
-        return redirect("glossary")
-    return _form_page(request, form, title="Add a term", caption="Glossary", cancel_url=reverse("glossary"))
+        return redirect("improvement:glossary")
+    return _form_page(request, form, title="Add a term", caption="Glossary", cancel_url=reverse("improvement:glossary"))
 
 
 @login_required
@@ -664,8 +670,10 @@ def term_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.term_update(entry=entry, by=request.user, **form.cleaned_data)
         messages.success(request, "The term has been saved.")
-        return redirect("glossary")
-    return _form_page(request, form, title="Change the term", caption="Glossary", cancel_url=reverse("glossary"))
+        return redirect("improvement:glossary")
+    return _form_page(
+        request, form, title="Change the term", caption="Glossary", cancel_url=reverse("improvement:glossary")
+    )
 
 
 @login_required
@@ -677,14 +685,14 @@ def term_delete(request, pk):
     if request.method == "POST":
         services.term_delete(entry=entry, by=request.user)
         messages.success(request, f"{entry.term} has been removed from the glossary.")
-        return redirect("glossary")
+        return redirect("improvement:glossary")
     return render(
         request,
         "improvement/confirm_delete.html",
         {
             "page_title": f"Remove {entry.term} from the glossary",
             "caption": "Glossary",
-            "cancel_url": reverse("glossary"),
+            "cancel_url": reverse("improvement:glossary"),
             "what": "term",
         },
     )

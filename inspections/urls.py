@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "inspections"
+
 urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_new, name="inspection_create"),

@@ -64,7 +64,7 @@ def inspection_new(request):
             form.add_error(None, error)
         else:
             messages.success(request, f"{inspection.title} is set up.")
-            return redirect("inspection_detail", inspection.pk)
+            return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/inspection_form.html",
@@ -84,7 +84,7 @@ def inspection_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, "Your changes are saved.")
-            return redirect("inspection_detail", inspection.pk)
+            return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/inspection_form.html",
@@ -117,14 +117,14 @@ def inspection_status(request, pk):
     to_status = request.POST.get("status", "")
     if to_status == InspectionStatus.PUBLISHED:
         # Publishing stores the judgements: it happens on the judgements page.
-        return redirect("judgements", inspection.pk)
+        return redirect("cases:judgements", inspection.pk)
     try:
         inspection_move_on(inspection=inspection, to_status=to_status, changed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{inspection.title} is now {inspection.get_status_display().lower()}.")
-    return redirect("inspection_detail", inspection.pk)
+    return redirect("inspections:inspection_detail", inspection.pk)
 
 
 REPORT_ITEMS = {
@@ -146,7 +146,7 @@ def report_item_edit(request, pk, kind, item_pk=None):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"The {kind} is saved.")
-        return redirect("inspection_detail", inspection.pk)
+        return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/report_item_form.html",
@@ -154,7 +154,7 @@ def report_item_edit(request, pk, kind, item_pk=None):
             "page_title": f"{'Change' if item.pk else 'Add'} a {kind}",
             "form": form,
             "inspection": inspection,
-            "cancel_url": reverse("inspection_detail", args=[inspection.pk]),
+            "cancel_url": reverse("inspections:inspection_detail", args=[inspection.pk]),
         },
     )
 
@@ -167,7 +167,7 @@ def report_item_delete(request, pk, kind, item_pk):
     item = get_object_or_404(model, pk=item_pk, inspection=inspection)
     item.delete()
     messages.success(request, f"The {kind} is removed.")
-    return redirect("inspection_detail", inspection.pk)
+    return redirect("inspections:inspection_detail", inspection.pk)
 
 
 @login_required

@@ -3,28 +3,28 @@
 from inspections.models import Role
 
 NAVIGATION = {
-    Role.OFFICER: [("My cases", "home"), ("Glossary", "glossary")],
+    Role.OFFICER: [("My cases", "home"), ("Glossary", "improvement:glossary")],
     Role.MANAGER: [
         ("Home", "home"),
-        ("Inspections", "inspection_list"),
-        ("Over time", "service_trends"),
-        ("Improvement plans", "plan_list"),
-        ("Boards", "board_list"),
-        ("Glossary", "glossary"),
+        ("Inspections", "inspections:inspection_list"),
+        ("Over time", "cases:service_trends"),
+        ("Improvement plans", "improvement:plan_list"),
+        ("Boards", "improvement:board_list"),
+        ("Glossary", "improvement:glossary"),
     ],
     Role.BOARD_MEMBER: [
         ("Home", "home"),
-        ("Improvement plans", "plan_list"),
-        ("Boards", "board_list"),
-        ("Over time", "service_trends"),
-        ("Glossary", "glossary"),
+        ("Improvement plans", "improvement:plan_list"),
+        ("Boards", "improvement:board_list"),
+        ("Over time", "cases:service_trends"),
+        ("Glossary", "improvement:glossary"),
     ],
     Role.INSPECTOR: [
         ("Home", "home"),
-        ("Inspections", "inspection_list"),
-        ("Over time", "service_trends"),
-        ("Benchmark", "benchmark"),
-        ("Frameworks", "framework_list"),
+        ("Inspections", "inspections:inspection_list"),
+        ("Over time", "cases:service_trends"),
+        ("Benchmark", "cases:benchmark"),
+        ("Frameworks", "inspections:framework_list"),
     ],
 }
 

@@ -39,7 +39,7 @@ def _filter_params(filterset):
 
 def _drill(inspection, params, **figure):
     query = {**params, **{k: v for k, v in figure.items() if v not in (None, "")}}
-    return reverse("dashboard_cases", args=[inspection.pk]) + ("?" + urlencode(query) if query else "")
+    return reverse("cases:dashboard_cases", args=[inspection.pk]) + ("?" + urlencode(query) if query else "")
 
 
 def _band_markers(bands):
@@ -212,13 +212,13 @@ def moderation_case(request, pk, case_pk):
             problems = refused.problems
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("moderation_case", inspection.pk, case.pk)
+            return redirect("cases:moderation_case", inspection.pk, case.pk)
         else:
             if request.POST.get("action") == "complete":
                 messages.success(request, f"Case {case.reference} is moderated. The judgements now count it this way.")
-                return redirect("moderation_list", inspection.pk)
+                return redirect("cases:moderation_list", inspection.pk)
             messages.success(request, "Your moderation is saved. You can come back to it.")
-            return redirect("moderation_case", inspection.pk, case.pk)
+            return redirect("cases:moderation_case", inspection.pk, case.pk)
         comparison = case_comparison(case)
     for compared in comparison.questions:
         compared.error = problems.get(compared.question.code, "")

@@ -142,7 +142,7 @@ def cohort_upload(request, pk):
         "filename": upload.name[:200],
         "cells": cells,
     }
-    return redirect("cohort_preview", pk=inspection.pk)
+    return redirect("cases:cohort_preview", pk=inspection.pk)
 
 
 @login_required
@@ -152,7 +152,7 @@ def cohort_preview(request, pk):
     pending = request.session.get(_pending_key(inspection))
     if not pending:
         messages.info(request, "Upload the cohort file first.")
-        return redirect("cohort_upload", pk=inspection.pk)
+        return redirect("cases:cohort_upload", pk=inspection.pk)
     # Check again: the cohort may have changed since the upload.
     check = services.cohort_check(inspection=inspection, cells=pending["cells"])
     if check.errors:
@@ -162,7 +162,7 @@ def cohort_preview(request, pk):
         if request.POST.get("action") == "cancel":
             request.session.pop(_pending_key(inspection), None)
             messages.info(request, "Nothing was imported.")
-            return redirect("cohort", pk=inspection.pk)
+            return redirect("cases:cohort", pk=inspection.pk)
         form = CohortConfirmForm(request.POST)
         if form.is_valid() and form.cleaned_data["token"] != pending["token"]:
             form.add_error(None, "This upload has been replaced by a newer one. Check the preview again")
@@ -186,7 +186,7 @@ def cohort_preview(request, pk):
             else:
                 request.session.pop(_pending_key(inspection), None)
                 messages.success(request, f"{len(created)} cases imported into the cohort.")
-                return redirect("cohort", pk=inspection.pk)
+                return redirect("cases:cohort", pk=inspection.pk)
     return render(
         request,
         "cases/sample/preview.html",
@@ -216,7 +216,7 @@ def case_exclude(request, pk, case_pk):
             form.add_error(None, _error_text(refused))
         else:
             messages.success(request, f"{case.reference} is left out of the cohort.")
-            return redirect("cohort", pk=inspection.pk)
+            return redirect("cases:cohort", pk=inspection.pk)
     return render(
         request,
         "cases/sample/exclude.html",
@@ -235,7 +235,7 @@ def case_restore(request, pk, case_pk):
         messages.error(request, _error_text(refused))
     else:
         messages.success(request, f"{case.reference} is back in the cohort.")
-    return redirect("cohort", pk=inspection.pk)
+    return redirect("cases:cohort", pk=inspection.pk)
 
 
 # --- sample ----------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def sample_draw(request, pk):
                     form.add_error(None, _error_text(refused))
                 else:
                     messages.success(request, f"{worked_out} cases drawn from a cohort of {population}.")
-                    return redirect("sample_result", pk=inspection.pk)
+                    return redirect("cases:sample_result", pk=inspection.pk)
     else:
         form = DrawForm(initial={"seed": new_seed()})
     return render(
@@ -326,7 +326,7 @@ def sample_replace(request, pk, case_pk):
             form.add_error(None, _error_text(refused))
         else:
             messages.success(request, f"{change.removed.reference} replaced by {change.added.reference}.")
-            return redirect("sample_result", pk=inspection.pk)
+            return redirect("cases:sample_result", pk=inspection.pk)
     replacement = services.replacement_for(case) if case.in_sample else None
     return render(
         request,
@@ -373,12 +373,12 @@ def sample_assign(request, pk):
                     if done["unassigned"]:
                         text += f" Nobody could take {', '.join(done['unassigned'])}: choose more assessors."
                     messages.success(request, text)
-                    return redirect("sample_assign", pk=inspection.pk)
+                    return redirect("cases:sample_assign", pk=inspection.pk)
         else:
             problems = _save_by_hand(request, inspection, assessors)
             if not problems:
                 messages.success(request, "Assignments saved.")
-                return redirect("sample_assign", pk=inspection.pk)
+                return redirect("cases:sample_assign", pk=inspection.pk)
     rows = selectors.assignment_rows(inspection)
     loads = selectors.assessor_loads(inspection)
     if not form.is_bound:

@@ -67,7 +67,7 @@ def test_drafts_do_not_count(inspection):
 def test_manager_overrides_a_band_with_a_reason_and_both_stay_visible(client, manager, inspection):
     scored(inspection, {"roh-1": "yes", "roh-2": "no"})
     client.force_login(manager)
-    url = reverse("judgements", args=[inspection.pk])
+    url = reverse("cases:judgements", args=[inspection.pk])
     roh = inspection.framework.areas.get(code="roh")
     refused = client.post(url, {"area": roh.pk, "band_label": "Moderate improvement required", "reason": ""})
     assert refused.status_code == 400
@@ -92,28 +92,28 @@ def test_officers_and_board_members_cannot_override(client, officer, board_membe
     roh = inspection.framework.areas.get(code="roh")
     data = {"area": roh.pk, "band_label": "Moderate improvement required", "reason": "x"}
     client.force_login(board_member)
-    assert client.get(reverse("judgements", args=[inspection.pk])).status_code == 200
-    assert client.post(reverse("judgements", args=[inspection.pk]), data).status_code == 403
+    assert client.get(reverse("cases:judgements", args=[inspection.pk])).status_code == 200
+    assert client.post(reverse("cases:judgements", args=[inspection.pk]), data).status_code == 403
     client.force_login(officer)
-    assert client.get(reverse("judgements", args=[inspection.pk])).status_code == 403
+    assert client.get(reverse("cases:judgements", args=[inspection.pk])).status_code == 403
 
 
 def test_another_service_gets_404(client, other_officer, inspection):
     client.force_login(member(other_officer.memberships.get().service, Role.MANAGER))
-    assert client.get(reverse("judgements", args=[inspection.pk])).status_code == 404
+    assert client.get(reverse("cases:judgements", args=[inspection.pk])).status_code == 404
 
 
 def test_publishing_stores_judgements_that_later_answers_do_not_change(client, manager, inspection):
     assessment = scored(inspection, {"roh-1": "yes", "roh-2": "no"})
     client.force_login(manager)
-    client.post(reverse("judgements", args=[inspection.pk]), {"action": "publish"})
+    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish"})
     inspection.refresh_from_db()
     assert inspection.status == "published"
     assert inspection.judgements.get(area__code="roh").score == 50
     Answer.objects.filter(assessment=assessment).update(value="yes")
     scored(inspection, {"roh-1": "yes", "roh-2": "yes"})
     assert inspection_judgements(inspection).areas[0].score == 50
-    page = client.get(reverse("judgements", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:judgements", args=[inspection.pk])).content.decode()
     assert "Published" in page
     assert "Override the band" not in page
 
@@ -152,6 +152,6 @@ def test_judgement_page_queries_do_not_grow_with_cases(
         scored(inspection, {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"})
     client.force_login(manager)
     with django_assert_max_num_queries(17):
-        response = client.get(reverse("judgements", args=[inspection.pk]))
+        response = client.get(reverse("cases:judgements", args=[inspection.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == cases

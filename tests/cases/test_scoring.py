@@ -40,7 +40,7 @@ def test_officer_sees_the_case_on_their_home_page(client, officer, assessment):
 
 def test_the_scoring_page_shows_questions_by_area_and_stage_with_progress(client, officer, assessment):
     client.force_login(officer)
-    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    page = client.get(reverse("cases:assessment", args=[assessment.pk])).content.decode()
     assert "Answered 0 of 6 questions" in page
     assert page.index("Risk of harm to others") < page.index("Safeguarding")
     assert page.count('type="radio"') == 18
@@ -50,7 +50,7 @@ def test_the_scoring_page_shows_questions_by_area_and_stage_with_progress(client
 def test_a_partial_draft_is_kept_and_shown_again(client, officer, assessment):
     client.force_login(officer)
     response = client.post(
-        reverse("assessment", args=[assessment.pk]),
+        reverse("cases:assessment", args=[assessment.pk]),
         {
             "version": 0,
             "action": "draft",
@@ -74,7 +74,7 @@ def test_submit_needs_every_answer_and_lists_each_missing_one(client, officer, a
     data = all_answered(assessment)
     del data["q-saf-2"]
     data["q-roh-3"] = "no"  # No without a note
-    response = client.post(reverse("assessment", args=[assessment.pk]), data)
+    response = client.post(reverse("cases:assessment", args=[assessment.pk]), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -89,36 +89,38 @@ def test_submit_needs_every_answer_and_lists_each_missing_one(client, officer, a
 
 def test_a_submitted_case_is_read_only_until_a_manager_reopens_it(client, officer, manager, assessment):
     client.force_login(officer)
-    response = client.post(reverse("assessment", args=[assessment.pk]), all_answered(assessment), follow=True)
+    response = client.post(reverse("cases:assessment", args=[assessment.pk]), all_answered(assessment), follow=True)
     assert "is submitted" in response.content.decode()
-    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    page = client.get(reverse("cases:assessment", args=[assessment.pk])).content.decode()
     assert 'type="radio"' not in page
     assert "can no longer be changed" in page
-    assert client.post(reverse("assessment", args=[assessment.pk]), all_answered(assessment)).status_code == 403
+    assert client.post(reverse("cases:assessment", args=[assessment.pk]), all_answered(assessment)).status_code == 403
 
     client.force_login(manager)
-    client.post(reverse("assessment_reopen", args=[assessment.pk]), {"reason": "Q3 answered against the wrong case"})
+    client.post(
+        reverse("cases:assessment_reopen", args=[assessment.pk]), {"reason": "Q3 answered against the wrong case"}
+    )
     assessment.refresh_from_db()
     assert assessment.status == "draft"
 
     client.force_login(officer)
-    assert 'type="radio"' in client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert 'type="radio"' in client.get(reverse("cases:assessment", args=[assessment.pk])).content.decode()
 
 
 def test_an_officer_cannot_reopen(client, officer, assessment):
     assessment.status = "submitted"
     assessment.save()
     client.force_login(officer)
-    assert client.post(reverse("assessment_reopen", args=[assessment.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("cases:assessment_reopen", args=[assessment.pk]), {"reason": "x"}).status_code == 403
 
 
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, officer, assessment):
     client.force_login(officer)
     # The same page open in two tabs: the first save wins ...
-    client.post(reverse("assessment", args=[assessment.pk]), {"version": 0, "action": "draft", "q-roh-1": "yes"})
+    client.post(reverse("cases:assessment", args=[assessment.pk]), {"version": 0, "action": "draft", "q-roh-1": "yes"})
     # ... the second, made from the page as it was loaded, is refused.
     response = client.post(
-        reverse("assessment", args=[assessment.pk]),
+        reverse("cases:assessment", args=[assessment.pk]),
         {"version": 0, "action": "draft", "q-roh-1": "no", "note-roh-1": "typed in the other tab"},
     )
     page = response.content.decode()
@@ -133,7 +135,9 @@ def test_nobody_scores_a_case_they_manage(client, officer, service):
     assessment = AssessmentFactory(case=case, assessor=officer)
     client.force_login(officer)
     response = client.post(
-        reverse("assessment", args=[assessment.pk]), {"version": 0, "action": "draft", "q-roh-1": "yes"}, follow=True
+        reverse("cases:assessment", args=[assessment.pk]),
+        {"version": 0, "action": "draft", "q-roh-1": "yes"},
+        follow=True,
     )
     assert "manages case" in response.content.decode()
     assert not Answer.objects.exists()
@@ -142,7 +146,7 @@ def test_nobody_scores_a_case_they_manage(client, officer, service):
 def test_access_owner_colleague_in_another_service_outsider_and_signed_out(
     client, assessment, other_officer, outsider, service
 ):
-    url = reverse("assessment", args=[assessment.pk])
+    url = reverse("cases:assessment", args=[assessment.pk])
     client.force_login(other_officer)
     assert client.get(url).status_code == 404
     client.force_login(outsider)
@@ -157,20 +161,20 @@ def test_access_owner_colleague_in_another_service_outsider_and_signed_out(
 
 def test_every_answer_change_submission_and_reopening_is_on_record(client, officer, manager, assessment):
     client.force_login(officer)
-    url = reverse("assessment", args=[assessment.pk])
+    url = reverse("cases:assessment", args=[assessment.pk])
     client.post(url, {"version": 0, "action": "draft", "q-roh-1": "yes"})
     client.post(url, {"version": 1, "action": "draft", "q-roh-1": "no", "note-roh-1": "no plan"})
     client.post(url, all_answered(assessment, version=2))
     client.force_login(manager)
-    client.post(reverse("assessment_reopen", args=[assessment.pk]), {"reason": "check roh-2"})
-    page = client.get(reverse("assessment_record", args=[assessment.pk])).content.decode()
+    client.post(reverse("cases:assessment_reopen", args=[assessment.pk]), {"reason": "check roh-2"})
+    page = client.get(reverse("cases:assessment_record", args=[assessment.pk])).content.decode()
     assert "Answer changed" in page
     assert "No: no plan" in page  # old value shown beside the new one
     assert "Submitted" in page
     assert "Reopened: check roh-2" in page
     assert officer.get_full_name() in page
     client.force_login(officer)
-    assert client.get(reverse("assessment_record", args=[assessment.pk])).status_code == 403
+    assert client.get(reverse("cases:assessment_record", args=[assessment.pk])).status_code == 403
 
 
 @pytest.mark.parametrize("questions_per_area", [3, 15])
@@ -181,8 +185,8 @@ def test_scoring_page_queries_do_not_grow_with_questions(
     inspection = InspectionFactory(service=service, framework=framework)
     assessment = AssessmentFactory(case=CaseFactory(inspection=inspection), assessor=officer)
     client.force_login(officer)
-    client.post(reverse("assessment", args=[assessment.pk]), {"version": 0, "action": "draft", "q-roh-1": "yes"})
+    client.post(reverse("cases:assessment", args=[assessment.pk]), {"version": 0, "action": "draft", "q-roh-1": "yes"})
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("assessment", args=[assessment.pk]))
+        response = client.get(reverse("cases:assessment", args=[assessment.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == 1

@@ -78,7 +78,7 @@ def url_for(pattern, objects):
         kwargs["meeting_pk"] = objects["meeting"].pk
     if "<int:inspection_pk>" in route:
         kwargs["inspection_pk"] = objects["waiting_inspection"].pk
-    return reverse(pattern.name, kwargs=kwargs)
+    return reverse(f"improvement:{pattern.name}", kwargs=kwargs)
 
 
 def all_urls(objects):

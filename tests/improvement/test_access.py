@@ -65,9 +65,9 @@ def test_the_lead_inspector_reaches_the_approval_page_of_a_submitted_plan(client
 
     services.plan_submit(plan=objects["plan"], by=manager)
     client.force_login(lead_inspector)
-    assert client.get(reverse("plan_approve", args=[objects["plan"].pk])).status_code == 200
-    assert client.get(reverse("plan_detail", args=[objects["plan"].pk])).status_code == 200
-    assert client.get(reverse("plan_history", args=[objects["plan"].pk])).status_code == 200
+    assert client.get(reverse("improvement:plan_approve", args=[objects["plan"].pk])).status_code == 200
+    assert client.get(reverse("improvement:plan_detail", args=[objects["plan"].pk])).status_code == 200
+    assert client.get(reverse("improvement:plan_history", args=[objects["plan"].pk])).status_code == 200
 
 
 def test_a_colleague_in_another_service_gets_404(client, objects, other_manager):
@@ -83,9 +83,9 @@ def test_a_colleague_in_another_service_gets_404(client, objects, other_manager)
 
 def test_service_wide_pages_show_another_service_nothing_of_ours(client, objects, other_manager):
     client.force_login(other_manager)
-    page = client.get(reverse("plan_list")).content.decode()
+    page = client.get(reverse("improvement:plan_list")).content.decode()
     assert objects["plan"].inspection.title not in page
-    page = client.get(reverse("board_list")).content.decode()
+    page = client.get(reverse("improvement:board_list")).content.decode()
     assert "Improvement board" not in page
 
 
@@ -100,9 +100,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, objects):
 
 def test_an_officer_reads_but_cannot_write_the_plan(client, objects, officer):
     client.force_login(officer)
-    assert client.get(reverse("plan_detail", args=[objects["plan"].pk])).status_code == 200
-    assert client.get(reverse("action_create", args=[objects["plan"].pk])).status_code == 403
-    assert client.post(reverse("plan_submit", args=[objects["plan"].pk])).status_code == 403
+    assert client.get(reverse("improvement:plan_detail", args=[objects["plan"].pk])).status_code == 200
+    assert client.get(reverse("improvement:action_create", args=[objects["plan"].pk])).status_code == 403
+    assert client.post(reverse("improvement:plan_submit", args=[objects["plan"].pk])).status_code == 403
 
 
 def test_the_owner_of_an_action_may_record_progress_on_it(client, objects, officer):
@@ -111,4 +111,4 @@ def test_the_owner_of_an_action_may_record_progress_on_it(client, objects, offic
     action = objects["action"]
     services.action_update(action=action, by=None, owner=officer)
     client.force_login(officer)
-    assert client.get(reverse("update_create", args=[action.pk])).status_code == 200
+    assert client.get(reverse("improvement:update_create", args=[action.pk])).status_code == 200

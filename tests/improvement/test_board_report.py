@@ -112,17 +112,17 @@ def test_the_first_meeting_shows_the_plan_as_it_stood_then(plan, story):
 def test_an_issued_report_reads_the_same_later(client, plan, story, manager, board_member):
     client.force_login(manager)
     with at(datetime.date(2026, 2, 13)):
-        response = client.post(reverse("board_report_issue", args=[plan.pk, story["second"].pk]))
+        response = client.post(reverse("improvement:board_report_issue", args=[plan.pk, story["second"].pk]))
     assert response.status_code == 302
     report = BoardReport.objects.get(plan=plan, meeting=story["second"])
     assert bytes(report.pdf).startswith(b"%PDF")
     services.action_update(action=story["oversight"], by=manager, title="Renamed afterwards")
     client.force_login(board_member)
-    page = client.get(reverse("board_report", args=[plan.pk, story["second"].pk])).content.decode()
+    page = client.get(reverse("improvement:board_report", args=[plan.pk, story["second"].pk])).content.decode()
     assert "Oversight of RoSH work" in page
     assert "Renamed afterwards" not in page
     assert report.html in page
-    pdf = client.get(reverse("board_report_pdf", args=[plan.pk, story["second"].pk]))
+    pdf = client.get(reverse("improvement:board_report_pdf", args=[plan.pk, story["second"].pk]))
     assert pdf.content == bytes(report.pdf)
 
 
@@ -137,7 +137,7 @@ def pdf_text(data, tmp_path):
 def test_the_pdf_opens_and_ends_with_the_glossary(client, plan, story, board_member, tmp_path):
     client.force_login(board_member)
     with at(datetime.date(2026, 3, 1)):
-        response = client.get(reverse("board_report_pdf", args=[plan.pk, story["second"].pk]))
+        response = client.get(reverse("improvement:board_report_pdf", args=[plan.pk, story["second"].pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="board-report-2026-02-12.pdf"'
@@ -198,8 +198,8 @@ def test_report_and_plan_page_queries_do_not_grow_with_actions(client, plan, man
     pages = [
         lambda: selectors.board_report_data(plan, meeting),
         lambda: selectors.plan_overview(plan),
-        lambda: client.get(reverse("plan_detail", args=[plan.pk])),
-        lambda: client.get(reverse("board_report", args=[plan.pk, meeting.pk])),
+        lambda: client.get(reverse("improvement:plan_detail", args=[plan.pk])),
+        lambda: client.get(reverse("improvement:board_report", args=[plan.pk, meeting.pk])),
         lambda: selectors.plan_changes(plan),
     ]
     add_actions(2)

@@ -24,7 +24,7 @@ def action(plan):
 
 def post_update(client, action, files, note="Audit results attached"):
     return client.post(
-        reverse("update_create", args=[action.pk]),
+        reverse("improvement:update_create", args=[action.pk]),
         {"date_0": "10", "date_1": "1", "date_2": "2026", "brag": "amber", "note": note, "evidence": files},
     )
 
@@ -54,7 +54,7 @@ def test_an_update_with_evidence_is_stored_privately_and_downloaded_as_an_attach
     assert first.stored_name != first.original_name and len(first.stored_name) == 40
     assert first.path.read_bytes() == PDF_BYTES
 
-    download = client.get(reverse("evidence_download", args=[first.pk]))
+    download = client.get(reverse("improvement:evidence_download", args=[first.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert "Board minutes_1_.pdf" in download["Content-Disposition"]
@@ -120,7 +120,7 @@ def test_evidence_is_not_served_to_another_service_or_signed_out(client, action,
     update = services.progress_update_create(
         action=action, by=manager, date=action.due_on, brag="green", note="n", files=[pdf_upload()]
     )
-    url = reverse("evidence_download", args=[update.evidence.get().pk])
+    url = reverse("improvement:evidence_download", args=[update.evidence.get().pk])
     client.force_login(other_manager)
     assert client.get(url).status_code == 404
     client.logout()

@@ -19,7 +19,7 @@ def test_the_glossary_is_seeded_with_the_products_terms():
 
 def test_everyone_signed_in_reads_the_glossary(client, board_member):
     client.force_login(board_member)
-    page = client.get(reverse("glossary")).content.decode()
+    page = client.get(reverse("improvement:glossary")).content.decode()
     assert "Risk of serious harm" in page
     assert 'id="term-rosh"' in page
     assert "Add a term" not in page
@@ -27,27 +27,28 @@ def test_everyone_signed_in_reads_the_glossary(client, board_member):
 
 def test_a_manager_adds_changes_and_removes_a_term(client, manager):
     client.force_login(manager)
-    response = client.post(reverse("term_create"), {"term": "QAF", "meaning": "", "definition": ""})
+    response = client.post(reverse("improvement:term_create"), {"term": "QAF", "meaning": "", "definition": ""})
     assert "There is a problem" in response.content.decode()
     response = client.post(
-        reverse("term_create"), {"term": "QAF", "meaning": "Quality assurance framework", "definition": "How..."}
+        reverse("improvement:term_create"),
+        {"term": "QAF", "meaning": "Quality assurance framework", "definition": "How..."},
     )
     assert response.status_code == 302
     term = Term.objects.get(term="QAF")
     client.post(
-        reverse("term_edit", args=[term.pk]),
+        reverse("improvement:term_edit", args=[term.pk]),
         {"term": "QAF", "meaning": "Quality assurance framework", "definition": "Changed"},
     )
     term.refresh_from_db()
     assert term.definition == "Changed"
-    client.post(reverse("term_delete", args=[term.pk]))
+    client.post(reverse("improvement:term_delete", args=[term.pk]))
     assert not Term.objects.filter(term="QAF").exists()
     assert term.history.count() == 3
 
 
 def test_a_term_cannot_be_added_twice(client, manager):
     client.force_login(manager)
-    response = client.post(reverse("term_create"), {"term": "YOS", "meaning": "x", "definition": "y"})
+    response = client.post(reverse("improvement:term_create"), {"term": "YOS", "meaning": "x", "definition": "y"})
     assert "already exists" in response.content.decode()
     assert 'value="YOS"' in response.content.decode()
 
@@ -71,5 +72,5 @@ def test_markup_escapes_first_and_marks_each_term_once():
 
 def test_plan_pages_mark_up_terms(client, plan, manager):
     client.force_login(manager)
-    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    page = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
     assert '<abbr title="Risk of serious harm">RoSH</abbr>' in page

@@ -35,11 +35,11 @@ def action_form(theme, recommendations, **overrides):
 
 def test_a_manager_writes_themes_and_actions(client, plan, manager):
     client.force_login(manager)
-    client.post(reverse("theme_create", args=[plan.pk]), {"title": "Quality", "order": ""})
+    client.post(reverse("improvement:theme_create", args=[plan.pk]), {"title": "Quality", "order": ""})
     theme = Theme.objects.get(plan=plan)
     recommendations = list(plan.inspection.recommendations.all())
     response = client.post(
-        reverse("action_create", args=[plan.pk]), action_form(theme, recommendations, owner=manager.pk)
+        reverse("improvement:action_create", args=[plan.pk]), action_form(theme, recommendations, owner=manager.pk)
     )
     assert response.status_code == 302
     action = Action.objects.get()
@@ -52,7 +52,7 @@ def test_the_action_form_keeps_what_was_typed_and_says_what_is_wrong(client, pla
     theme = ThemeFactory(plan=plan)
     client.force_login(manager)
     response = client.post(
-        reverse("action_create", args=[plan.pk]),
+        reverse("improvement:action_create", args=[plan.pk]),
         action_form(theme, [], title="Typed title", due_on_0="31", due_on_1="02", due_on_2="2026", brag="blue"),
     )
     page = response.content.decode()
@@ -69,7 +69,7 @@ def test_a_partner_owner_without_an_account(client, plan, manager):
     theme = ThemeFactory(plan=plan)
     client.force_login(manager)
     client.post(
-        reverse("action_create", args=[plan.pk]),
+        reverse("improvement:action_create", args=[plan.pk]),
         action_form(
             theme, [], partner_name="Sam Patel", partner_agency="Children's social care", partner_email="sam@x.invalid"
         ),
@@ -83,36 +83,44 @@ def test_a_partner_owner_without_an_account(client, plan, manager):
 def test_every_change_is_on_record_with_who_and_old_and_new(client, plan, manager, board_member):
     theme = ThemeFactory(plan=plan)
     client.force_login(manager)
-    client.post(reverse("action_create", args=[plan.pk]), action_form(theme, [], owner=manager.pk))
+    client.post(reverse("improvement:action_create", args=[plan.pk]), action_form(theme, [], owner=manager.pk))
     action = Action.objects.get()
-    client.post(reverse("action_edit", args=[action.pk]), action_form(theme, [], owner=manager.pk, brag="amber"))
     client.post(
-        reverse("update_create", args=[action.pk]),
+        reverse("improvement:action_edit", args=[action.pk]), action_form(theme, [], owner=manager.pk, brag="amber")
+    )
+    client.post(
+        reverse("improvement:update_create", args=[action.pk]),
         {"date_0": "1", "date_1": "2", "date_2": "2026", "brag": "red", "note": "Slipping"},
     )
-    page = client.get(reverse("plan_history", args=[plan.pk])).content.decode()
+    page = client.get(reverse("improvement:plan_history", args=[plan.pk])).content.decode()
     assert "Changed: Action: Monthly case audits" in page
     assert "BRAG rating: Green: on track" in page and "Amber: at risk" in page
     assert "Added: Progress update on Monthly case audits" in page
     assert manager.get_full_name() in page
     assert action.history.count() == 3  # added, edited, and the update's red
     client.force_login(board_member)
-    assert client.get(reverse("plan_history", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("improvement:plan_history", args=[plan.pk])).status_code == 403
 
 
 def test_a_manager_sets_up_boards_and_meetings(client, service, manager, board_member, officer):
     client.force_login(manager)
-    response = client.post(reverse("board_create"), {"name": "Improvement board", "members": [board_member.pk]})
+    response = client.post(
+        reverse("improvement:board_create"), {"name": "Improvement board", "members": [board_member.pk]}
+    )
     board = Board.objects.get(service=service)
     assert response.status_code == 302
     assert list(board.members.all()) == [board_member]
-    response = client.post(reverse("board_create"), {"name": "Improvement board", "members": [officer.pk]})
+    response = client.post(reverse("improvement:board_create"), {"name": "Improvement board", "members": [officer.pk]})
     page = response.content.decode()
     assert "already has a board" in page
     assert "Select a valid choice" in page  # an officer is not a board member
-    client.post(reverse("meeting_create", args=[board.pk]), {"held_on_0": "12", "held_on_1": "2", "held_on_2": "2026"})
+    client.post(
+        reverse("improvement:meeting_create", args=[board.pk]),
+        {"held_on_0": "12", "held_on_1": "2", "held_on_2": "2026"},
+    )
     assert Meeting.objects.get(board=board).held_on == datetime.date(2026, 2, 12)
     response = client.post(
-        reverse("meeting_create", args=[board.pk]), {"held_on_0": "12", "held_on_1": "2", "held_on_2": "2026"}
+        reverse("improvement:meeting_create", args=[board.pk]),
+        {"held_on_0": "12", "held_on_1": "2", "held_on_2": "2026"},
     )
     assert "already has a meeting" in response.content.decode()

@@ -47,15 +47,15 @@ def test_the_submit_page_lists_the_uncovered_recommendations_and_refuses(client,
     first, second = plan.inspection.recommendations.all()
     cover(plan, [first], manager)
     client.force_login(manager)
-    page = client.get(reverse("plan_submit", args=[plan.pk])).content.decode()
+    page = client.get(reverse("improvement:plan_submit", args=[plan.pk])).content.decode()
     assert second.text in page
     assert first.text not in page
-    response = client.post(reverse("plan_submit", args=[plan.pk]))
+    response = client.post(reverse("improvement:plan_submit", args=[plan.pk]))
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
-    plan_page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    plan_page = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
     assert 'Involve the <abbr title="Youth Justice Board">YJB</abbr> in data reporting' in plan_page
     assert "No action yet" in plan_page
 
@@ -63,7 +63,7 @@ def test_the_submit_page_lists_the_uncovered_recommendations_and_refuses(client,
 def test_once_every_recommendation_is_covered_the_manager_submits(client, plan, manager):
     cover(plan, list(plan.inspection.recommendations.all()), manager)
     client.force_login(manager)
-    response = client.post(reverse("plan_submit", args=[plan.pk]))
+    response = client.post(reverse("improvement:plan_submit", args=[plan.pk]))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
@@ -78,7 +78,7 @@ def submitted(plan, manager):
 
 def test_only_the_lead_inspector_approves_and_the_date_is_recorded(client, submitted, lead_inspector, manager, service):
     another_inspector = member(service, Role.INSPECTOR, username="ivy")
-    url = reverse("plan_approve", args=[submitted.pk])
+    url = reverse("improvement:plan_approve", args=[submitted.pk])
     for person in [manager, another_inspector]:
         client.force_login(person)
         assert client.post(url, {"decision": "approve"}).status_code == 403
@@ -105,7 +105,7 @@ def test_a_lead_inspector_who_left_the_service_cannot_approve(submitted, lead_in
 
 def test_the_lead_inspector_sends_a_plan_back_with_a_reason(client, submitted, lead_inspector):
     client.force_login(lead_inspector)
-    url = reverse("plan_approve", args=[submitted.pk])
+    url = reverse("improvement:plan_approve", args=[submitted.pk])
     response = client.post(url, {"decision": "return", "reason": ""})
     assert response.status_code == 200
     assert "Enter what needs to change" in response.content.decode()
@@ -118,13 +118,13 @@ def test_the_lead_inspector_sends_a_plan_back_with_a_reason(client, submitted, l
 def test_an_approved_plan_goes_in_progress_then_closes(client, submitted, lead_inspector, manager):
     services.plan_approve(plan=submitted, by=lead_inspector)
     client.force_login(manager)
-    client.post(reverse("plan_start", args=[submitted.pk]))
+    client.post(reverse("improvement:plan_start", args=[submitted.pk]))
     submitted.refresh_from_db()
     assert submitted.status == PlanStatus.IN_PROGRESS
-    client.post(reverse("plan_close", args=[submitted.pk]))
+    client.post(reverse("improvement:plan_close", args=[submitted.pk]))
     submitted.refresh_from_db()
     assert submitted.status == PlanStatus.CLOSED
-    assert client.get(reverse("action_create", args=[submitted.pk])).status_code == 403
+    assert client.get(reverse("improvement:action_create", args=[submitted.pk])).status_code == 403
 
 
 def test_the_database_refuses_an_approved_plan_without_who_and_when(plan):
@@ -140,13 +140,13 @@ def test_the_reinspection_is_due_a_year_after_publication_and_can_be_changed(cli
     assert add_months(datetime.date(2025, 6, 8), 12) == datetime.date(2026, 6, 8)
     client.force_login(manager)
     client.post(
-        reverse("plan_edit", args=[plan.pk]),
+        reverse("improvement:plan_edit", args=[plan.pk]),
         {"reinspection_due_0": "1", "reinspection_due_1": "3", "reinspection_due_2": "2025"},
     )
     plan.refresh_from_db()
     assert plan.reinspection_due == datetime.date(2025, 3, 1)
     with time_machine.travel(datetime.date(2025, 2, 1), tick=False):
-        page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+        page = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
     assert "1 March 2025 (28 days left)" in page
 
 
@@ -157,7 +157,7 @@ def test_a_plan_is_only_for_a_published_inspection_and_only_one(client, service,
         services.plan_create(inspection=InspectionFactory(service=service, status="scoring"), by=manager)
     inspection = PublishedInspectionFactory(service=service)
     client.force_login(manager)
-    client.post(reverse("plan_create", args=[inspection.pk]), {})
+    client.post(reverse("improvement:plan_create", args=[inspection.pk]), {})
     assert ImprovementPlan.objects.filter(inspection=inspection).count() == 1
     with pytest.raises(ValidationError):
         services.plan_create(inspection=inspection, by=manager)
@@ -209,7 +209,7 @@ def test_the_plan_page_flags_overdue_and_completed_late_actions(client, plan, ma
     )
     client.force_login(manager)
     with time_machine.travel(datetime.date(2026, 2, 15), tick=False):
-        page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+        page = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
     assert page.count(">Overdue<") == 1
     assert page.count(">Completed late<") == 1
 

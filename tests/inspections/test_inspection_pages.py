@@ -94,7 +94,7 @@ def test_a_manager_sets_up_and_changes_an_inspection(client, manager, service):
     framework = Framework.objects.get(code="cci")
     client.force_login(manager)
     response = client.post(
-        reverse("inspection_create"),
+        reverse("inspections:inspection_create"),
         {
             "title": "Core case inspection 2015",
             "kind": "hmip_inspection",
@@ -104,10 +104,10 @@ def test_a_manager_sets_up_and_changes_an_inspection(client, manager, service):
         },
     )
     inspection = Inspection.objects.get()
-    assert response["Location"] == reverse("inspection_detail", args=[inspection.pk])
+    assert response["Location"] == reverse("inspections:inspection_detail", args=[inspection.pk])
     assert inspection.service == service
     response = client.post(
-        reverse("inspection_edit", args=[inspection.pk]),
+        reverse("inspections:inspection_edit", args=[inspection.pk]),
         {
             "title": "Core case inspection 2015",
             "kind": "hmip_inspection",
@@ -125,10 +125,10 @@ def test_a_manager_sets_up_and_changes_an_inspection(client, manager, service):
 def test_status_moves_on_one_step_at_a_time(client, manager, service):
     inspection = InspectionFactory(service=service, status="planned")
     client.force_login(manager)
-    client.post(reverse("inspection_status", args=[inspection.pk]), {"status": "scoring"})
+    client.post(reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "scoring"})
     inspection.refresh_from_db()
     assert inspection.status == "planned"
-    client.post(reverse("inspection_status", args=[inspection.pk]), {"status": "sampling"})
+    client.post(reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "sampling"})
     inspection.refresh_from_db()
     assert inspection.status == "sampling"
 
@@ -138,34 +138,39 @@ def test_findings_and_recommendations_are_added_in_order(client, manager, servic
     client.force_login(manager)
     roh = inspection.framework.areas.get(code="roh")
     client.post(
-        reverse("recommendation_add", args=[inspection.pk]),
+        reverse("inspections:recommendation_add", args=[inspection.pk]),
         {"text": "Improve RoSH assessments", "area": roh.pk, "order": 2},
     )
     client.post(
-        reverse("recommendation_add", args=[inspection.pk]), {"text": "Strengthen oversight", "area": "", "order": 1}
+        reverse("inspections:recommendation_add", args=[inspection.pk]),
+        {"text": "Strengthen oversight", "area": "", "order": 1},
     )
-    client.post(reverse("finding_add", args=[inspection.pk]), {"text": "Plans were late", "area": "", "order": 1})
-    page = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
+    client.post(
+        reverse("inspections:finding_add", args=[inspection.pk]), {"text": "Plans were late", "area": "", "order": 1}
+    )
+    page = client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).content.decode()
     assert page.index("Strengthen oversight") < page.index("Improve RoSH assessments")
     assert "Plans were late" in page
 
 
-@pytest.mark.parametrize("url_name", ["inspection_edit", "finding_add", "recommendation_add"])
+@pytest.mark.parametrize(
+    "url_name", ["inspections:inspection_edit", "inspections:finding_add", "inspections:recommendation_add"]
+)
 def test_officers_and_board_members_cannot_change_inspections(client, officer, board_member, service, url_name):
     inspection = InspectionFactory(service=service)
     for person in (officer, board_member):
         client.force_login(person)
         assert client.get(reverse(url_name, args=[inspection.pk])).status_code == 403
-        assert client.get(reverse("inspection_detail", args=[inspection.pk])).status_code == 200
+        assert client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).status_code == 200
 
 
 def test_another_services_inspection_is_404_and_signed_out_is_sent_to_sign_in(client, other_officer, outsider, service):
     inspection = InspectionFactory(service=service)
     for person in (other_officer, outsider):
         client.force_login(person)
-        assert client.get(reverse("inspection_detail", args=[inspection.pk])).status_code == 404
+        assert client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).status_code == 404
     client.logout()
-    assert client.get(reverse("inspection_detail", args=[inspection.pk])).status_code == 302
+    assert client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).status_code == 302
 
 
 def test_a_case_is_added_and_assigned_but_not_to_its_own_case_manager(client, manager, officer, service):
@@ -179,11 +184,11 @@ def test_a_case_is_added_and_assigned_but_not_to_its_own_case_manager(client, ma
         "case_manager": officer.pk,
         "assessor": officer.pk,
     }
-    response = client.post(reverse("case_create", args=[inspection.pk]), data)
+    response = client.post(reverse("cases:case_create", args=[inspection.pk]), data)
     assert "cannot score their own case" in response.content.decode()
     data["case_manager"] = ""
-    client.post(reverse("case_create", args=[inspection.pk]), data)
+    client.post(reverse("cases:case_create", args=[inspection.pk]), data)
     case = inspection.cases.get()
     assert case.assessments.get().assessor == officer
     CaseFactory(inspection=inspection)
-    assert client.get(reverse("case_list", args=[inspection.pk])).status_code == 200
+    assert client.get(reverse("cases:case_list", args=[inspection.pk])).status_code == 200

@@ -39,14 +39,14 @@ def url_names():
     """Every named URL pattern outside the admin: {name: pattern}."""
     found = {}
 
-    def walk(resolver, prefix=""):
+    def walk(resolver, prefix="", namespace=None):
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLResolver):
                 if pattern.namespace == "admin":
                     continue
-                walk(pattern, prefix + str(pattern.pattern))
+                walk(pattern, prefix + str(pattern.pattern), pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                found[pattern.name] = prefix + str(pattern.pattern)
+                found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = prefix + str(pattern.pattern)
 
     walk(get_resolver())
     return found
@@ -124,7 +124,7 @@ def _kwargs(objects, builder, name):
     o = objects
     return {
         "inspection": lambda: {"pk": o["inspection"].pk},
-        "inspection_item": lambda: {"pk": o["inspection"].pk, "item_pk": o[name.split("_")[0]].pk},
+        "inspection_item": lambda: {"pk": o["inspection"].pk, "item_pk": o[name.split(":")[-1].split("_")[0]].pk},
         "inspection_case": lambda: {"pk": o["inspection"].pk, "case_pk": o["case"].pk},
         "inspection_spare_case": lambda: {"pk": o["inspection"].pk, "case_pk": o["spare"].pk},
         "inspection_export": lambda: {"pk": o["inspection"].pk, "kind": "summary", "fmt": "csv"},

@@ -29,7 +29,7 @@ ACCESS = {
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "action_create": {
+    "improvement:action_create": {
         "objects": "plan",
         "GET": {
             "officer": 403,
@@ -50,7 +50,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "action_detail": {
+    "improvement:action_detail": {
         "objects": "action",
         "GET": {
             "officer": 200,
@@ -71,7 +71,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "action_edit": {
+    "improvement:action_edit": {
         "objects": "action",
         "GET": {
             "officer": 403,
@@ -92,7 +92,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "assessment": {
+    "cases:assessment": {
         "objects": "assessment",
         "GET": {
             "officer": 200,
@@ -113,7 +113,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "assessment_record": {
+    "cases:assessment_record": {
         "objects": "assessment",
         "GET": {
             "officer": 403,
@@ -134,7 +134,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "assessment_reopen": {
+    "cases:assessment_reopen": {
         "objects": "assessment",
         "GET": {
             "officer": 405,
@@ -155,17 +155,17 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "benchmark": {
+    "cases:benchmark": {
         "objects": "none",
         "GET": {"officer": 403, "manager": 403, "board": 403, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "board_create": {
+    "improvement:board_create": {
         "objects": "none",
         "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
         "POST": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
     },
-    "board_detail": {
+    "improvement:board_detail": {
         "objects": "board",
         "GET": {
             "officer": 200,
@@ -186,7 +186,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "board_edit": {
+    "improvement:board_edit": {
         "objects": "board",
         "GET": {
             "officer": 403,
@@ -207,12 +207,12 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "board_list": {
+    "improvement:board_list": {
         "objects": "none",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "board_report": {
+    "improvement:board_report": {
         "objects": "plan_meeting",
         "GET": {
             "officer": 200,
@@ -233,7 +233,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "board_report_issue": {
+    "improvement:board_report_issue": {
         "objects": "plan_meeting",
         "GET": {
             "officer": 405,
@@ -254,7 +254,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "board_report_pdf": {
+    "improvement:board_report_pdf": {
         "objects": "plan_meeting",
         "GET": {
             "officer": 200,
@@ -275,7 +275,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "case_create": {
+    "cases:case_create": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -296,7 +296,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "case_list": {
+    "cases:case_list": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -317,7 +317,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "case_record": {
+    "cases:case_record": {
         "objects": "case",
         "GET": {
             "officer": 403,
@@ -338,7 +338,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "cohort": {
+    "cases:cohort": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -359,7 +359,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "cohort_case_exclude": {
+    "cases:cohort_case_exclude": {
         "objects": "inspection_spare_case",
         "GET": {
             "officer": 403,
@@ -380,7 +380,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "cohort_case_restore": {
+    "cases:cohort_case_restore": {
         "objects": "inspection_spare_case",
         "GET": {
             "officer": 405,
@@ -401,7 +401,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "cohort_preview": {
+    "cases:cohort_preview": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -422,7 +422,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "cohort_upload": {
+    "cases:cohort_upload": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -448,7 +448,7 @@ ACCESS = {
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": 200},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
     },
-    "dashboard_cases": {
+    "cases:dashboard_cases": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -469,7 +469,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "evidence_download": {
+    "improvement:evidence_download": {
         "objects": "evidence",
         "GET": {
             "officer": 200,
@@ -490,7 +490,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "finding_add": {
+    "inspections:finding_add": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -511,7 +511,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "finding_delete": {
+    "inspections:finding_delete": {
         "objects": "inspection_item",
         "GET": {
             "officer": 405,
@@ -532,7 +532,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "finding_edit": {
+    "inspections:finding_edit": {
         "objects": "inspection_item",
         "GET": {
             "officer": 403,
@@ -553,17 +553,17 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "framework_detail": {
+    "inspections:framework_detail": {
         "objects": "framework",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "framework_list": {
+    "inspections:framework_list": {
         "objects": "none",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "glossary": {
+    "improvement:glossary": {
         "objects": "none",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
@@ -578,12 +578,12 @@ ACCESS = {
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "inspection_create": {
+    "inspections:inspection_create": {
         "objects": "none",
         "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 403, "manager": 200, "board": 403, "inspector": 200, "lead": 200, "anon": "login"},
     },
-    "inspection_dashboard": {
+    "cases:inspection_dashboard": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -604,7 +604,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "inspection_detail": {
+    "inspections:inspection_detail": {
         "objects": "inspection",
         "GET": {
             "officer": 200,
@@ -625,7 +625,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "inspection_edit": {
+    "inspections:inspection_edit": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -646,7 +646,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "inspection_export": {
+    "cases:inspection_export": {
         "objects": "inspection_export",
         "GET": {
             "officer": 403,
@@ -667,12 +667,12 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "inspection_list": {
+    "inspections:inspection_list": {
         "objects": "none",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "inspection_status": {
+    "inspections:inspection_status": {
         "objects": "inspection",
         "GET": {
             "officer": 405,
@@ -693,7 +693,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "judgements": {
+    "cases:judgements": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -729,7 +729,7 @@ ACCESS = {
         "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
         "POST": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
     },
-    "meeting_create": {
+    "improvement:meeting_create": {
         "objects": "board",
         "GET": {
             "officer": 403,
@@ -750,7 +750,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "moderation_case": {
+    "cases:moderation_case": {
         "objects": "inspection_case",
         "GET": {
             "officer": 403,
@@ -771,7 +771,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "moderation_list": {
+    "cases:moderation_list": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -822,7 +822,7 @@ ACCESS = {
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": 200},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
     },
-    "plan_approve": {
+    "improvement:plan_approve": {
         "objects": "plan",
         "GET": {
             "officer": 403,
@@ -843,7 +843,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_close": {
+    "improvement:plan_close": {
         "objects": "plan",
         "GET": {
             "officer": 405,
@@ -864,7 +864,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_create": {
+    "improvement:plan_create": {
         "objects": "published_inspection",
         "GET": {
             "officer": 403,
@@ -885,7 +885,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_detail": {
+    "improvement:plan_detail": {
         "objects": "plan",
         "GET": {
             "officer": 200,
@@ -906,7 +906,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_edit": {
+    "improvement:plan_edit": {
         "objects": "plan",
         "GET": {
             "officer": 403,
@@ -927,7 +927,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_history": {
+    "improvement:plan_history": {
         "objects": "plan",
         "GET": {
             "officer": 403,
@@ -948,12 +948,12 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_list": {
+    "improvement:plan_list": {
         "objects": "none",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
     },
-    "plan_start": {
+    "improvement:plan_start": {
         "objects": "plan",
         "GET": {
             "officer": 405,
@@ -974,7 +974,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "plan_submit": {
+    "improvement:plan_submit": {
         "objects": "plan",
         "GET": {
             "officer": 403,
@@ -995,7 +995,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "recommendation_add": {
+    "inspections:recommendation_add": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -1016,7 +1016,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "recommendation_delete": {
+    "inspections:recommendation_delete": {
         "objects": "inspection_item",
         "GET": {
             "officer": 405,
@@ -1037,7 +1037,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "recommendation_edit": {
+    "inspections:recommendation_edit": {
         "objects": "inspection_item",
         "GET": {
             "officer": 403,
@@ -1058,7 +1058,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "sample_assign": {
+    "cases:sample_assign": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -1079,7 +1079,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "sample_draw": {
+    "cases:sample_draw": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -1100,7 +1100,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "sample_replace": {
+    "cases:sample_replace": {
         "objects": "inspection_case",
         "GET": {
             "officer": 403,
@@ -1121,7 +1121,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "sample_result": {
+    "cases:sample_result": {
         "objects": "inspection",
         "GET": {
             "officer": 403,
@@ -1142,7 +1142,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "service_trends": {
+    "cases:service_trends": {
         "objects": "none",
         "GET": {"officer": 403, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
@@ -1157,22 +1157,22 @@ ACCESS = {
         "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
         "POST": {"officer": 400, "manager": 400, "board": 400, "inspector": 400, "lead": 400, "anon": "login"},
     },
-    "term_create": {
+    "improvement:term_create": {
         "objects": "none",
         "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
         "POST": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
     },
-    "term_delete": {
+    "improvement:term_delete": {
         "objects": "term",
         "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
         "POST": {"officer": 403, "manager": 302, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
     },
-    "term_edit": {
+    "improvement:term_edit": {
         "objects": "term",
         "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
         "POST": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
     },
-    "theme_create": {
+    "improvement:theme_create": {
         "objects": "plan",
         "GET": {
             "officer": 403,
@@ -1193,7 +1193,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "theme_delete": {
+    "improvement:theme_delete": {
         "objects": "theme",
         "GET": {
             "officer": 403,
@@ -1214,7 +1214,7 @@ ACCESS = {
             "anon": "login",
         },
     },
-    "theme_edit": {
+    "improvement:theme_edit": {
         "objects": "theme",
         "GET": {
             "officer": 403,
@@ -1245,7 +1245,7 @@ ACCESS = {
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
         "POST": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
     },
-    "update_create": {
+    "improvement:update_create": {
         "objects": "action",
         "GET": {
             "officer": 200,

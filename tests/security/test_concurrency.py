@@ -138,7 +138,7 @@ def test_the_action_page_tells_the_person_and_keeps_their_input(client, service)
     manager = member(service, Role.MANAGER, username="manager-c", first_name="Mina", last_name="Shah")
     action = ActionFactory(theme=ThemeFactory(plan=PlanFactory(inspection__service=service)), title="Before")
     client.force_login(manager)
-    url = reverse("action_edit", args=[action.pk])
+    url = reverse("improvement:action_edit", args=[action.pk])
     form = client.get(url).context["form"]
     posted = {
         "theme": action.theme_id,

@@ -21,7 +21,7 @@ def test_the_case_record_shows_who_excluded_and_restored_it_with_old_and_new_val
     sample_services.case_exclude(case=case, reason="Transferred to another YOS", by=manager)
     sample_services.case_restore(case=case, by=manager)
     client.force_login(manager)
-    response = client.get(reverse("case_record", args=[case.pk]))
+    response = client.get(reverse("cases:case_record", args=[case.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Record of changes: case YP12345" in html
@@ -33,7 +33,7 @@ def test_the_case_record_shows_who_excluded_and_restored_it_with_old_and_new_val
 def test_the_case_record_is_for_managers_and_inspectors_of_the_service_only(
     client, case, officer, board_member, inspector, other_officer
 ):
-    url = reverse("case_record", args=[case.pk])
+    url = reverse("cases:case_record", args=[case.pk])
     for person, status in [(officer, 403), (board_member, 403), (inspector, 200), (other_officer, 404)]:
         client.force_login(person)
         assert client.get(url).status_code == status, person
@@ -47,7 +47,7 @@ def test_the_assessment_record_shows_each_answer_change(client, service, manager
     assessment_save(assessment=assessment, answers={code: ("yes", "")}, version=0, by=assessor)
     assessment_save(assessment=assessment, answers={code: ("no", "Plan late")}, version=1, by=assessor)
     client.force_login(manager)
-    html = client.get(reverse("assessment_record", args=[assessment.pk])).content.decode()
+    html = client.get(reverse("cases:assessment_record", args=[assessment.pk])).content.decode()
     assert "Plan late" in html and assessor.get_full_name() in html
 
 
@@ -55,5 +55,5 @@ def test_the_plan_history_shows_an_action_change_with_old_and_new(client, servic
     action = ActionFactory(theme=ThemeFactory(plan=PlanFactory(inspection__service=service)), title="Old wording")
     action_update(action=action, by=manager, title="New wording")
     client.force_login(manager)
-    html = client.get(reverse("plan_history", args=[action.plan_id])).content.decode()
+    html = client.get(reverse("improvement:plan_history", args=[action.plan_id])).content.decode()
     assert "Old wording" in html and "New wording" in html

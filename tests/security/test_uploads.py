@@ -36,7 +36,7 @@ def action(service):
 
 def post_update(client, action, *files):
     return client.post(
-        reverse("update_create", args=[action.pk]),
+        reverse("improvement:update_create", args=[action.pk]),
         {"date_0": "10", "date_1": "1", "date_2": "2026", "brag": "amber", "note": "Evidence", "evidence": list(files)},
     )
 
@@ -86,7 +86,7 @@ def test_evidence_is_served_only_through_the_checked_view(client, manager, actio
     client.force_login(manager)
     post_update(client, action, SimpleUploadedFile("minutes.pdf", PDF_BYTES, "application/pdf"))
     item = Evidence.objects.get()
-    url = reverse("evidence_download", args=[item.pk])
+    url = reverse("improvement:evidence_download", args=[item.pk])
 
     download = client.get(url)
     assert download.status_code == 200
@@ -126,7 +126,7 @@ def test_a_cohort_file_that_is_not_text_is_refused(client, manager, service):
     inspection = InspectionFactory(service=service, status=InspectionStatus.SAMPLING)
     client.force_login(manager)
     response = client.post(
-        reverse("cohort_upload", args=[inspection.pk]),
+        reverse("cases:cohort_upload", args=[inspection.pk]),
         {"file": SimpleUploadedFile("cohort.csv", EXE_BYTES, "text/csv")},
     )
     assert response.status_code == 200
@@ -139,7 +139,7 @@ def test_a_cohort_file_over_the_limit_is_refused(client, manager, service, setti
     inspection = InspectionFactory(service=service, status=InspectionStatus.SAMPLING)
     client.force_login(manager)
     response = client.post(
-        reverse("cohort_upload", args=[inspection.pk]),
+        reverse("cases:cohort_upload", args=[inspection.pk]),
         {"file": SimpleUploadedFile("cohort.csv", b"reference,disposal\n" + b"YP1,community\n" * 50, "text/csv")},
     )
     assert "smaller than" in response.content.decode() or "largest file" in response.content.decode()

@@ -38,16 +38,16 @@ def text(response):
 
 
 URLS = [
-    ("inspection_dashboard", True),
-    ("dashboard_cases", True),
-    ("moderation_list", True),
+    ("cases:inspection_dashboard", True),
+    ("cases:dashboard_cases", True),
+    ("cases:moderation_list", True),
 ]
 
 
 # --- permissions -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["inspection_dashboard", "dashboard_cases", "moderation_list"])
+@pytest.mark.parametrize("name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"])
 def test_managers_and_inspectors_read_officers_and_board_get_403(
     client, name, inspection, manager, inspector, officer, board_member
 ):
@@ -57,7 +57,7 @@ def test_managers_and_inspectors_read_officers_and_board_get_403(
         assert client.get(url).status_code == status, (person, name)
 
 
-@pytest.mark.parametrize("name", ["inspection_dashboard", "dashboard_cases", "moderation_list"])
+@pytest.mark.parametrize("name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"])
 def test_another_service_gets_404_and_signed_out_goes_to_sign_in(client, name, inspection, other_service, outsider):
     url = reverse(name, args=[inspection.pk])
     assert client.get(url).status_code == 302
@@ -69,7 +69,7 @@ def test_another_service_gets_404_and_signed_out_goes_to_sign_in(client, name, i
 
 
 def test_service_trends_for_managers_inspectors_and_board_not_officers(client, service, manager, board_member, officer):
-    url = reverse("service_trends")
+    url = reverse("cases:service_trends")
     for person, status in [(manager, 200), (board_member, 200), (officer, 403)]:
         client.force_login(person)
         assert client.get(url).status_code == status
@@ -77,12 +77,12 @@ def test_service_trends_for_managers_inspectors_and_board_not_officers(client, s
 
 def test_service_trends_of_another_service_is_404(client, manager, other_service):
     client.force_login(manager)
-    assert client.get(reverse("service_trends"), {"service": other_service.pk}).status_code == 404
-    assert client.get(reverse("service_trends"), {"service": "x"}).status_code == 404
+    assert client.get(reverse("cases:service_trends"), {"service": other_service.pk}).status_code == 404
+    assert client.get(reverse("cases:service_trends"), {"service": "x"}).status_code == 404
 
 
 def test_benchmark_for_inspectors_only(client, manager, inspector, board_member, officer, outsider):
-    url = reverse("benchmark")
+    url = reverse("cases:benchmark")
     for person, status in [(inspector, 200), (manager, 403), (board_member, 403), (officer, 403), (outsider, 403)]:
         client.force_login(person)
         assert client.get(url).status_code == status
@@ -102,7 +102,7 @@ def test_dashboard_shows_area_scores_weakest_questions_and_stage_matrix(client, 
             {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"},
         )
     client.force_login(manager)
-    page = text(client.get(reverse("inspection_dashboard", args=[inspection.pk])))
+    page = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])))
     figures = dashboard(inspection)
     roh = figures.areas[0]
     assert (roh.score.percent, roh.band_label) == (67, "Moderate improvement required")
@@ -128,12 +128,12 @@ def test_breakdown_suppresses_groups_of_fewer_than_five(client, manager, inspect
     assert teams["South team"].cases_text == "fewer than 5"
     assert all(score.text == "fewer than 5" for score in teams["South team"].scores)
     client.force_login(manager)
-    page = text(client.get(reverse("inspection_dashboard", args=[inspection.pk])))
+    page = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])))
     table = page.split('id="breakdown-gender"')[1].split("</table>")[0]
     assert "Female</th>" in table and "fewer than 5" in table
     assert "Female</a>" not in table  # no drill-down to a small group
     # Filtering down to fewer than five cases hides every figure.
-    filtered = text(client.get(reverse("inspection_dashboard", args=[inspection.pk]), {"team": "South team"}))
+    filtered = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk]), {"team": "South team"}))
     assert "Fewer than 5 cases match the filters" in filtered
 
 
@@ -143,10 +143,10 @@ def test_drill_down_lists_the_cases_behind_a_figure(client, manager, inspection,
     scored_case(inspection, first, {"roh-1": "yes", "saf-1": "yes"}, team="North team", reference="N-2")
     scored_case(inspection, first, {"roh-1": "no", "saf-1": "yes"}, team="South team", reference="S-1")
     client.force_login(manager)
-    url = reverse("dashboard_cases", args=[inspection.pk])
+    url = reverse("cases:dashboard_cases", args=[inspection.pk])
     page = text(client.get(url, {"area": "roh", "team": "North team", "answer": "no"}))
     assert "N-1" in page and "N-2" not in page and "S-1" not in page
-    assert reverse("assessment", args=[north.pk]) in page
+    assert reverse("cases:assessment", args=[north.pk]) in page
     # Sorting works without JavaScript, by links.
     sorted_page = text(client.get(url, {"sort": "-reference"}))
     assert sorted_page.index("S-1") < sorted_page.index("N-2") < sorted_page.index("N-1")
@@ -163,7 +163,7 @@ def test_agreement_and_kappa_on_the_dashboard(client, manager, inspection, asses
     b = scored_case(inspection, first, {"roh-1": "yes", "roh-2": "no"})
     scored_case(inspection, second, {"roh-1": "yes", "roh-2": "no"}, marking="second", case=b.case)
     client.force_login(manager)
-    page = text(client.get(reverse("inspection_dashboard", args=[inspection.pk])))
+    page = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])))
     assert 'id="agreement-overall">75%' in page
     assert 'id="kappa-overall">0.50' in page
     by_question = page.split('id="agreement-question"')[1].split("</table>")[0]
@@ -195,7 +195,7 @@ def test_service_trend_follows_the_chain_with_live_figure_and_movers(client, man
     )
     scored_case(later, first, {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"})
     client.force_login(manager)
-    page = text(client.get(reverse("service_trends")))
+    page = text(client.get(reverse("cases:service_trends")))
     assert page.index("Inspection 2015") < page.index("Mock 2016")
     trend = page.split('id="trend"')[1].split("</table>")[0]
     assert "0%" in trend and "50%" in trend and "Live" in trend
@@ -215,7 +215,7 @@ def test_benchmark_lowest_highest_average_of_the_inspectors_services(client, ser
         scored_case(insp, member(svc, Role.OFFICER), values)
         inspection_publish(inspection=insp, by=inspector)
     client.force_login(inspector)
-    page = text(client.get(reverse("benchmark")))
+    page = text(client.get(reverse("cases:benchmark")))
     summary = page.split('id="benchmark-summary"')[1].split("</table>")[0]
     # roh: 50% and 100%: lowest 50, average 75, highest 100.
     assert re.search(r"Risk of harm to others</th>\s*<td[^>]*>50%</td>\s*<td[^>]*>75%</td>\s*<td[^>]*>100%", summary)
@@ -234,7 +234,7 @@ def _count_queries(client, url, django_assert_max_num_queries, limit=60):
     return len(captured)
 
 
-@pytest.mark.parametrize("name", ["inspection_dashboard", "dashboard_cases", "moderation_list"])
+@pytest.mark.parametrize("name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"])
 def test_inspection_pages_take_the_same_queries_at_10_and_500_cases(
     client, name, manager, service, assessors, django_assert_max_num_queries
 ):
@@ -258,8 +258,8 @@ def test_export_and_filtered_dashboard_take_the_same_queries_at_10_and_500(
     build_scored_cases(large, 500, first, second, start=1000)
     client.force_login(manager)
     for url in [
-        lambda i: reverse("inspection_export", args=[i.pk, "summary", "xlsx"]),
-        lambda i: reverse("inspection_dashboard", args=[i.pk]) + "?team=North+team",
+        lambda i: reverse("cases:inspection_export", args=[i.pk, "summary", "xlsx"]),
+        lambda i: reverse("cases:inspection_dashboard", args=[i.pk]) + "?team=North+team",
     ]:
         counts = [_count_queries(client, url(i), django_assert_max_num_queries) for i in (small, large)]
     assert counts[0] == counts[1]
@@ -285,11 +285,13 @@ def test_service_trend_and_benchmark_take_the_same_queries_at_any_number_of_insp
 
     last = add(2)
     counts = [
-        _count_queries(client, reverse(name), django_assert_max_num_queries) for name in ("service_trends", "benchmark")
+        _count_queries(client, reverse(name), django_assert_max_num_queries)
+        for name in ("cases:service_trends", "cases:benchmark")
     ]
     add(6, follows=last)
     assert [
-        _count_queries(client, reverse(name), django_assert_max_num_queries) for name in ("service_trends", "benchmark")
+        _count_queries(client, reverse(name), django_assert_max_num_queries)
+        for name in ("cases:service_trends", "cases:benchmark")
     ] == counts
 
 

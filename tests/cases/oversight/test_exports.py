@@ -60,7 +60,7 @@ def _xlsx_rows(response, sheet=None):
 def test_answers_export_neutralises_formulas_in_csv_and_xlsx(client, manager, inspection, officer):
     scored(inspection, officer, note='=HYPERLINK("http://evil.example","click")', team="+North", reference="@YP1")
     client.force_login(manager)
-    response = client.get(reverse("inspection_export", args=[inspection.pk, "answers", "csv"]))
+    response = client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", "csv"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="mock-2016-answers.csv"'
@@ -69,7 +69,7 @@ def test_answers_export_neutralises_formulas_in_csv_and_xlsx(client, manager, in
     no_row = next(r for r in rows[1:] if r[13] == "roh-2")
     assert no_row[0] == "'@YP1" and no_row[1] == "'+North"
     assert no_row[15] == '\'=HYPERLINK("http://evil.example","click")'
-    xlsx = client.get(reverse("inspection_export", args=[inspection.pk, "answers", "xlsx"]))
+    xlsx = client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", "xlsx"]))
     assert xlsx["Content-Disposition"] == 'attachment; filename="mock-2016-answers.xlsx"'
     cells = [c for row in _xlsx_rows(xlsx) for c in row if isinstance(c, str)]
     assert '\'=HYPERLINK("http://evil.example","click")' in cells
@@ -82,11 +82,13 @@ def test_summary_exports_suppress_small_groups(client, manager, inspection, offi
     for _ in range(2):
         scored(inspection, officer, team="South team")
     client.force_login(manager)
-    rows = _xlsx_rows(client.get(reverse("inspection_export", args=[inspection.pk, "summary", "xlsx"])), "Breakdowns")
+    rows = _xlsx_rows(
+        client.get(reverse("cases:inspection_export", args=[inspection.pk, "summary", "xlsx"])), "Breakdowns"
+    )
     teams = {row[1]: row for row in rows if row[0] == "Team"}
     assert teams["North team"][2] == "5" and teams["North team"][3] == 67
     assert teams["South team"][2:] == ["fewer than 5", "fewer than 5", "fewer than 5"]
-    csv_rows = _csv_rows(client.get(reverse("inspection_export", args=[inspection.pk, "breakdowns", "csv"])))
+    csv_rows = _csv_rows(client.get(reverse("cases:inspection_export", args=[inspection.pk, "breakdowns", "csv"])))
     assert ["Team", "South team", "fewer than 5", "fewer than 5", "fewer than 5"] in csv_rows
 
 
@@ -94,16 +96,16 @@ def test_every_summary_is_in_the_workbook(client, manager, inspection, officer):
     scored(inspection, officer)
     client.force_login(manager)
     book = load_workbook(
-        io.BytesIO(client.get(reverse("inspection_export", args=[inspection.pk, "summary", "xlsx"])).content)
+        io.BytesIO(client.get(reverse("cases:inspection_export", args=[inspection.pk, "summary", "xlsx"])).content)
     )
     assert book.sheetnames == ["Areas", "Questions", "Area by stage", "Breakdowns", "Progress", "Agreement"]
     for kind in ["areas", "questions", "stages", "progress", "agreement"]:
-        response = client.get(reverse("inspection_export", args=[inspection.pk, kind, "csv"]))
+        response = client.get(reverse("cases:inspection_export", args=[inspection.pk, kind, "csv"]))
         assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
 
 
 def test_export_permissions(client, inspection, manager, inspector, officer, board_member, other_service):
-    url = reverse("inspection_export", args=[inspection.pk, "answers", "csv"])
+    url = reverse("cases:inspection_export", args=[inspection.pk, "answers", "csv"])
     assert client.get(url).status_code == 302
     for person, status in [(manager, 200), (inspector, 200), (officer, 403), (board_member, 403)]:
         client.force_login(person)
@@ -111,5 +113,5 @@ def test_export_permissions(client, inspection, manager, inspector, officer, boa
     client.force_login(member(other_service, Role.MANAGER))
     assert client.get(url).status_code == 404
     client.force_login(manager)
-    assert client.get(reverse("inspection_export", args=[inspection.pk, "secrets", "csv"])).status_code == 404
-    assert client.get(reverse("inspection_export", args=[inspection.pk, "answers", "exe"])).status_code == 404
+    assert client.get(reverse("cases:inspection_export", args=[inspection.pk, "secrets", "csv"])).status_code == 404
+    assert client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", "exe"])).status_code == 404

@@ -61,9 +61,9 @@ def text(response):
 def test_second_marker_cannot_open_the_first_marking_or_its_record(client, marked, markers):
     first, second = marked
     client.force_login(markers[1])
-    assert client.get(reverse("assessment", args=[first.pk])).status_code == 403
-    assert client.get(reverse("assessment_record", args=[first.pk])).status_code == 403
-    own = text(client.get(reverse("assessment", args=[second.pk])))
+    assert client.get(reverse("cases:assessment", args=[first.pk])).status_code == 403
+    assert client.get(reverse("cases:assessment_record", args=[first.pk])).status_code == 403
+    own = text(client.get(reverse("cases:assessment", args=[second.pk])))
     assert "SECRET-FIRST-NOTE" not in own
     assert "Fiona" not in own
 
@@ -73,14 +73,14 @@ def test_first_marker_cannot_open_the_second_marking_either(client, marked, mark
     manager_first = member(service, Role.MANAGER, username="mo")
     Assessment.objects.filter(pk=first.pk).update(assessor=manager_first)
     client.force_login(manager_first)
-    assert client.get(reverse("assessment", args=[second.pk])).status_code == 403
+    assert client.get(reverse("cases:assessment", args=[second.pk])).status_code == 403
 
 
 def test_case_list_hides_the_other_marking_from_a_blind_marker(client, marked, markers):
     first, _ = marked
     client.force_login(markers[1])
-    page = text(client.get(reverse("case_list", args=[marked[0].case.inspection_id])))
-    assert reverse("assessment", args=[first.pk]) not in page
+    page = text(client.get(reverse("cases:case_list", args=[marked[0].case.inspection_id])))
+    assert reverse("cases:assessment", args=[first.pk]) not in page
     assert "hidden until both markings are submitted" in page
     assert "Fiona" not in page
 
@@ -88,9 +88,9 @@ def test_case_list_hides_the_other_marking_from_a_blind_marker(client, marked, m
 def test_the_case_record_names_only_the_blind_markers_own_marking(client, marked, markers):
     first, second = marked
     client.force_login(markers[1])
-    page = text(client.get(reverse("case_record", args=[first.case.pk])))
-    assert reverse("assessment_record", args=[second.pk]) in page
-    assert reverse("assessment_record", args=[first.pk]) not in page
+    page = text(client.get(reverse("cases:case_record", args=[first.case.pk])))
+    assert reverse("cases:assessment_record", args=[second.pk]) in page
+    assert reverse("cases:assessment_record", args=[first.pk]) not in page
     assert "Fiona" not in page
 
 
@@ -98,10 +98,10 @@ def test_drill_down_and_moderation_page_leak_nothing_to_the_blind_marker(client,
     first, _ = marked
     inspection = first.case.inspection
     client.force_login(markers[1])
-    drill = text(client.get(reverse("dashboard_cases", args=[inspection.pk])))
+    drill = text(client.get(reverse("cases:dashboard_cases", args=[inspection.pk])))
     assert "NS-0042" not in drill
     assert "1 case you are marking is left out" in drill
-    assert client.get(reverse("moderation_case", args=[inspection.pk, first.case.pk])).status_code == 404
+    assert client.get(reverse("cases:moderation_case", args=[inspection.pk, first.case.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -109,7 +109,7 @@ def test_exports_leave_out_the_first_marking_for_the_second_marker(client, marke
     first, second = marked
     inspection = first.case.inspection
     client.force_login(markers[1])
-    body = client.get(reverse("inspection_export", args=[inspection.pk, "answers", fmt])).content
+    body = client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", fmt])).content
     if fmt == "xlsx":
         import io
 
@@ -122,7 +122,8 @@ def test_exports_leave_out_the_first_marking_for_the_second_marker(client, marke
     # Another manager, not marking the case, receives it.
     client.force_login(member(inspection.service, Role.MANAGER, username="other-manager"))
     assert (
-        b"SECRET-FIRST-NOTE" in client.get(reverse("inspection_export", args=[inspection.pk, "answers", "csv"])).content
+        b"SECRET-FIRST-NOTE"
+        in client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", "csv"])).content
     )
 
 
@@ -130,8 +131,8 @@ def test_blindness_ends_once_both_markings_are_submitted(client, marked, markers
     first, second = marked
     submit_second(second)
     client.force_login(markers[1])
-    assert client.get(reverse("assessment", args=[first.pk])).status_code == 200
-    assert client.get(reverse("assessment_record", args=[first.pk])).status_code == 200
+    assert client.get(reverse("cases:assessment", args=[first.pk])).status_code == 200
+    assert client.get(reverse("cases:assessment_record", args=[first.pk])).status_code == 200
 
 
 # --- moderation ------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def test_moderation_list_shows_cases_marked_twice_with_their_agreement(client, m
     first, second = marked
     submit_second(second)
     client.force_login(manager)
-    page = text(client.get(reverse("moderation_list", args=[first.case.inspection_id])))
+    page = text(client.get(reverse("cases:moderation_list", args=[first.case.inspection_id])))
     # 6 questions, 2 disagreements (roh-2, saf-1): 4 of 6 agree: 67%.
     assert "NS-0042" in page
     assert "67%" in page and "2 disagreements in 6" in page
@@ -152,7 +153,7 @@ def test_moderation_page_shows_both_markings_side_by_side_with_disagreements(cli
     first, second = marked
     submit_second(second)
     client.force_login(manager)
-    page = text(client.get(reverse("moderation_case", args=[first.case.inspection_id, first.case.pk])))
+    page = text(client.get(reverse("cases:moderation_case", args=[first.case.inspection_id, first.case.pk])))
     assert 'id="case-agreement">4 of 6' in page
     assert page.count("govuk-tag--red") == 2
     assert "SECRET-FIRST-NOTE" in page and "second note" in page
@@ -166,7 +167,7 @@ def test_moderating_changes_the_judgement(client, marked, manager):
     # First marking counts: roh 2 yes of 3 = 67%.
     assert inspection_judgements(inspection).areas[0].score == 67
     client.force_login(manager)
-    url = reverse("moderation_case", args=[inspection.pk, first.case.pk])
+    url = reverse("cases:moderation_case", args=[inspection.pk, first.case.pk])
     refused = client.post(url, {"action": "complete", "q-roh-2": "yes"})
     assert refused.status_code == 200
     assert "There is a problem" in text(refused)
@@ -189,7 +190,7 @@ def test_moderating_changes_the_judgement(client, marked, manager):
     assert final.answers.get(question__code="roh-1").value == "yes"
     assert final.answers.get(question__code="roh-2").note == "The plan is on file, dated in time"
     assert final.history.filter(history_change_reason="Moderated", history_user=manager).exists()
-    page = text(client.get(reverse("moderation_list", args=[inspection.pk])))
+    page = text(client.get(reverse("cases:moderation_list", args=[inspection.pk])))
     assert "Moderated" in page
 
 
@@ -214,7 +215,7 @@ def test_nobody_moderates_before_both_markings_are_submitted_or_a_case_they_mark
     with pytest.raises(ValidationError, match="someone else must moderate"):
         moderation_start(case=first.case, by=markers[1])
     client.force_login(markers[1])
-    url = reverse("moderation_case", args=[first.case.inspection_id, first.case.pk])
+    url = reverse("cases:moderation_case", args=[first.case.inspection_id, first.case.pk])
     assert "someone else must moderate" in text(client.get(url))
     assert client.post(url, {"action": "complete"}).status_code == 403
 
@@ -224,14 +225,19 @@ def test_moderation_page_permissions(client, marked, service, role, status):
     first, second = marked
     submit_second(second)
     client.force_login(member(service, role))
-    assert client.get(reverse("moderation_case", args=[first.case.inspection_id, first.case.pk])).status_code == status
+    assert (
+        client.get(reverse("cases:moderation_case", args=[first.case.inspection_id, first.case.pk])).status_code
+        == status
+    )
 
 
 def test_moderation_page_of_another_service_is_404(client, marked, other_service):
     first, second = marked
     submit_second(second)
     client.force_login(member(other_service, Role.MANAGER))
-    assert client.get(reverse("moderation_case", args=[first.case.inspection_id, first.case.pk])).status_code == 404
+    assert (
+        client.get(reverse("cases:moderation_case", args=[first.case.inspection_id, first.case.pk])).status_code == 404
+    )
 
 
 def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, client):
@@ -252,13 +258,13 @@ def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, 
     users = get_user_model().objects
     client.force_login(users.get(username="manager"))
     for url in [
-        reverse("inspection_dashboard", args=[mock.pk]),
-        reverse("service_trends"),
-        reverse("moderation_list", args=[mock.pk]),
+        reverse("cases:inspection_dashboard", args=[mock.pk]),
+        reverse("cases:service_trends"),
+        reverse("cases:moderation_list", args=[mock.pk]),
     ]:
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("moderation_case", args=[mock.pk, lines[0].case.pk])).status_code == 200
+    assert client.get(reverse("cases:moderation_case", args=[mock.pk, lines[0].case.pk])).status_code == 200
     client.force_login(users.get(username="inspector"))
-    assert "Eastbridge" in client.get(reverse("benchmark")).content.decode()
+    assert "Eastbridge" in client.get(reverse("cases:benchmark")).content.decode()
     call_command("load_demo", verbosity=0)
     assert [(line.case.reference, line.agreed) for line in moderation_lines(mock)] == before

@@ -163,7 +163,7 @@ def test_auto_assign_from_the_page_then_the_officer_sees_their_cases(
     client, manager, officer, inspection, assessors, sample
 ):
     client.force_login(manager)
-    url = reverse("sample_assign", args=[inspection.pk])
+    url = reverse("cases:sample_assign", args=[inspection.pk])
     page = client.get(url).content.decode()
     assert "Assign automatically" in page
     response = client.post(url, {"action": "auto", "assessors": [a.pk for a in assessors], "second_share": "20"})
@@ -186,7 +186,7 @@ def test_adjusting_by_hand_on_the_page(client, manager, inspection, assessors, s
     started = Assessment.objects.filter(assessor=assessors[1]).exclude(case__case_manager=assessors[0]).first()
     Assessment.objects.filter(pk=started.pk).update(status="submitted")
     client.force_login(manager)
-    url = reverse("sample_assign", args=[inspection.pk])
+    url = reverse("cases:sample_assign", args=[inspection.pk])
     data = {
         "action": "save",
         f"first-{movable.case_id}": str(assessors[1].pk),
@@ -204,7 +204,7 @@ def test_adjusting_by_hand_on_the_page(client, manager, inspection, assessors, s
 
 def test_the_assignment_page_requires_choosing_assessors(client, manager, inspection, sample):
     client.force_login(manager)
-    page = client.post(reverse("sample_assign", args=[inspection.pk]), {"action": "auto", "second_share": "20"})
+    page = client.post(reverse("cases:sample_assign", args=[inspection.pk]), {"action": "auto", "second_share": "20"})
     assert "Choose at least one assessor" in page.content.decode()
     assert not Assessment.objects.exists()
 
@@ -223,14 +223,14 @@ def test_the_command_assigns(inspection, assessors, sample, capsys):
 )
 def test_who_may_open_the_assignment_page(request, client, inspection, who, status):
     client.force_login(request.getfixturevalue(who))
-    url = reverse("sample_assign", args=[inspection.pk])
+    url = reverse("cases:sample_assign", args=[inspection.pk])
     assert client.get(url).status_code == status
     if status == 403:
         assert client.post(url, {"action": "auto", "assessors": [], "second_share": "0"}).status_code == 403
 
 
 def test_the_assignment_page_is_404_elsewhere_and_needs_sign_in(client, other_service, outsider, inspection):
-    url = reverse("sample_assign", args=[inspection.pk])
+    url = reverse("cases:sample_assign", args=[inspection.pk])
     for person in (member(other_service, Role.MANAGER), outsider):
         client.force_login(person)
         assert client.get(url).status_code == 404
@@ -241,7 +241,7 @@ def test_the_assignment_page_is_404_elsewhere_and_needs_sign_in(client, other_se
 def test_the_assignment_page_is_closed_after_scoring(client, manager, service):
     inspection = InspectionFactory(service=service, status="moderation")
     client.force_login(manager)
-    page = client.get(reverse("sample_assign", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:sample_assign", args=[inspection.pk])).content.decode()
     assert "assignments can no longer change" in page
 
 
@@ -255,7 +255,7 @@ def test_a_closed_assignment_page_shows_who_marked_each_case_and_nobody_for_no_s
     inspection.status = "published"
     inspection.save()
     client.force_login(manager)
-    response = client.get(reverse("sample_assign", args=[inspection.pk]))
+    response = client.get(reverse("cases:sample_assign", args=[inspection.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Nobody" in page
@@ -274,6 +274,6 @@ def test_assignment_page_query_count_does_not_grow_with_the_sample(
         sizes[n] = inspection
     client.force_login(manager)
     with django_assert_max_num_queries(15) as counted:
-        client.get(reverse("sample_assign", args=[sizes[10].pk]))
+        client.get(reverse("cases:sample_assign", args=[sizes[10].pk]))
     with django_assert_max_num_queries(len(counted.captured_queries)):
-        client.get(reverse("sample_assign", args=[sizes[100].pk]))
+        client.get(reverse("cases:sample_assign", args=[sizes[100].pk]))

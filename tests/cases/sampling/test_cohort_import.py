@@ -26,7 +26,7 @@ def inspection(service):
 
 
 def post_file(client, inspection, content, name="cohort.csv"):
-    return client.post(reverse("cohort_upload", args=[inspection.pk]), {"file": upload(content, name)})
+    return client.post(reverse("cases:cohort_upload", args=[inspection.pk]), {"file": upload(content, name)})
 
 
 def confirm(client, inspection, accept=False):
@@ -34,7 +34,7 @@ def confirm(client, inspection, accept=False):
     data = {"token": token}
     if accept:
         data["accept_warnings"] = "on"
-    return client.post(reverse("cohort_preview", args=[inspection.pk]), data)
+    return client.post(reverse("cases:cohort_preview", args=[inspection.pk]), data)
 
 
 # --- the clean path --------------------------------------------------------------------------
@@ -44,10 +44,10 @@ def test_the_clean_example_uploads_previews_and_imports(client, manager, inspect
     client.force_login(manager)
     response = post_file(client, inspection, (EXAMPLES / "cohort-clean.csv").read_bytes())
     assert response.status_code == 302
-    assert response["Location"] == reverse("cohort_preview", args=[inspection.pk])
+    assert response["Location"] == reverse("cases:cohort_preview", args=[inspection.pk])
     assert Case.objects.count() == 0
 
-    preview = client.get(reverse("cohort_preview", args=[inspection.pk])).content.decode()
+    preview = client.get(reverse("cases:cohort_preview", args=[inspection.pk])).content.decode()
     assert "60 cases" in preview
     assert "Out of court" in preview
     assert Case.objects.count() == 0  # nothing until confirmed
@@ -56,7 +56,7 @@ def test_the_clean_example_uploads_previews_and_imports(client, manager, inspect
     assert response.status_code == 302
     assert Case.objects.filter(inspection=inspection).count() == 60
     assert f"cohort-upload-{inspection.pk}" not in client.session
-    page = client.get(reverse("cohort", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:cohort", args=[inspection.pk])).content.decode()
     assert "60 cases imported" in page
 
 
@@ -300,7 +300,7 @@ def test_a_start_date_outside_the_period_is_a_warning_that_must_be_accepted(clie
     client.force_login(manager)
     content = csv_bytes([row(reference="NS-1"), row(reference="NS-2", start_date="20/11/2013")])
     assert post_file(client, inspection, content).status_code == 302
-    preview = client.get(reverse("cohort_preview", args=[inspection.pk])).content.decode()
+    preview = client.get(reverse("cases:cohort_preview", args=[inspection.pk])).content.decode()
     assert "The start date 20/11/2013 is outside the inspection&#x27;s period" in preview
     assert "I have checked the warnings" in preview
 
@@ -325,21 +325,21 @@ def test_the_preview_is_checked_again_on_confirming(client, manager, inspection)
 def test_a_stale_or_forged_token_imports_nothing(client, manager, inspection):
     client.force_login(manager)
     post_file(client, inspection, csv_bytes(rows(3)))
-    response = client.post(reverse("cohort_preview", args=[inspection.pk]), {"token": "forged"})
+    response = client.post(reverse("cases:cohort_preview", args=[inspection.pk]), {"token": "forged"})
     assert "replaced by a newer one" in response.content.decode()
     assert Case.objects.count() == 0
 
 
 def test_confirming_without_an_upload_goes_back_to_the_upload(client, manager, inspection):
     client.force_login(manager)
-    response = client.post(reverse("cohort_preview", args=[inspection.pk]), {"token": "x"})
-    assert response["Location"] == reverse("cohort_upload", args=[inspection.pk])
+    response = client.post(reverse("cases:cohort_preview", args=[inspection.pk]), {"token": "x"})
+    assert response["Location"] == reverse("cases:cohort_upload", args=[inspection.pk])
 
 
 def test_cancelling_the_preview_imports_nothing(client, manager, inspection):
     client.force_login(manager)
     post_file(client, inspection, csv_bytes(rows(3)))
-    client.post(reverse("cohort_preview", args=[inspection.pk]), {"action": "cancel"})
+    client.post(reverse("cases:cohort_preview", args=[inspection.pk]), {"action": "cancel"})
     assert Case.objects.count() == 0
     assert f"cohort-upload-{inspection.pk}" not in client.session
 
@@ -347,7 +347,7 @@ def test_cancelling_the_preview_imports_nothing(client, manager, inspection):
 def test_no_import_once_scoring_has_begun(client, manager, service):
     inspection = InspectionFactory(service=service, status="scoring")
     client.force_login(manager)
-    page = client.get(reverse("cohort_upload", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:cohort_upload", args=[inspection.pk])).content.decode()
     assert "cases can be imported only while it is Planned or Sampling" in page
     post_file(client, inspection, csv_bytes(rows(2)))
     assert Case.objects.count() == 0
@@ -401,15 +401,15 @@ def test_the_command_needs_accept_warnings_for_warnings(inspection, tmp_path):
 def test_a_case_is_excluded_with_a_reason_and_restored(client, manager, inspection):
     (case,) = make_cohort(inspection, 1)
     client.force_login(manager)
-    url = reverse("cohort_case_exclude", args=[inspection.pk, case.pk])
+    url = reverse("cases:cohort_case_exclude", args=[inspection.pk, case.pk])
     assert "Enter why the case is left out" in client.post(url, {"reason": ""}).content.decode()
     assert client.post(url, {"reason": "Transferred to another YOS"}).status_code == 302
     case.refresh_from_db()
     assert case.excluded_reason == "Transferred to another YOS"
     assert case.history.first().history_user == manager
-    page = client.get(reverse("cohort", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:cohort", args=[inspection.pk])).content.decode()
     assert "Transferred to another YOS" in page
-    client.post(reverse("cohort_case_restore", args=[inspection.pk, case.pk]))
+    client.post(reverse("cases:cohort_case_restore", args=[inspection.pk, case.pk]))
     case.refresh_from_db()
     assert case.excluded_reason == ""
 
@@ -424,10 +424,10 @@ def test_a_sampled_case_cannot_be_excluded(manager, inspection):
 def test_the_cohort_page_filters(client, manager, inspection):
     make_cohort(inspection, 12)
     client.force_login(manager)
-    page = client.get(reverse("cohort", args=[inspection.pk]), {"disposal": "custody"}).content.decode()
+    page = client.get(reverse("cases:cohort", args=[inspection.pk]), {"disposal": "custody"}).content.decode()
     assert "3 cases match the filters" in page
     assert "moj-filter-layout" in page
-    page = client.get(reverse("cohort", args=[inspection.pk]), {"gender": "female"}).content.decode()
+    page = client.get(reverse("cases:cohort", args=[inspection.pk]), {"gender": "female"}).content.decode()
     assert "NS-2015-0004" in page
     assert "NS-2015-0001<" not in page
 
@@ -440,11 +440,11 @@ def case(inspection):
     return make_cohort(inspection, 1)[0]
 
 
-PAGES = ["cohort", "cohort_upload", "cohort_preview", "cohort_case_exclude"]
+PAGES = ["cases:cohort", "cases:cohort_upload", "cases:cohort_preview", "cases:cohort_case_exclude"]
 
 
 def page_url(name, inspection, case):
-    if name == "cohort_case_exclude":
+    if name == "cases:cohort_case_exclude":
         return reverse(name, args=[inspection.pk, case.pk])
     return reverse(name, args=[inspection.pk])
 
@@ -477,7 +477,7 @@ def test_signed_out_goes_to_sign_in(client, inspection, case, name):
 def test_an_officer_cannot_upload_or_restore(client, officer, inspection, case):
     client.force_login(officer)
     assert post_file(client, inspection, csv_bytes(rows(1, start=5))).status_code == 403
-    assert client.post(reverse("cohort_case_restore", args=[inspection.pk, case.pk])).status_code == 403
+    assert client.post(reverse("cases:cohort_case_restore", args=[inspection.pk, case.pk])).status_code == 403
     assert Case.objects.count() == 1
 
 
@@ -490,6 +490,6 @@ def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(
     make_cohort(large, 100, case_manager=manager)
     client.force_login(manager)
     with django_assert_max_num_queries(15) as counted:
-        client.get(reverse("cohort", args=[small.pk]))
+        client.get(reverse("cases:cohort", args=[small.pk]))
     with django_assert_max_num_queries(len(counted.captured_queries)):
-        client.get(reverse("cohort", args=[large.pk]))
+        client.get(reverse("cases:cohort", args=[large.pk]))

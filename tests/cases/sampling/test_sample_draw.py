@@ -220,10 +220,10 @@ def test_a_stratum_with_nobody_left_says_so(manager, inspection):
 
 def test_work_out_the_size_shows_the_size_without_drawing(client, manager, inspection, cohort):
     client.force_login(manager)
-    page = client.get(reverse("sample_draw", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:sample_draw", args=[inspection.pk])).content.decode()
     assert "The cohort holds <strong>60 cases</strong>" in page
     data = {"method": "margin", "confidence": "95", "margin": "5", "strata": ["disposal", "rosh", "girls"]}
-    response = client.post(reverse("sample_draw", args=[inspection.pk]), {**data, "seed": "77", "action": "size"})
+    response = client.post(reverse("cases:sample_draw", args=[inspection.pk]), {**data, "seed": "77", "action": "size"})
     assert response.status_code == 200
     assert "53 cases" in response.content.decode()
     assert not SampleDraw.objects.exists()
@@ -232,8 +232,8 @@ def test_work_out_the_size_shows_the_size_without_drawing(client, manager, inspe
 def test_drawing_from_the_page_shows_cohort_and_sample_side_by_side(client, manager, inspection, cohort):
     client.force_login(manager)
     data = {"method": "number", "size": "34", "strata": ["disposal", "rosh", "girls"], "seed": "2015", "action": "draw"}
-    response = client.post(reverse("sample_draw", args=[inspection.pk]), data)
-    assert response["Location"] == reverse("sample_result", args=[inspection.pk])
+    response = client.post(reverse("cases:sample_draw", args=[inspection.pk]), data)
+    assert response["Location"] == reverse("cases:sample_result", args=[inspection.pk])
     drawn = SampleDraw.objects.get()
     assert drawn.drawn_by == manager
     page = client.get(response["Location"]).content.decode()
@@ -247,7 +247,7 @@ def test_drawing_from_the_page_shows_cohort_and_sample_side_by_side(client, mana
 def test_the_draw_form_reports_a_missing_size(client, manager, inspection, cohort):
     client.force_login(manager)
     response = client.post(
-        reverse("sample_draw", args=[inspection.pk]), {"method": "number", "seed": "1", "action": "draw"}
+        reverse("cases:sample_draw", args=[inspection.pk]), {"method": "number", "seed": "1", "action": "draw"}
     )
     page = response.content.decode()
     assert "There is a problem" in page
@@ -258,9 +258,9 @@ def test_the_draw_form_reports_a_missing_size(client, manager, inspection, cohor
 def test_the_draw_page_says_clearly_when_drawing_is_closed(client, manager, service):
     inspection = InspectionFactory(service=service, status="scoring")
     client.force_login(manager)
-    page = client.get(reverse("sample_draw", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:sample_draw", args=[inspection.pk])).content.decode()
     assert "A sample can be drawn only while an inspection is Planned or Sampling" in page
-    client.post(reverse("sample_draw", args=[inspection.pk]), {"method": "yjb", "seed": "1", "action": "draw"})
+    client.post(reverse("cases:sample_draw", args=[inspection.pk]), {"method": "yjb", "seed": "1", "action": "draw"})
     assert not SampleDraw.objects.exists()
 
 
@@ -268,12 +268,12 @@ def test_replacing_from_the_page(client, manager, inspection, cohort):
     sample_draw(inspection=inspection, method="number", size=20, seed="5", by=manager)
     case = Case.objects.filter(inspection=inspection, in_sample=True).first()
     client.force_login(manager)
-    url = reverse("sample_replace", args=[inspection.pk, case.pk])
+    url = reverse("cases:sample_replace", args=[inspection.pk, case.pk])
     page = client.get(url).content.decode()
     assert "the next case of the same stratum" in page
     assert "Enter why the case is taken out" in client.post(url, {"reason": ""}).content.decode()
     assert client.post(url, {"reason": "Case file lost"}).status_code == 302
-    page = client.get(reverse("sample_result", args=[inspection.pk])).content.decode()
+    page = client.get(reverse("cases:sample_result", args=[inspection.pk])).content.decode()
     assert "Case file lost" in page
 
 
@@ -328,9 +328,9 @@ def drawn(manager, inspection, cohort):
 def page_urls(inspection):
     case = Case.objects.filter(inspection=inspection, in_sample=True).first()
     return [
-        reverse("sample_draw", args=[inspection.pk]),
-        reverse("sample_result", args=[inspection.pk]),
-        reverse("sample_replace", args=[inspection.pk, case.pk]),
+        reverse("cases:sample_draw", args=[inspection.pk]),
+        reverse("cases:sample_result", args=[inspection.pk]),
+        reverse("cases:sample_replace", args=[inspection.pk, case.pk]),
     ]
 
 
@@ -365,7 +365,7 @@ def test_other_services_and_outsiders_get_404_and_signed_out_signs_in(
         assert client.get(url)["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ["sample_draw", "sample_result"])
+@pytest.mark.parametrize("name", ["cases:sample_draw", "cases:sample_result"])
 def test_sample_page_query_counts_do_not_grow_with_the_cohort(
     client, manager, service, name, django_assert_max_num_queries
 ):
