@@ -1,11 +1,15 @@
 """Case pages: the inspection's cases, adding one, scoring, reopening, the record of changes,
 and the judgements page (with overrides and publishing)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.forms import OverrideForm
@@ -28,6 +32,10 @@ from .services import (
     case_assign,
     inspection_publish,
 )
+
+# Set in the new, signed-out session when the scoring page saved the answers as a draft just before
+# the idle limit: the signed-out page (yos_audit.accounts.session_expired) says what was kept.
+DRAFT_SAVED_SESSION_KEY = "draft_saved_on_timeout"
 
 
 @login_required
@@ -101,6 +109,8 @@ def assessment_page(request, pk):
             raise PermissionDenied
         typed = answers_from_post(request.POST, questions)
         submit = request.POST.get("action") == "submit"
+        # Posted by the page's script just before the idle limit: keep the answers as a draft, then sign out.
+        on_timeout = request.POST.get("action") == "timeout"
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
@@ -116,6 +126,11 @@ def assessment_page(request, pk):
             messages.error(request, " ".join(error.messages))
             return redirect("cases:assessment", assessment.pk)
         else:
+            if on_timeout:
+                next_url = reverse("cases:assessment", args=[assessment.pk])
+                logout(request)
+                request.session[DRAFT_SAVED_SESSION_KEY] = assessment.case.reference
+                return redirect(reverse("session_expired") + "?" + urlencode({"next": next_url}))
             if submit:
                 messages.success(request, f"Case {assessment.case.reference} is submitted.")
                 return redirect("home")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/sign-in/", get_or_post(accounts.SignInView.as_view()), name="login"),
     path("account/sign-in/code/", accounts.login_code, name="login_code"),
     path("account/signed-out/", accounts.session_expired, name="session_expired"),
+    path("account/stay-signed-in/", accounts.stay_signed_in, name="stay_signed_in"),
     path("account/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/remove/", accounts.two_factor_remove, name="two_factor_remove"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),

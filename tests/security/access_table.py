@@ -1152,6 +1152,11 @@ ACCESS = {
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": 200},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
     },
+    "stay_signed_in": {
+        "objects": "none",
+        "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
+        "POST": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
+    },
     "switch_service": {
         "objects": "none",
         "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
