@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from inspections.models import Area, Question
 
-from .models import Answer, Assessment, Case
+from .models import Answer, Assessment, AssessmentStatus, Case
 
 
 def framework_areas(framework_id):
@@ -13,6 +13,18 @@ def framework_areas(framework_id):
         Area.objects.filter(framework_id=framework_id).prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("order"))
         )
+    )
+
+
+def next_assessment_for(assessment):
+    """The assessor's next case to score in the same inspection (by reference), or None: one query."""
+    return (
+        Assessment.objects.filter(assessor_id=assessment.assessor_id, case__inspection_id=assessment.case.inspection_id)
+        .exclude(status=AssessmentStatus.SUBMITTED)
+        .exclude(pk=assessment.pk)
+        .select_related("case")
+        .order_by("case__reference", "pk")
+        .first()
     )
 
 

@@ -1,6 +1,7 @@
 """Case pages: the inspection's cases, adding one, scoring, reopening, the record of changes,
 and the judgements page (with overrides and publishing)."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -32,6 +33,8 @@ from .services import (
     case_assign,
     inspection_publish,
 )
+
+RETURN_TO = re.compile(r"(question|area)-[a-z0-9-]{1,60}")
 
 # Set in the new, signed-out session when the scoring page saved the answers as a draft just before
 # the idle limit: the signed-out page (yos_audit.accounts.session_expired) says what was kept.
@@ -133,9 +136,12 @@ def assessment_page(request, pk):
                 return redirect(reverse("session_expired") + "?" + urlencode({"next": next_url}))
             if submit:
                 messages.success(request, f"Case {assessment.case.reference} is submitted.")
-                return redirect("home")
+                return redirect("cases:assessment", assessment.pk)
             messages.success(request, "Your draft is saved. You can come back to it at any time.")
-            return redirect("cases:assessment", assessment.pk)
+            # Back to where the person was on the long page (the page's script names the question in view).
+            return_to = request.POST.get("return_to", "")
+            anchor = f"#{return_to}" if RETURN_TO.fullmatch(return_to) else ""
+            return redirect(reverse("cases:assessment", args=[assessment.pk]) + anchor)
         answers = typed  # keep what the person typed, never drop it
     else:
         answers = selectors.answers_of(assessment)
@@ -146,8 +152,11 @@ def assessment_page(request, pk):
         request,
         "cases/assessment.html",
         {
-            "page_title": f"Case {assessment.case.reference}",
+            "page_title": f"{'Error: ' if problems else ''}Case {assessment.case.reference}",
             "assessment": assessment,
+            "next_assessment": selectors.next_assessment_for(assessment)
+            if assessment.status == AssessmentStatus.SUBMITTED and assessment.assessor_id == request.user.pk
+            else None,
             "case": assessment.case,
             "inspection": assessment.case.inspection,
             "grid": grid,
