@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from inspections.forms import date_field
+from inspections.forms import GovukMessages, date_field
 from inspections.models import Role
 
 from .models import Case
@@ -11,7 +11,7 @@ def person_label(user):
     return user.get_full_name() or user.username
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(GovukMessages, forms.ModelForm):
     """Add one case by hand (bulk import is on the cohort page), optionally assigning it."""
 
     assessor = forms.ModelChoiceField(
@@ -62,5 +62,5 @@ class CaseForm(forms.ModelForm):
         return cleaned
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GovukMessages, forms.Form):
     reason = forms.CharField(label="Why are you reopening this assessment?", widget=forms.Textarea(attrs={"rows": 3}))

@@ -5,15 +5,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from inspections.forms import date_field
+from inspections.forms import GovukMessages, date_field
 from inspections.models import Area, Membership, Question, Recommendation, Role
 
 from . import evidence
 from .models import ActionStatus, Board, Brag, Meeting, Term, Theme
 
 
-class GdsForm:
-    """Gives the form the helper the GOV.UK error summary needs (`form.helper.form_show_errors`)."""
+class GdsForm(GovukMessages):
+    """Gives the form the helper the GOV.UK error summary needs (`form.helper.form_show_errors`)
+    and GOV.UK error messages."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,7 +236,8 @@ class ProgressUpdateForm(GdsForm, forms.Form):
     evidence = MultipleFileField(
         required=False,
         label="Evidence (optional)",
-        help_text=f"{evidence.ACCEPTED_DESCRIPTION}, each smaller than the size limit. You can choose several files.",
+        help_text=f"{evidence.ACCEPTED_DESCRIPTION}, each smaller than {evidence.size_limit_in_words()}. "
+        "You can choose several files.",
     )
 
     def clean_date(self):

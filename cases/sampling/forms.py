@@ -7,11 +7,13 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.conf import settings
 
+from inspections.forms import GovukMessages
+
 from ..models import Case, Disposal, Gender, RiskLevel
 from .selectors import DEFAULT_STRATA, STRATA_CHOICES
 
 
-class GovukForm(forms.Form):
+class GovukForm(GovukMessages, forms.Form):
     """A form whose errors crispy-forms-gds lists in the GOV.UK error summary."""
 
     def __init__(self, *args, **kwargs):
