@@ -1,6 +1,7 @@
 """Reads the case pages share, each in a fixed number of queries."""
 
 from django.db.models import Prefetch
+from django.template.defaultfilters import pluralize
 
 from inspections.models import Area, Question
 
@@ -109,3 +110,30 @@ def override_record(inspection):
             }
         )
     return list(reversed(entries))
+
+
+def outstanding_before_publishing(inspection):
+    """What publishing now would leave out, in words: assessments not submitted (they do not count)
+    and disagreeing markings not moderated (the first marking counts): four queries."""
+    from .oversight.selectors import moderation_lines
+
+    lines = []
+    waiting = Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.SUBMITTED).count()
+    if waiting:
+        lines.append(
+            f"{waiting} assessment{pluralize(waiting)} not submitted: "
+            f"{'it does' if waiting == 1 else 'they do'} not count."
+        )
+    unmoderated = [
+        line
+        for line in moderation_lines(inspection)
+        if line.agreed < line.compared and (line.final is None or line.final.status != AssessmentStatus.SUBMITTED)
+    ]
+    if unmoderated:
+        count = len(unmoderated)
+        lines.append(
+            f"{count} case{pluralize(count)} with disagreeing markings not moderated: "
+            f"the first marking counts ({', '.join(line.case.reference for line in unmoderated[:10])}"
+            f"{', ...' if count > 10 else ''})."
+        )
+    return lines

@@ -219,6 +219,23 @@ def judgements_page(request, pk):
     if request.method == "POST":
         if request.POST.get("action") == "publish":
             require(request.user, "cases.publish_inspection", inspection)
+            if request.POST.get("confirmed") != "yes":
+                outstanding = selectors.outstanding_before_publishing(inspection)
+                return render(
+                    request,
+                    "includes/confirm_page.html",
+                    {
+                        "page_title": f"Publish the judgements of {inspection.title}?",
+                        "caption": inspection.service.name,
+                        "outstanding": outstanding,
+                        "warning": "Publishing stores these judgements for good: later changes to answers, "
+                        "moderation included, will not alter them.",
+                        "action": reverse("cases:judgements", args=[inspection.pk]),
+                        "hidden": [("action", "publish")],
+                        "button": "Publish anyway" if outstanding else "Publish the judgements",
+                        "cancel_url": reverse("cases:judgements", args=[inspection.pk]),
+                    },
+                )
             try:
                 inspection_publish(inspection=inspection, by=request.user)
             except ValidationError as error:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
@@ -16,6 +17,7 @@ from .models import (
     BRAG_TAG_CLASSES,
     Action,
     Board,
+    BoardReport,
     Evidence,
     ImprovementPlan,
     Meeting,
@@ -106,8 +108,19 @@ def action_with_timeline(action):
     return list(action.updates.select_related("author").prefetch_related("evidence"))
 
 
+def latest_issued_report(service_id):
+    """The service's most recently issued board report (what a board member reads first), or None."""
+    return (
+        BoardReport.objects.filter(plan__inspection__service_id=service_id)
+        .select_related("meeting", "meeting__board", "plan__inspection")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
 def glossary_terms():
-    return list(Term.objects.all())
+    """Every term, sorted as people read a glossary: without regard to case (BRAG between assessment and court)."""
+    return list(Term.objects.order_by(Lower("term"), "term"))
 
 
 def boards_of_service(service):

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from cases.models import Assessment, AssessmentStatus
+from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
 from inspections.models import Inspection
 from inspections.scoping import in_my_services
@@ -49,6 +50,7 @@ def board_home(request):
     published = Inspection.objects.filter(service=request.service).published().select_related("framework")
     return "home/board.html", {
         "page_title": f"{request.service.name}: board",
+        "latest_report": improvement_selectors.latest_issued_report(request.service.pk),
         "published_inspections": published,
         "plans": _plans(request),
     }

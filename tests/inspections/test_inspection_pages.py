@@ -194,7 +194,9 @@ def test_status_moves_on_one_step_at_a_time(client, manager, service):
     client.post(reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "scoring"})
     inspection.refresh_from_db()
     assert inspection.status == "planned"
-    client.post(reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "sampling"})
+    client.post(
+        reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "sampling", "confirmed": "yes"}
+    )
     inspection.refresh_from_db()
     assert inspection.status == "sampling"
 

@@ -246,7 +246,7 @@ ACCESS = {
         },
         "POST": {
             "officer": 403,
-            "manager": 302,
+            "manager": 200,
             "board": 403,
             "inspector": 403,
             "lead": 403,
@@ -259,7 +259,7 @@ ACCESS = {
         "GET": {
             "officer": 200,
             "manager": 200,
-            "board": 200,
+            "board": 404,
             "inspector": 200,
             "lead": 200,
             "other": 404,
