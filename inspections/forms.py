@@ -3,6 +3,7 @@ import datetime
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import pretty_name
 
 from .models import Area, Finding, Framework, Inspection, Recommendation, Role, Service
 
@@ -83,7 +84,7 @@ class GovukMessages:
         for name, field in self.fields.items():
             if isinstance(field, GovukDateField) or isinstance(field.widget, forms.HiddenInput):
                 continue
-            label = field.label or forms.forms.pretty_name(name)
+            label = field.label or pretty_name(name)
             words = _in_sentence(label)
             messages = field.error_messages
             if str(messages.get("required", "")) == DJANGO_DEFAULTS["required"]:

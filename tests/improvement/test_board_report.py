@@ -136,8 +136,8 @@ def pdf_text(data, tmp_path):
     ).stdout
 
 
-def test_the_pdf_opens_and_ends_with_the_glossary(client, plan, story, board_member, tmp_path):
-    client.force_login(board_member)
+def test_the_pdf_opens_and_ends_with_the_glossary(client, plan, story, manager, tmp_path):
+    client.force_login(manager)
     with at(datetime.date(2026, 3, 1)):
         response = client.get(reverse("improvement:board_report_pdf", args=[plan.pk, story["second"].pk]))
     assert response.status_code == 200
