@@ -17,7 +17,7 @@ from . import selectors
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus
-from .oversight.selectors import blind_case_ids
+from .oversight.agreement import blind_case_ids
 from .presenters import answers_from_post, scoring_grid
 from .services import (
     ScoringProblems,

@@ -4,7 +4,7 @@
   return) gets a leading apostrophe, so it is shown as text.
 - Groups of fewer than 5 cases read "fewer than 5", as on the pages.
 - The case-level answers leave out every marking the person is marking blind (see
-  `oversight.blind_case_ids`): a second marker never receives the first marking, and vice versa.
+  `agreement.blind_case_ids`): a second marker never receives the first marking, and vice versa.
 """
 
 import csv
@@ -17,7 +17,9 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 
 from ..models import Answer
-from .selectors import SUPPRESSED, blind_case_ids, manager_label
+from .agreement import blind_case_ids
+from .figures import manager_label
+from .presenters import SUPPRESSED, cases_text, score_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -100,7 +102,7 @@ def answers_table(inspection, user) -> Table:
 
 
 def summary_tables(figures) -> list[Table]:
-    """The dashboard's figures (an `oversight.Dashboard`) as tables."""
+    """The dashboard's figures (a `dashboard.Dashboard`) as tables."""
     p = figures.progress
     area_names = [line.area.name for line in figures.areas]
     tables = [
@@ -140,7 +142,7 @@ def summary_tables(figures) -> list[Table]:
         Table(
             "Area by stage",
             ["area", *[label for _, label in figures.stages]],
-            [[area.name, *[cell.text for cell in cells]] for area, cells in figures.matrix],
+            [[area.name, *[score_text(cell) for cell in cells]] for area, cells in figures.matrix],
         ),
         Table(
             "Breakdowns",
@@ -149,7 +151,7 @@ def summary_tables(figures) -> list[Table]:
                 [
                     b.dimension.title,
                     row.label,
-                    row.cases_text,
+                    cases_text(row),
                     *[SUPPRESSED if s.suppressed else s.percent for s in row.scores],
                 ]
                 for b in figures.breakdowns
