@@ -15,6 +15,7 @@ from inspections.models import Area, Inspection, Question, Stage
 from ..judgements import framework_bands, inspection_judgements
 from ..models import Assessment, AssessmentStatus, Case, Disposal, Gender, Marking, RiskLevel
 from .agreement import Agreement, agreement
+from .disclosure import protect
 from .figures import (
     NA,
     SMALL_GROUP,
@@ -102,16 +103,15 @@ class BreakdownRow:
     value: str  # the drill-down parameter's value
     cases: int
     scores: list[Score]  # one per area, in order
-
-    @property
-    def suppressed(self):
-        return self.cases < SMALL_GROUP
+    suppressed: bool = False  # hidden by disclosure control (disclosure.protect)
+    cases_text: str = ""
 
 
 @dataclass
 class Breakdown:
     dimension: Dimension
     rows: list[BreakdownRow]
+    withheld: bool = False  # so few cases that no group can be shown
 
 
 @dataclass
@@ -340,12 +340,21 @@ def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
     tallies = defaultdict(dict)
     for row in _grouped(counting_answers(cases), dimension, "assessment__case__", "question_id", **tally_counts()):
         tallies[row["group"]][row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
+    groups = list(sizes.items())
+    protection = protect([n for _, n in groups])
     rows = []
-    for group, n in sizes.items():
-        scores = [area_score(framework, area, tallies[group], bands, n)[1] for area in areas]
-        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores))
+    for index, (group, n) in enumerate(groups):
+        hidden = protection.withheld or index in protection.hidden
+        text = protection.text(index, n)
+        scores = [
+            Score(None, suppressed=True, marker=text)
+            if hidden
+            else area_score(framework, area, tallies[group], bands)[1]
+            for area in areas
+        ]
+        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
-    return Breakdown(dimension, rows)
+    return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
 
 
 # --- drill-down ------------------------------------------------------------------------------

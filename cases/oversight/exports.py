@@ -2,7 +2,8 @@
 
 - A text cell a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
   return) gets a leading apostrophe, so it is shown as text.
-- Groups of fewer than 5 cases read "fewer than 5", as on the pages.
+- Groups of fewer than 5 cases read "fewer than 5", and the groups hidden to protect them "hidden",
+  by the same rule as the pages (`disclosure.protect`).
 - The case-level answers leave out every marking the person is marking blind (see
   `agreement.blind_case_ids`): a second marker never receives the first marking, and vice versa.
 """
@@ -18,8 +19,9 @@ from openpyxl import Workbook
 
 from ..models import Answer
 from .agreement import blind_case_ids
+from .disclosure import SUPPRESSED
 from .figures import manager_label
-from .presenters import SUPPRESSED, cases_text, score_text
+from .presenters import score_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -151,8 +153,8 @@ def summary_tables(figures) -> list[Table]:
                 [
                     b.dimension.title,
                     row.label,
-                    cases_text(row),
-                    *[SUPPRESSED if s.suppressed else s.percent for s in row.scores],
+                    row.cases_text,
+                    *[score_text(s) if s.suppressed else s.percent for s in row.scores],
                 ]
                 for b in figures.breakdowns
                 for row in b.rows

@@ -12,8 +12,8 @@ from inspections import ratings
 from inspections.models import Area, Question, Stage
 
 from ..models import Answer, Assessment, Case
+from .disclosure import SMALL_GROUP, SUPPRESSED
 
-SMALL_GROUP = 5
 WEAKEST = 5
 STAGES = list(Stage.choices)
 
@@ -56,6 +56,7 @@ class Score:
     percent: int | None
     band: ratings.Band | None = None
     suppressed: bool = False
+    marker: str = SUPPRESSED  # what a suppressed score reads (disclosure.protect decides)
 
 
 def person_name(first, last, username):

@@ -7,19 +7,12 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-SUPPRESSED = "fewer than 5"
-
 
 def score_text(score):
-    """A Score as shown: "fewer than 5", "Not rated" or a whole percentage."""
+    """A Score as shown: its disclosure marker ("fewer than 5", "hidden"), "Not rated" or a whole percentage."""
     if score.suppressed:
-        return SUPPRESSED
+        return score.marker
     return "Not rated" if score.percent is None else f"{score.percent}%"
-
-
-def cases_text(row):
-    """A breakdown row's number of cases, or "fewer than 5"."""
-    return SUPPRESSED if row.suppressed else str(row.cases)
 
 
 def percent_text(line):

@@ -11,11 +11,6 @@ def score_text(score):
 
 
 @register.filter
-def cases_text(row):
-    return presenters.cases_text(row)
-
-
-@register.filter
 def percent_text(line):
     return presenters.percent_text(line)
 
