@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from inspections.scoping import get_in_my_services_or_404
 
 from .models import Case, SampleChange
-from .oversight.agreement import blind_case_ids
+from .rules import blind_case_ids
 
 SKIPPED_FIELDS = {"created_at"}
 

@@ -38,21 +38,34 @@ def _markings_of_case(case_id):
     )
 
 
-def both_markings_submitted(markings):
-    statuses = {marking: status for marking, _, status in markings}
-    return statuses.get("first") == "submitted" and statuses.get("second") == "submitted"
+# --- the blind-marking rule -----------------------------------------------------------------
+# Second marking is blind: a first or second marker of a case may not see another marking of it
+# (the other marker's, or the moderated one) until both markings are submitted. `is_blind_to`
+# asks it of one assessment; `blind_case_ids` of a whole inspection (drill-down, exports, the
+# record). Both use the one "both markings submitted" rule in cases/models.py.
 
 
 @rules.predicate
 def is_blind_to(user, assessment):
-    """Second marking is blind: a first or second marker of a case may not see another marking
-    of it (the other marker's, or the moderated one) until both markings are submitted."""
+    from .models import markings_both_submitted
+
     if assessment is None or assessment.assessor_id == user.pk:
         return False
     markings = _markings_of_case(assessment.case_id)
     if not any(assessor_id == user.pk for _, assessor_id, _ in markings):
         return False
-    return not both_markings_submitted(markings)
+    return not markings_both_submitted({marking: status for marking, _, status in markings})
+
+
+def blind_case_ids(user, inspection):
+    """Cases of the inspection the person is marking blind: they made a first or second marking
+    and the two are not both submitted yet. One query."""
+    from .models import Assessment, Marking, both_markings_submitted
+
+    mine = Assessment.objects.filter(
+        case__inspection=inspection, assessor=user, marking__in=[Marking.FIRST, Marking.SECOND]
+    )
+    return set(mine.exclude(both_markings_submitted(case="case")).values_list("case_id", flat=True))
 
 
 @rules.predicate

@@ -146,10 +146,7 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
 
     values = [a.value for a in existing.values()] + [a.value for a in to_create]
     assessment.refresh_from_db()
-    assessment.answered = len(values)
-    assessment.yes = values.count(Answer.Value.YES)
-    assessment.no = values.count(Answer.Value.NO)
-    assessment.na = values.count(Answer.Value.NA)
+    assessment.recount(values)
     if submit:
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_at = timezone.now()

@@ -17,8 +17,8 @@ from . import selectors
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus
-from .oversight.agreement import blind_case_ids
 from .presenters import answers_from_post, scoring_grid
+from .rules import blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
 from .figures import person_name
@@ -37,20 +37,13 @@ def _second_answers_with_first(cases):
     """Second-marking answers of cases whose both markings are submitted, each with the first
     marking's answer to the same question and the first marker."""
     first_answer = Answer.objects.filter(
-        assessment__case=OuterRef("assessment__case"),
-        assessment__marking=Marking.FIRST,
-        assessment__status=AssessmentStatus.SUBMITTED,
-        question=OuterRef("question"),
+        assessment__case=OuterRef("assessment__case"), assessment__marking=Marking.FIRST, question=OuterRef("question")
     ).values("value")[:1]
     first_assessor = Assessment.objects.filter(case=OuterRef("assessment__case"), marking=Marking.FIRST).values(
         "assessor_id"
     )[:1]
     return (
-        Answer.objects.filter(
-            assessment__case__in=cases,
-            assessment__marking=Marking.SECOND,
-            assessment__status=AssessmentStatus.SUBMITTED,
-        )
+        Answer.objects.filter(assessment__case__in=cases.both_markings_submitted(), assessment__marking=Marking.SECOND)
         .annotate(first_value=Subquery(first_answer), first_assessor=Subquery(first_assessor))
         .exclude(first_value=None)
     )
@@ -148,16 +141,7 @@ def moderation_lines(inspection):
     agreement: three queries."""
     cases = (
         Case.objects.filter(inspection=inspection)
-        .filter(
-            Exists(
-                Assessment.objects.filter(case=OuterRef("pk"), marking=Marking.FIRST, status=AssessmentStatus.SUBMITTED)
-            ),
-            Exists(
-                Assessment.objects.filter(
-                    case=OuterRef("pk"), marking=Marking.SECOND, status=AssessmentStatus.SUBMITTED
-                )
-            ),
-        )
+        .both_markings_submitted()
         .prefetch_related(Prefetch("assessments", queryset=Assessment.objects.select_related("assessor")))
         .order_by("reference")
     )
@@ -183,21 +167,3 @@ def moderation_lines(inspection):
             )
         )
     return lines
-
-
-def blind_case_ids(user, inspection):
-    """Cases of the inspection the person is marking blind: they made a first or second marking
-    and the two are not both submitted yet. One query."""
-    mine = Assessment.objects.filter(
-        case__inspection=inspection, assessor=user, marking__in=[Marking.FIRST, Marking.SECOND]
-    )
-    both = Q(
-        Exists(
-            Assessment.objects.filter(case=OuterRef("case"), marking=Marking.FIRST, status=AssessmentStatus.SUBMITTED)
-        )
-    ) & Q(
-        Exists(
-            Assessment.objects.filter(case=OuterRef("case"), marking=Marking.SECOND, status=AssessmentStatus.SUBMITTED)
-        )
-    )
-    return set(mine.exclude(both).values_list("case_id", flat=True))

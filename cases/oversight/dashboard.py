@@ -7,13 +7,23 @@ queries whatever the number of cases.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 
 from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
 
 from ..judgements import framework_bands, inspection_judgements
-from ..models import Assessment, AssessmentStatus, Case, Disposal, Gender, Marking, RiskLevel
+from ..models import (
+    Assessment,
+    AssessmentStatus,
+    Case,
+    Disposal,
+    Gender,
+    Marking,
+    RiskLevel,
+    submitted_marking,
+    tally_counts,
+)
 from .agreement import Agreement, agreement
 from .disclosure import protect
 from .figures import (
@@ -30,7 +40,6 @@ from .figures import (
     manager_label,
     person_name,
     question_tallies,
-    tally_counts,
 )
 
 # --- the dimensions a breakdown or filter can use -------------------------------------------
@@ -206,26 +215,7 @@ def progress(cases) -> Progress:
             ),
         )
         person.counts[(row["marking"], row["status"])] = row["n"]
-    both = cases.filter(
-        Exists(
-            Assessment.objects.filter(case=OuterRef("pk"), marking=Marking.FIRST, status=AssessmentStatus.SUBMITTED)
-        ),
-        Exists(
-            Assessment.objects.filter(case=OuterRef("pk"), marking=Marking.SECOND, status=AssessmentStatus.SUBMITTED)
-        ),
-    )
-    figures = both.aggregate(
-        ready=Count(
-            "pk",
-            filter=~Q(
-                Exists(
-                    Assessment.objects.filter(
-                        case=OuterRef("pk"), marking=Marking.FINAL, status=AssessmentStatus.SUBMITTED
-                    )
-                )
-            ),
-        )
-    )
+    figures = cases.both_markings_submitted().aggregate(ready=Count("pk", filter=~Q(submitted_marking(Marking.FINAL))))
     sampled = cases.filter(in_sample=True).count()
 
     def total(marking, *statuses):

@@ -5,7 +5,7 @@
 - Groups of fewer than 5 cases read "fewer than 5", and the groups hidden to protect them "hidden",
   by the same rule as the pages (`disclosure.protect`).
 - The case-level answers leave out every marking the person is marking blind (see
-  `agreement.blind_case_ids`): a second marker never receives the first marking, and vice versa.
+  `rules.blind_case_ids`): a second marker never receives the first marking, and vice versa.
 """
 
 import csv
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 
 from ..models import Answer
-from .agreement import blind_case_ids
+from ..rules import blind_case_ids
 from .disclosure import SUPPRESSED
 from .figures import manager_label
 from .presenters import score_text

@@ -5,27 +5,19 @@ can be singled out; the presenters say so in words.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models import F, Prefetch, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from inspections import ratings
 from inspections.models import Area, Question, Stage
 
-from ..models import Answer, Assessment, Case
+from ..models import Answer, Assessment, Case, tally_counts
 from .disclosure import SMALL_GROUP, SUPPRESSED
 
 WEAKEST = 5
 STAGES = list(Stage.choices)
 
-YES, NO, NA = Answer.Value.YES, Answer.Value.NO, Answer.Value.NA
-
-
-def tally_counts(prefix=""):
-    return {
-        "yes": Count("id", filter=Q(**{f"{prefix}value": YES})),
-        "no": Count("id", filter=Q(**{f"{prefix}value": NO})),
-        "na": Count("id", filter=Q(**{f"{prefix}value": NA})),
-    }
+NA = Answer.Value.NA
 
 
 def manager_label(prefix=""):
@@ -42,7 +34,7 @@ def counting_assessments(cases):
 
 
 def counting_answers(cases):
-    return Answer.objects.filter(assessment__in=counting_assessments(cases))
+    return Answer.objects.counting().filter(assessment__case__in=cases)
 
 
 def inspection_cases(inspection):

@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from inspections import ratings
 from inspections.models import Area, Framework, Inspection, Judgement, PublishedQuestionScore
 
-from ..models import Answer, Assessment
-from .figures import WEAKEST, Score, area_score, tally_counts
+from ..models import Answer, tally_counts
+from .figures import WEAKEST, Score, area_score
 
 
 @dataclass
@@ -101,9 +101,9 @@ def service_trend(service) -> Trend:
     ):
         question_scores[row["inspection_id"]][row["question__code"]] = row["score"]
     live = defaultdict(dict)  # {inspection id: {question id: Tally}}
-    counting = Assessment.objects.counting().filter(case__inspection_id__in=live_ids)
     for row in (
-        Answer.objects.filter(assessment__in=counting)
+        Answer.objects.counting()
+        .filter(assessment__case__inspection_id__in=live_ids)
         .values("assessment__case__inspection_id", "question_id")
         .annotate(**tally_counts())
         .order_by()

@@ -17,9 +17,10 @@ from inspections.scoping import get_in_my_services_or_404, my_services
 from inspections.views import my_inspection, require
 
 from ..models import Case
+from ..rules import blind_case_ids
 from ..services import ScoringProblems
 from . import charts, exports, presenters
-from .agreement import blind_case_ids, moderation_lines
+from .agreement import moderation_lines
 from .benchmark import benchmark as benchmark_figures
 from .dashboard import dashboard, drill_down
 from .figures import SMALL_GROUP, inspection_cases
