@@ -5,6 +5,28 @@ import rules
 from inspections.models import Role
 from inspections.rules import has_role, is_lead_inspector
 
+
+class Perm:
+    """The permissions of this app, by name; each registered with `rules` below."""
+
+    SCORE_ASSESSMENT = "cases.score_assessment"
+    VIEW_ASSESSMENT = "cases.view_assessment"
+    REOPEN_ASSESSMENT = "cases.reopen_assessment"
+    VIEW_ASSESSMENT_RECORD = "cases.view_assessment_record"
+    VIEW_CASES = "cases.view_cases"
+    ADD_CASE = "cases.add_case"
+    VIEW_JUDGEMENTS = "cases.view_judgements"
+    OVERRIDE_JUDGEMENT = "cases.override_judgement"
+    PUBLISH_INSPECTION = "cases.publish_inspection"
+    VIEW_MODERATION = "cases.view_moderation"
+    MODERATE_CASE = "cases.moderate_case"
+    VIEW_DASHBOARD = "cases.view_dashboard"
+    EXPORT_INSPECTION = "cases.export_inspection"
+    VIEW_SERVICE_TRENDS = "cases.view_service_trends"
+    VIEW_BENCHMARK = "cases.view_benchmark"
+    MANAGE_SAMPLE = "cases.manage_sample"
+
+
 can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
 
 
@@ -82,21 +104,23 @@ def is_inspector_somewhere(user, obj=None):
 
 
 # Scoring: the assigned assessor only. Reading another's assessment: managers and inspectors.
-rules.add_perm("cases.score_assessment", is_assessor & inspection_is_open)
-rules.add_perm("cases.view_assessment", is_assessor | (can_run_inspection & ~is_blind_to))
-rules.add_perm("cases.reopen_assessment", can_run_inspection & inspection_is_open & ~is_blind_to)
-rules.add_perm("cases.view_assessment_record", can_run_inspection & ~is_blind_to)
-rules.add_perm("cases.view_cases", can_run_inspection)
-rules.add_perm("cases.add_case", can_run_inspection & inspection_is_open)
-rules.add_perm("cases.view_judgements", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
-rules.add_perm("cases.override_judgement", (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
-rules.add_perm("cases.publish_inspection", can_run_inspection)
+rules.add_perm(Perm.SCORE_ASSESSMENT, is_assessor & inspection_is_open)
+rules.add_perm(Perm.VIEW_ASSESSMENT, is_assessor | (can_run_inspection & ~is_blind_to))
+rules.add_perm(Perm.REOPEN_ASSESSMENT, can_run_inspection & inspection_is_open & ~is_blind_to)
+rules.add_perm(Perm.VIEW_ASSESSMENT_RECORD, can_run_inspection & ~is_blind_to)
+rules.add_perm(Perm.VIEW_CASES, can_run_inspection)
+# Sampling: the cohort, the draw, replacements and assignment.
+rules.add_perm(Perm.MANAGE_SAMPLE, can_run_inspection)
+rules.add_perm(Perm.ADD_CASE, can_run_inspection & inspection_is_open)
+rules.add_perm(Perm.VIEW_JUDGEMENTS, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+rules.add_perm(Perm.OVERRIDE_JUDGEMENT, (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
+rules.add_perm(Perm.PUBLISH_INSPECTION, can_run_inspection)
 
 # Moderation and oversight (issue 5). Objects: an inspection, or a case for moderating it.
-rules.add_perm("cases.view_moderation", can_run_inspection)
-rules.add_perm("cases.moderate_case", can_run_inspection & inspection_is_open & ~is_marker_of_case)
-rules.add_perm("cases.view_dashboard", can_run_inspection)
-rules.add_perm("cases.export_inspection", can_run_inspection)
+rules.add_perm(Perm.VIEW_MODERATION, can_run_inspection)
+rules.add_perm(Perm.MODERATE_CASE, can_run_inspection & inspection_is_open & ~is_marker_of_case)
+rules.add_perm(Perm.VIEW_DASHBOARD, can_run_inspection)
+rules.add_perm(Perm.EXPORT_INSPECTION, can_run_inspection)
 # Objects: a service.
-rules.add_perm("cases.view_service_trends", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
-rules.add_perm("cases.view_benchmark", is_inspector_somewhere)
+rules.add_perm(Perm.VIEW_SERVICE_TRENDS, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+rules.add_perm(Perm.VIEW_BENCHMARK, is_inspector_somewhere)

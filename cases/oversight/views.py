@@ -12,12 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from inspections.access import my_inspection, require
 from inspections.models import Service
 from inspections.scoping import get_in_my_services_or_404, my_services
-from inspections.views import my_inspection, require
 
 from ..models import Case
-from ..rules import blind_case_ids
+from ..rules import Perm, blind_case_ids
 from ..services import ScoringProblems
 from . import charts, exports, presenters
 from .agreement import moderation_lines
@@ -42,7 +42,7 @@ def _filter_params(filterset):
 @login_required
 @require_GET
 def inspection_dashboard(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_dashboard")
+    inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
     base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base)
     params = _filter_params(filterset)
@@ -75,7 +75,7 @@ def inspection_dashboard(request, pk):
             "area_chart": area_chart,
             "weakest_chart": weakest_chart,
             "export_kinds": exports.KINDS,
-            "may_moderate": request.user.has_perm("cases.view_moderation", inspection),
+            "may_moderate": request.user.has_perm(Perm.VIEW_MODERATION, inspection),
             "small_group": SMALL_GROUP,
             "section": "dashboard",
         },
@@ -108,7 +108,7 @@ def _sort_value(line, key):
 @require_GET
 def dashboard_cases(request, pk):
     """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
-    inspection = my_inspection(request, pk, "cases.view_dashboard")
+    inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
     base = inspection_cases(inspection)
     filterset = DrillDownFilter(request.GET or None, queryset=base, framework=inspection.framework)
     cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
@@ -140,7 +140,7 @@ MODERATION_COLUMNS = [("reference", "Case"), ("agreement", "Agreement"), ("state
 @login_required
 @require_GET
 def moderation_list(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_moderation")
+    inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
     lines = moderation_lines(inspection)
     key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in MODERATION_COLUMNS}, "reference")
     sorters = {
@@ -167,14 +167,14 @@ def moderation_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def moderation_case(request, pk, case_pk):
     """Both markings side by side; the moderator settles each disagreement with a note."""
-    inspection = my_inspection(request, pk, "cases.view_moderation")
+    inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
     case = get_object_or_404(Case.objects.select_related("inspection__framework"), inspection=inspection, pk=case_pk)
     comparison = case_comparison(case)
     if not comparison.ready:
         # Until both markings are submitted there is nothing to compare, and showing either would
         # break the blind second marking.
         raise Http404("Both markings must be submitted first")
-    may_moderate = request.user.has_perm("cases.moderate_case", case) and not comparison.moderated
+    may_moderate = request.user.has_perm(Perm.MODERATE_CASE, case) and not comparison.moderated
     problems, typed = {}, {}
     if request.method == "POST":
         if not may_moderate:
@@ -220,7 +220,7 @@ def moderation_case(request, pk, case_pk):
 @login_required
 @require_GET
 def inspection_export(request, pk, kind, fmt):
-    inspection = my_inspection(request, pk, "cases.export_inspection")
+    inspection = my_inspection(request, pk, Perm.EXPORT_INSPECTION)
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
     if kind == "answers":
@@ -248,7 +248,7 @@ def _service(request):
 @login_required
 @require_GET
 def service_trends(request):
-    service = require(request.user, "cases.view_service_trends", _service(request))
+    service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
     trend = service_trend(service)
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
@@ -272,8 +272,7 @@ def service_trends(request):
 @login_required
 @require_GET
 def benchmark(request):
-    if not request.user.has_perm("cases.view_benchmark"):
-        raise PermissionDenied
+    require(request.user, Perm.VIEW_BENCHMARK)
     figures = benchmark_figures(my_services(request.user))
     area_charts = []
     for area in figures.areas:
