@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Inspection, Question
+from inspections.people import display_name
 
 
 class Disposal(models.TextChoices):
@@ -84,7 +85,7 @@ class Case(models.Model):
     @property
     def case_manager_display(self):
         if self.case_manager_id:
-            return self.case_manager.get_full_name() or self.case_manager.username
+            return display_name(self.case_manager)
         return self.case_manager_name
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspections.access import require
 from inspections.models import Inspection
+from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
 from . import reports, selectors, services
@@ -401,7 +402,7 @@ def _stale_action_form(request, plan, current):
     last = current.history.select_related("history_user").first()
     who = ""
     if last is not None and last.history_user is not None:
-        who = f" ({last.history_user.get_full_name() or last.history_user.get_username()}, {last.history_date:%H:%M})"
+        who = f" ({display_name(last.history_user)}, {last.history_date:%H:%M})"
     form.add_error(
         None,
         f"Someone else changed this action while you were editing it{who}. Your changes are not saved yet. "

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 
+from inspections.people import name_from
+
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
-from .figures import person_name
 from .kappa import cohens_kappa, percentage_agreement
 
 
@@ -84,7 +85,7 @@ def agreement(cases, areas) -> Agreement:
             by_assessor[second][pair] += n
     ids = {i for key in by_pair for i in key}
     names = {
-        u.pk: person_name(u.first_name, u.last_name, u.username)
+        u.pk: name_from(u.first_name, u.last_name, u.username)
         for u in get_user_model().objects.filter(pk__in=ids).only("first_name", "last_name", "username")
     }
     return Agreement(

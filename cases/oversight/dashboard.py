@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q
 
 from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
+from inspections.people import name_from
 
 from ..judgements import framework_bands, inspection_judgements
 from ..models import (
@@ -38,7 +39,6 @@ from .figures import (
     framework_areas,
     inspection_cases,
     manager_label,
-    person_name,
     question_tallies,
 )
 
@@ -211,7 +211,7 @@ def progress(cases) -> Progress:
         person = people.setdefault(
             row["assessor_id"],
             AssessorProgress(
-                person_name(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
+                name_from(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
             ),
         )
         person.counts[(row["marking"], row["status"])] = row["n"]

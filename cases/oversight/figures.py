@@ -51,10 +51,6 @@ class Score:
     marker: str = SUPPRESSED  # what a suppressed score reads (disclosure.protect decides)
 
 
-def person_name(first, last, username):
-    return f"{first or ''} {last or ''}".strip() or username or "Unknown"
-
-
 def framework_areas(framework_id):
     return list(
         Area.objects.filter(framework_id=framework_id).prefetch_related(

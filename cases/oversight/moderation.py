@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Question
+from inspections.people import display_name
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 from ..services import ScoringProblems
@@ -170,7 +171,7 @@ def moderation_start(*, case: Case, by) -> Assessment:
             raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
         final.assessor = by
         final._history_user = by
-        final._change_reason = f"Moderation taken over by {by.get_full_name() or by.username}"
+        final._change_reason = f"Moderation taken over by {display_name(by)}"
         final.save()
     return final
 
