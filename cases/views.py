@@ -13,7 +13,7 @@ from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
 from inspections.services import judgement_override
 
-from . import selectors
+from . import selectors, services
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus
@@ -22,7 +22,6 @@ from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,
-    assessment_reopen,
     assessment_save,
     case_add,
     case_assign,
@@ -49,7 +48,7 @@ def case_list(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request, pk):
+def case_create(request, pk):
     inspection = my_inspection(request, pk, Perm.ADD_CASE)
     form = CaseForm(request.POST or None, service=inspection.service)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +85,7 @@ def _my_assessment(request, pk, permission):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_page(request, pk):
+def assessment(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
     assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT)
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
@@ -153,14 +152,14 @@ def assessment_page(request, pk):
 
 @login_required
 @require_POST
-def assessment_reopen_view(request, pk):
+def assessment_reopen(request, pk):
     assessment = _my_assessment(request, pk, Perm.REOPEN_ASSESSMENT)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the assessment is reopened.")
         return redirect("cases:assessment", assessment.pk)
     try:
-        assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+        services.assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -186,7 +185,7 @@ def assessment_record(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def judgements_page(request, pk):
+def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
     inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import services
 from .access import my_inspection
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .rules import Perm
 from .scoping import in_my_services
-from .services import inspection_create, inspection_move_on, inspection_update
+from .services import inspection_move_on, inspection_update
 
 
 @login_required
@@ -39,14 +40,14 @@ def inspection_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_new(request):
+def inspection_create(request):
     service = request.service
     if service is None or not request.user.has_perm(Perm.CHANGE_INSPECTION, service):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = services.inspection_create(service=service, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
