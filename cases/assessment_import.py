@@ -1,4 +1,4 @@
-"""Reading an assessments CSV (DESIGN.md section 6) into answers, all or nothing.
+"""Reading an assessments CSV (its columns: README, "Command line") into answers, all or nothing.
 
 Columns: case_reference, assessor, marking (first | second | final), question_code,
 answer (yes | no | na), note, and optionally status (draft | submitted). One row per answer; the

@@ -1,4 +1,4 @@
-"""Read and validate a framework definition (the YAML file of DESIGN.md section 6).
+"""Read and validate a framework definition (the YAML files in frameworks/).
 
 Pure code: PyYAML and the standard library, no Django. The ``load_framework`` command turns
 the validated :class:`FrameworkDefinition` into database rows; this module only decides

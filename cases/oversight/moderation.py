@@ -1,6 +1,6 @@
 """Moderation: a manager or inspector who made neither marking compares the first and the blind
 second marking of a case, settles each disagreement with a note, and so makes the moderated
-(final) assessment that the judgements count (DESIGN.md sections 3 and 4).
+(final) assessment that the judgements count (docs/architecture.md, "The rules the code computes").
 
 Services are keyword-only and run in one transaction each; every change is on record through
 django-simple-history with the moderator as the person who made it.
