@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import record_views, views
+from . import views
 
 app_name = "cases"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
     path("assessments/<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
     path("assessments/<int:pk>/record/", views.assessment_record, name="assessment_record"),
-    path("cases/<int:pk>/record/", record_views.case_record, name="case_record"),
+    path("cases/<int:pk>/record/", views.case_record, name="case_record"),
     path("", include("cases.sampling.urls")),
     path("", include("cases.oversight.urls")),
 ]

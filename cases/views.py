@@ -16,7 +16,7 @@ from inspections.services import judgement_override
 from . import selectors, services
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
-from .models import Assessment, AssessmentStatus
+from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
 from .rules import Perm, blind_case_ids
 from .services import (
@@ -241,4 +241,29 @@ def judgements(request, pk):
             and inspection.status == "moderation",
         },
         status=400 if override_form is not None and override_form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def case_record(request, pk):
+    """The record of a case: who changed which of its attributes and when (old and new), and its
+    replacements in the sample. Managers and inspectors of the case's service."""
+    case = get_in_my_services_or_404(
+        Case.objects.select_related("inspection__service"), request.user, "inspection__service", pk=pk
+    )
+    require(request.user, Perm.VIEW_CASES, case.inspection)
+    assessments = case.assessments.select_related("assessor")
+    if case.pk in blind_case_ids(request.user, case.inspection):
+        # Marking this case blind: the other marking, and who made it, stay hidden.
+        assessments = assessments.filter(assessor=request.user)
+    return render(
+        request,
+        "cases/case_record.html",
+        {
+            "page_title": f"Record of changes: case {case.reference}",
+            "case": case,
+            "entries": selectors.case_record_entries(case),
+            "assessments": list(assessments),
+        },
     )
