@@ -27,6 +27,11 @@ def inspection_is_open(user, obj):
     return not _inspection(obj).is_published
 
 
+@rules.predicate
+def inspection_is_published(user, obj):
+    return _inspection(obj).is_published
+
+
 def _markings_of_case(case_id):
     """[(marking, assessor id, status)] of the case's first and second markings: one query."""
     from .models import Assessment, Marking
@@ -75,7 +80,8 @@ rules.add_perm("cases.reopen_assessment", can_run_inspection & inspection_is_ope
 rules.add_perm("cases.view_assessment_record", can_run_inspection & ~is_blind_to)
 rules.add_perm("cases.view_cases", can_run_inspection)
 rules.add_perm("cases.add_case", can_run_inspection & inspection_is_open)
-rules.add_perm("cases.view_judgements", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+# Board members read published figures only: an inspection still being scored is not theirs to read.
+rules.add_perm("cases.view_judgements", can_run_inspection | (has_role(Role.BOARD_MEMBER) & inspection_is_published))
 rules.add_perm("cases.override_judgement", (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
 rules.add_perm("cases.publish_inspection", can_run_inspection)
 
@@ -86,4 +92,6 @@ rules.add_perm("cases.view_dashboard", can_run_inspection)
 rules.add_perm("cases.export_inspection", can_run_inspection)
 # Objects: a service.
 rules.add_perm("cases.view_service_trends", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+# Live figures of inspections not yet published (trends): not board members, who read published ones only.
+rules.add_perm("cases.view_live_figures", can_run_inspection)
 rules.add_perm("cases.view_benchmark", is_inspector_somewhere)

@@ -45,7 +45,14 @@ def is_lead_inspector(user, inspection):
     return inspection is not None and getattr(inspection, "lead_inspector_id", None) == user.pk
 
 
+@rules.predicate
+def is_published(user, inspection):
+    return inspection is not None and inspection.is_published
+
+
 rules.add_perm("inspections.view_inspection", is_member)
+# The findings and recommendations: board members read them once published, like every other figure.
+rules.add_perm("inspections.view_report", is_published | has_role(Role.OFFICER, Role.MANAGER, Role.INSPECTOR))
 rules.add_perm("inspections.change_inspection", can_run_inspection)
 rules.add_perm("inspections.override_judgement", is_manager | (is_inspector & is_lead_inspector))
 rules.add_perm("inspections.publish_inspection", can_run_inspection)

@@ -273,7 +273,9 @@ def _service(request):
 @require_GET
 def service_trends(request):
     service = require(request.user, "cases.view_service_trends", _service(request))
-    trend = oversight.service_trend(service)
+    trend = oversight.service_trend(
+        service, published_only=not request.user.has_perm("cases.view_live_figures", service)
+    )
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
         "chart-trend",
