@@ -84,14 +84,17 @@ def inspection_edit(request, pk):
 @require_GET
 def inspection_detail(request, pk):
     inspection = my_inspection(request, pk)
+    may_read_report = request.user.has_perm(Perm.VIEW_REPORT, inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "page_title": inspection.title,
             "inspection": inspection,
-            "findings": inspection.findings.select_related("area"),
-            "recommendations": inspection.recommendations.select_related("area"),
+            "may_read_report": may_read_report,
+            "may_read_judgements": request.user.has_perm("cases.view_judgements", inspection),
+            "findings": inspection.findings.select_related("area") if may_read_report else [],
+            "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
             "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
         },

@@ -82,13 +82,14 @@ def _frameworks(framework_ids):
     }
 
 
-def service_trend(service) -> Trend:
+def service_trend(service, *, published_only=False) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
-    figure of any in progress, in follows-chain order; and the questions that moved most between
-    the last two with figures. A fixed number of queries."""
-    inspections = _chain_order(
-        list(Inspection.objects.filter(service=service).exclude(status="planned").select_related("framework"))
-    )
+    figure of any in progress (not with `published_only`: board members), in follows-chain order; and
+    the questions that moved most between the last two with figures. A fixed number of queries."""
+    chosen = Inspection.objects.filter(service=service).exclude(status="planned")
+    if published_only:
+        chosen = chosen.published()
+    inspections = _chain_order(list(chosen.select_related("framework")))
     frameworks = _frameworks({i.framework_id for i in inspections})
     published_ids = [i.pk for i in inspections if i.is_published]
     live_ids = [i.pk for i in inspections if not i.is_published]

@@ -249,7 +249,7 @@ def _service(request):
 @require_GET
 def service_trends(request):
     service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
-    trend = service_trend(service)
+    trend = service_trend(service, published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service))
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
         "chart-trend",
