@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run setup test lint audit migrate demo assets lock clean
+.PHONY: run setup test lint audit migrate demo assets lock clean serve
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -31,6 +31,19 @@ static/build/application.css: node_modules/.installed static/scss/application.sc
 		--style=compressed static/scss/application.scss $@
 
 assets: static/build/application.css
+
+# Production serving: gunicorn with production settings (DEBUG off), workers from the CPU count,
+# compressed and hashed static files. Needs SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL
+# (and REDIS_URL to run more than one instance). See docs/deploy.md.
+serve: export DEBUG = 0
+serve: export WHITENOISE_USE_FINDERS = 0
+serve: setup
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make serve needs DATABASE_URL=postgres://... (PostgreSQL)"; exit 2;; esac
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py migrate --no-input
+	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} \
+		$(BIN)/gunicorn -c gunicorn.conf.py yos_audit.wsgi
 
 test: setup
 	$(BIN)/ruff check .
