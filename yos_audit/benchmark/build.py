@@ -75,7 +75,6 @@ def build(scale: Scale, progress) -> DataSet:
     User = get_user_model()
     password = make_password(PASSWORD)
     today = dt.date.today()
-    data = DataSet(scale=scale)
 
     advance = progress("services and people", scale.services)
     services = Service.objects.bulk_create(
@@ -296,34 +295,39 @@ def build(scale: Scale, progress) -> DataSet:
     Board.members.through.objects.bulk_create(
         Board.members.through(board_id=board.pk, user_id=people[board.service_id, "board"].pk) for board in boards
     )
-    meetings = Meeting.objects.bulk_create(
-        Meeting(board=board, held_on=today + dt.timedelta(days=14)) for board in boards
-    )
+    Meeting.objects.bulk_create(Meeting(board=board, held_on=today + dt.timedelta(days=14)) for board in boards)
     advance(scale.services)
 
-    first = services[0]
-    data.officer = people[first.pk, "officer3"]
-    data.manager = people[first.pk, "manager"]
-    data.board_member = people[first.pk, "board"]
-    data.inspector = inspector
-    data.live = Inspection.objects.get(service=first, status=InspectionStatus.SCORING)
-    data.published = latest_published[first.pk]
+    return data_set(scale)
+
+
+def data_set(scale: Scale) -> DataSet:
+    """The people and rows the measurements use, from a database the benchmark built."""
+    User = get_user_model()
+    first = Service.objects.get(slug="service-001")
+    data = DataSet(scale=scale)
+    data.officer = User.objects.get(username="service-001-officer3")
+    data.manager = User.objects.get(username="service-001-manager")
+    data.board_member = User.objects.get(username="service-001-board")
+    data.inspector = User.objects.get(username="inspector")
+    data.live = Inspection.objects.filter(service=first, status=InspectionStatus.SCORING).order_by("pk").first()
+    data.published = Inspection.objects.filter(service=first).published().order_by("-period_end").first()
     data.draft_assessment = Assessment.objects.filter(
         case__inspection=data.live, assessor=data.officer, status=AssessmentStatus.DRAFT
     ).first()
     data.moderated_case = Case.objects.filter(inspection=data.live, assessments__marking=Marking.FINAL).first()
-    data.first_question_code = framework.questions.order_by("area__order", "order").first().code
-    data.plan = plans[0]
-    data.meeting = meetings[0]
+    data.first_question_code = data.live.framework.questions.order_by("area__order", "order").first().code
+    data.plan = ImprovementPlan.objects.get(inspection__service=first)
+    data.meeting = Meeting.objects.filter(board__service=first).first()
     from cases.models import Answer
 
     data.counts = {
-        "services": len(services),
-        "inspections": len(inspections),
+        "services": Service.objects.count(),
+        "inspections": Inspection.objects.count(),
         "cases": Case.objects.count(),
         "assessments": Assessment.objects.count(),
         "answers": Answer.objects.count(),
-        "questions": len(questions),
+        "questions": data.live.framework.questions.count(),
     }
     return data
 

@@ -10,7 +10,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
@@ -23,9 +23,11 @@ from inspections.models import Inspection, InspectionStatus
 
 from .build import DataSet
 
-# Pages answering slower than this (median, ms) miss the target; the floor's ratio limit is 3x,
-# the cross-service benchmark's 5x (docs/performance.md).
+# The targets (docs/performance.md): every page under 100 ms median and within 3x the floor page;
+# the cross-service benchmark within 5x; the floor itself under 5 ms and at most 3 queries; the
+# board PDF under 2 s, a 10,000-row import under 5 s, a draw from 10,000 cases under 1 s.
 PAGE_LIMIT_MS = 100
+PAGE_RATIO = 3
 
 
 @dataclass
@@ -35,9 +37,27 @@ class Figure:
     p95_ms: float
     queries: int
     ratio: float = 0.0
+    limit_ms: float = PAGE_LIMIT_MS
+    max_ratio: float | None = PAGE_RATIO
+    max_queries: int | None = None
+
+    @property
+    def meets_target(self):
+        return (
+            self.median_ms < self.limit_ms
+            and (self.max_ratio is None or self.ratio <= self.max_ratio)
+            and (self.max_queries is None or self.queries <= self.max_queries)
+        )
 
     def as_dict(self):
-        return asdict(self)
+        return {
+            "name": self.name,
+            "median_ms": self.median_ms,
+            "p95_ms": self.p95_ms,
+            "queries": self.queries,
+            "ratio": self.ratio,
+            "meets_target": self.meets_target,
+        }
 
 
 def percentile(values, share):
@@ -115,7 +135,7 @@ def measure(data: DataSet, progress) -> list[Figure]:
         ("officer home", officer, reverse("home")),
         ("manager home", manager, reverse("home")),
         ("board member home", board, reverse("home")),
-        ("inspector home (150 services)", inspector, reverse("home")),
+        (f"inspector home ({data.counts['services']} services)", inspector, reverse("home")),
         ("scoring page", officer, reverse("cases:assessment", args=[assessment.pk])),
         ("live judgements", manager, reverse("cases:judgements", args=[live])),
         ("published judgements", manager, reverse("cases:judgements", args=[published])),
@@ -194,6 +214,17 @@ def measure(data: DataSet, progress) -> list[Figure]:
     figures.append(timed(f"sample draw (from {len(cells) - 1:,} cases)", runs, draw))
     advance(1)
 
+    figures[0].limit_ms, figures[0].max_queries = 5, 3
+    targets_by_name = {"cross-service benchmark": (PAGE_LIMIT_MS, 5)}
+    for figure in figures:
+        if figure.name in targets_by_name:
+            figure.limit_ms, figure.max_ratio = targets_by_name[figure.name]
+        elif figure.name.startswith("board report (PDF)"):
+            figure.limit_ms, figure.max_ratio = 2000, None
+        elif figure.name.startswith("cohort import"):
+            figure.limit_ms, figure.max_ratio = 5000, None
+        elif figure.name.startswith("sample draw"):
+            figure.limit_ms, figure.max_ratio = 1000, None
     floor = figures[0].median_ms or 0.1
     for figure in figures:
         figure.ratio = round(figure.median_ms / floor, 1)
