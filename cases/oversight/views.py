@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from inspections.db_router import read_only_page
 from inspections.models import Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 from inspections.views import my_inspection, require
@@ -48,6 +49,7 @@ def _band_markers(bands):
 
 @login_required
 @require_GET
+@read_only_page
 def inspection_dashboard(request, pk):
     inspection = my_inspection(request, pk, "cases.view_dashboard")
     base = oversight.inspection_cases(inspection)
@@ -130,6 +132,7 @@ def _sort_value(line, key):
 
 @login_required
 @require_GET
+@read_only_page
 def dashboard_cases(request, pk):
     """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
     inspection = my_inspection(request, pk, "cases.view_dashboard")
@@ -271,6 +274,7 @@ def _service(request):
 
 @login_required
 @require_GET
+@read_only_page
 def service_trends(request):
     service = require(request.user, "cases.view_service_trends", _service(request))
     trend = oversight.service_trend(service)
@@ -295,6 +299,7 @@ def service_trends(request):
 
 @login_required
 @require_GET
+@read_only_page
 def benchmark(request):
     if not request.user.has_perm("cases.view_benchmark"):
         raise PermissionDenied
