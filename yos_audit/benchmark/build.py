@@ -240,6 +240,12 @@ def build(scale: Scale, progress) -> DataSet:
             )
             advance(min(batch, last_pk + 1 - start))
 
+    if connection.vendor == "postgresql":
+        # Fresh statistics after the bulk load, or the planner takes the new tables for empty ones
+        # (publishing ran at 3 s an inspection before this, 0.25 s after).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
     advance = progress("publishing", len(inspections))
     recommendations = []
     for inspection in inspections:
