@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from cases.models import Assessment, AssessmentStatus, Case
@@ -27,12 +27,17 @@ def officer_home(request):
 
 
 def _inspections_with_progress(queryset):
+    """Each inspection with its sampled cases and submitted first markings, counted by subqueries
+    (worked out per row shown, not by joining every case and assessment of every inspection)."""
     return queryset.select_related("service", "framework").annotate(
-        sampled=Count("cases", filter=Q(cases__in_sample=True), distinct=True),
-        submitted=Count(
-            "cases__assessments",
-            filter=Q(cases__assessments__status=AssessmentStatus.SUBMITTED, cases__assessments__marking="first"),
-            distinct=True,
+        sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
+        submitted=_counted(
+            Assessment.objects,
+            "case__inspection_id",
+            case__inspection=OuterRef("pk"),
+            case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
+            status=AssessmentStatus.SUBMITTED,
+            marking="first",
         ),
     )
 
@@ -107,17 +112,7 @@ def inspector_home(request):
             for name, value in chosen.items()
             if value
         ]
-    inspections = inspections.select_related("service", "framework").annotate(
-        sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
-        submitted=_counted(
-            Assessment.objects,
-            "case__inspection_id",
-            case__inspection=OuterRef("pk"),
-            status=AssessmentStatus.SUBMITTED,
-            marking="first",
-        ),
-    )
-    inspections = inspections.order_by("-period_end", "-created_at", "-pk")
+    inspections = _inspections_with_progress(inspections).order_by("-period_end", "-created_at", "-pk")
     page = Paginator(inspections, INSPECTIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

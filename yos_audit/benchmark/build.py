@@ -60,6 +60,7 @@ class DataSet:
     plan: ImprovementPlan = None
     meeting: Meeting = None
     first_question_code: str = ""
+    cohort_service: Service = None  # where the timed cohort imports go: not the measured service
     counts: dict = field(default_factory=dict)
 
 
@@ -316,6 +317,7 @@ def data_set(scale: Scale) -> DataSet:
     data.manager = User.objects.get(username="service-001-manager")
     data.board_member = User.objects.get(username="service-001-board")
     data.inspector = User.objects.get(username="inspector")
+    data.cohort_service = Service.objects.order_by("-slug").first()
     data.live = Inspection.objects.filter(service=first, status=InspectionStatus.SCORING).order_by("pk").first()
     data.published = Inspection.objects.filter(service=first).published().order_by("-period_end").first()
     data.draft_assessment = Assessment.objects.filter(

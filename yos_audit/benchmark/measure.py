@@ -121,7 +121,7 @@ def cohort_cells(rows, period_start):
     return cells
 
 
-def measure(data: DataSet, progress) -> list[Figure]:
+def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
     runs = data.scale.runs
     officer, manager, board, inspector = (
         _client(u) for u in (data.officer, data.manager, data.board_member, data.inspector)
@@ -149,10 +149,12 @@ def measure(data: DataSet, progress) -> list[Figure]:
         ("plan page", board, reverse("improvement:plan_detail", args=[plan])),
         ("board report (HTML)", board, reverse("improvement:board_report", args=[plan, meeting])),
     ]
+    wanted = (lambda name: name == pages[0][0] or only in name) if only else (lambda name: True)
     advance = progress("measuring", len(pages) + 4)
     figures = []
     for name, client, url in pages:
-        figures.append(timed(name, runs, _get(client, url)))
+        if wanted(name):
+            figures.append(timed(name, runs, _get(client, url)))
         advance(1)
     if some_case is None:
         raise AssertionError("the live inspection has no cases")
@@ -170,15 +172,14 @@ def measure(data: DataSet, progress) -> list[Figure]:
         if response.status_code != 302:
             raise AssertionError(f"the scoring save answered {response.status_code}")
 
-    figures.append(timed("scoring save", runs, save, prepare=read_version))
+    if wanted("scoring save"):
+        figures.append(timed("scoring save", runs, save, prepare=read_version))
     advance(1)
 
     pdf_runs = max(1, min(runs, 3))
-    figures.append(
-        timed(
-            "board report (PDF)", pdf_runs, _get(board, reverse("improvement:board_report_pdf", args=[plan, meeting]))
-        )
-    )
+    if wanted("board report (PDF)"):
+        pdf_url = reverse("improvement:board_report_pdf", args=[plan, meeting])
+        figures.append(timed("board report (PDF)", pdf_runs, _get(board, pdf_url)))
     advance(1)
 
     # A cohort import of `cohort_rows` rows into a new inspection each time, then a draw from it.
@@ -188,7 +189,7 @@ def measure(data: DataSet, progress) -> list[Figure]:
     def new_inspection():
         targets.append(
             Inspection.objects.create(
-                service=data.live.service,
+                service=data.cohort_service,
                 framework=data.live.framework,
                 kind="internal_audit",
                 title=f"Benchmark cohort {len(targets) + 1}",
@@ -202,16 +203,17 @@ def measure(data: DataSet, progress) -> list[Figure]:
         cohort_import(inspection=targets[-1], cells=cells, by=data.manager, accept_warnings=True)
 
     import_runs = max(1, min(runs, 3))
-    figures.append(
-        timed(f"cohort import ({len(cells) - 1:,} rows)", import_runs, import_cohort, prepare=new_inspection)
-    )
+    if wanted("cohort import") or wanted("sample draw"):
+        name = f"cohort import ({len(cells) - 1:,} rows)"
+        figures.append(timed(name, import_runs, import_cohort, prepare=new_inspection))
     advance(1)
     seeds = iter(range(1000))
 
     def draw():
         sample_draw(inspection=targets[0], method="number", size=60, seed=f"bench-{next(seeds)}", by=data.manager)
 
-    figures.append(timed(f"sample draw (from {len(cells) - 1:,} cases)", runs, draw))
+    if wanted("sample draw"):
+        figures.append(timed(f"sample draw (from {len(cells) - 1:,} cases)", runs, draw))
     advance(1)
 
     figures[0].limit_ms, figures[0].max_queries = 5, 3

@@ -24,12 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
         parser.add_argument(
+            "--only", default="", help="time only the figures whose name contains this (with --measure-only)"
+        )
+        parser.add_argument(
             "--measure-only",
             action="store_true",
             help="measure again on a database this command built before (after a code change), building nothing",
         )
 
-    def handle(self, *args, scale, format, no_progress, measure_only, **options):
+    def handle(self, *args, scale, format, no_progress, measure_only, only, **options):
         if not measure_only and not database_is_empty():
             raise CommandError(
                 f"The database {connection.settings_dict['NAME']} already has services or people. The benchmark "
@@ -48,7 +51,7 @@ class Command(BaseCommand):
         data = data_set(chosen) if measure_only else build(chosen, progress)
         # The test client's host; two-factor is left out (the inspector would be sent to set it up).
         with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS], REQUIRE_TWO_FACTOR_FOR=[]):
-            figures = measure(data, progress)
+            figures = measure(data, progress, only=only)
         for bar in bars:
             bar.close()
         memory = peak_memory_mb()
