@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run setup test lint audit migrate demo assets lock clean serve
+.PHONY: run setup test lint audit migrate demo assets lock clean serve loadtest benchmark
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -50,6 +50,17 @@ test: setup
 	$(BIN)/bandit --quiet --recursive inspections cases improvement yos_audit --severity-level high
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed (docs/performance.md). benchmark: build a data set in an empty database and time each page
+# (SCALE=small|national). loadtest: 50 simulated people for 60 s against gunicorn on 127.0.0.1,
+# over a database that `benchmark --scale national` built. Neither is part of `make test`.
+SCALE ?= small
+benchmark: setup
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py benchmark --scale $(SCALE)
+
+loadtest: setup
+	BIN=$(BIN) bash scripts/loadtest.sh
 
 # Security checks: bandit (no high-severity finding) and pip-audit (no known vulnerability in the
 # pinned packages, or each justified in security/pip-audit-ignore.txt). pip-audit needs the network.
