@@ -8,25 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import services
+from .access import my_inspection
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
-from .scoping import get_in_my_services_or_404, in_my_services
-from .services import inspection_create, inspection_move_on, inspection_update
-
-
-def require(user, permission, obj):
-    """403 unless the person has `permission` on `obj` (which is already in their services)."""
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-    return obj
-
-
-def my_inspection(request, pk, permission="inspections.view_inspection"):
-    """The inspection if it is in the person's services (else 404) and they may `permission` it (else 403)."""
-    inspection = get_in_my_services_or_404(
-        Inspection.objects.select_related("service", "framework", "lead_inspector", "follows"), request.user, pk=pk
-    )
-    return require(request.user, permission, inspection)
+from .rules import Perm
+from .scoping import in_my_services
+from .services import inspection_move_on, inspection_update
 
 
 @login_required
@@ -45,21 +33,21 @@ def inspection_list(request):
         {
             "page_title": "Inspections and audits",
             "inspections": inspections,
-            "may_set_up": request.user.has_perm("inspections.change_inspection", request.service),
+            "may_set_up": request.user.has_perm(Perm.CHANGE_INSPECTION, request.service),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_new(request):
+def inspection_create(request):
     service = request.service
-    if service is None or not request.user.has_perm("inspections.change_inspection", service):
+    if service is None or not request.user.has_perm(Perm.CHANGE_INSPECTION, service):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = services.inspection_create(service=service, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -75,7 +63,7 @@ def inspection_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_edit(request, pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,15 +84,18 @@ def inspection_edit(request, pk):
 @require_GET
 def inspection_detail(request, pk):
     inspection = my_inspection(request, pk)
+    may_read_report = request.user.has_perm(Perm.VIEW_REPORT, inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "page_title": inspection.title,
             "inspection": inspection,
-            "findings": inspection.findings.select_related("area"),
-            "recommendations": inspection.recommendations.select_related("area"),
-            "may_change": request.user.has_perm("inspections.change_inspection", inspection),
+            "may_read_report": may_read_report,
+            "may_read_judgements": request.user.has_perm("cases.view_judgements", inspection),
+            "findings": inspection.findings.select_related("area") if may_read_report else [],
+            "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
+            "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
         },
     )
@@ -113,7 +104,7 @@ def inspection_detail(request, pk):
 @login_required
 @require_POST
 def inspection_status(request, pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     to_status = request.POST.get("status", "")
     if to_status == InspectionStatus.PUBLISHED:
         # Publishing stores the judgements: it happens on the judgements page.
@@ -137,7 +128,7 @@ REPORT_ITEMS = {
 @require_http_methods(["GET", "POST"])
 def report_item_edit(request, pk, kind, item_pk=None):
     """Add or change a finding or recommendation of the report."""
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model, form_class, related = REPORT_ITEMS[kind]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection) if item_pk else None
     if item is None:
@@ -162,7 +153,7 @@ def report_item_edit(request, pk, kind, item_pk=None):
 @login_required
 @require_POST
 def report_item_delete(request, pk, kind, item_pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model = REPORT_ITEMS[kind][0]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection)
     item.delete()

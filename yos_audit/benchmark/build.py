@@ -73,10 +73,19 @@ def build(scale: Scale, progress) -> DataSet:
     framework = framework_load(definition=read_framework_file(settings.BASE_DIR / "frameworks" / "cci-2009.yaml"))[0]
     questions = list(framework.questions.values_list("pk", flat=True))
     areas = list(framework.areas.order_by("order"))
+    today = dt.date.today()
+    services, people, inspector = _services_and_people(scale, progress)
+    inspections = _inspections_and_cases(scale, progress, services, framework, inspector, today)
+    _assessments(progress, inspections, people)
+    _answers(progress, questions)
+    _publish(progress, inspections, people, areas)
+    _plans_and_boards(scale, progress, services, inspections, people, inspector, today)
+    return data_set(scale)
+
+
+def _services_and_people(scale, progress):
     User = get_user_model()
     password = make_password(PASSWORD)
-    today = dt.date.today()
-
     advance = progress("services and people", scale.services)
     services = Service.objects.bulk_create(
         Service(
@@ -109,6 +118,10 @@ def build(scale: Scale, progress) -> DataSet:
     Membership.objects.bulk_create(memberships, batch_size=5000)
     advance(scale.services)
 
+    return services, people, inspector
+
+
+def _inspections_and_cases(scale, progress, services, framework, inspector, today):
     advance = progress("inspections and cases", scale.services * scale.inspections)
     inspections = []
     for service in services:
@@ -153,6 +166,10 @@ def build(scale: Scale, progress) -> DataSet:
         advance(1)
     Case.objects.bulk_create(cases, batch_size=5000)
 
+    return inspections
+
+
+def _assessments(progress, inspections, people):
     advance = progress("assessments", len(inspections))
     now = dt.datetime.now(dt.UTC)
     inspection_of = {i.pk: i for i in inspections}
@@ -202,6 +219,8 @@ def build(scale: Scale, progress) -> DataSet:
         advance(1)
     Assessment.objects.bulk_create(assessments, batch_size=5000)
 
+
+def _answers(progress, questions):
     # Answers: every question of every assessment, by the database itself (INSERT ... SELECT), in
     # batches of assessments so that no statement runs for long. Values spread by a fixed formula:
     # about 70% Yes, 20% No, 10% Not applicable; a second marking disagrees on some questions.
@@ -241,6 +260,8 @@ def build(scale: Scale, progress) -> DataSet:
             )
             advance(min(batch, last_pk + 1 - start))
 
+
+def _publish(progress, inspections, people, areas):
     if connection.vendor == "postgresql":
         # Fresh statistics after the bulk load, or the planner takes the new tables for empty ones
         # (publishing ran at 3 s an inspection before this, 0.25 s after).
@@ -260,6 +281,8 @@ def build(scale: Scale, progress) -> DataSet:
         advance(1)
     Recommendation.objects.bulk_create(recommendations, batch_size=5000)
 
+
+def _plans_and_boards(scale, progress, services, inspections, people, inspector, today):
     advance = progress("plans and boards", scale.services)
     latest_published = {}
     for inspection in inspections:
@@ -304,8 +327,6 @@ def build(scale: Scale, progress) -> DataSet:
     )
     Meeting.objects.bulk_create(Meeting(board=board, held_on=today + dt.timedelta(days=14)) for board in boards)
     advance(scale.services)
-
-    return data_set(scale)
 
 
 def data_set(scale: Scale) -> DataSet:

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Assessment, Case
+from cases.models import Assessment
 from cases.sampling.services import cohort_import, sample_draw
 from inspections.models import Inspection, InspectionStatus
 
@@ -121,26 +121,67 @@ def cohort_cells(rows, period_start):
     return cells
 
 
-def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
-    runs = data.scale.runs
-    officer, manager, board, inspector = (
-        _client(u) for u in (data.officer, data.manager, data.board_member, data.inspector)
-    )
-    live, published, plan, meeting = data.live.pk, data.published.pk, data.plan.pk, data.meeting.pk
-    assessment = data.draft_assessment
-    some_case = Case.objects.filter(inspection_id=live).order_by("pk").values_list("pk", flat=True).first()
+# Limits other than the pages' (100 ms, 3x the floor): (name starts with, limit ms, ratio limit or None).
+OTHER_TARGETS = [
+    ("cross-service benchmark", PAGE_LIMIT_MS, 5),
+    ("board report (PDF)", 2000, None),
+    ("cohort import", 5000, None),
+    ("sample draw", 1000, None),
+]
 
-    pages = [
+
+def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
+    """Every figure (or those whose name contains `only`, and the floor page), with targets and ratios."""
+    clients = {
+        role: _client(user)
+        for role, user in [
+            ("officer", data.officer),
+            ("manager", data.manager),
+            ("board", data.board_member),
+            ("inspector", data.inspector),
+        ]
+    }
+    pages = _pages(data, clients)
+    floor_name = pages[0][0]
+
+    def wanted(name):
+        return not only or name == floor_name or only in name
+
+    advance = progress("measuring", len(pages) + 3)
+    figures = []
+    for name, client, url in pages:
+        if wanted(name):
+            figures.append(timed(name, data.scale.runs, _get(client, url)))
+        advance(1)
+    if wanted("scoring save"):
+        figures.append(_scoring_save(data, clients["officer"]))
+    advance(1)
+    if wanted("board report (PDF)"):
+        pdf_url = reverse("improvement:board_report_pdf", args=[data.plan.pk, data.meeting.pk])
+        figures.append(timed("board report (PDF)", max(1, min(data.scale.runs, 3)), _get(clients["board"], pdf_url)))
+    advance(1)
+    if wanted("cohort import") or wanted("sample draw"):
+        figures += [f for f in _import_and_draw(data) if wanted(f.name)]
+    advance(1)
+    _set_targets(figures)
+    return figures
+
+
+def _pages(data, clients):
+    officer, manager, board, inspector = (clients[r] for r in ("officer", "manager", "board", "inspector"))
+    live, published, plan, meeting = data.live.pk, data.published.pk, data.plan.pk, data.meeting.pk
+    dashboard = reverse("cases:inspection_dashboard", args=[live])
+    return [
         ("floor page (signed in, base layout)", officer, "/accessibility/"),
         ("officer home", officer, reverse("home")),
         ("manager home", manager, reverse("home")),
         ("board member home", board, reverse("home")),
         (f"inspector home ({data.counts['services']} services)", inspector, reverse("home")),
-        ("scoring page", officer, reverse("cases:assessment", args=[assessment.pk])),
+        ("scoring page", officer, reverse("cases:assessment", args=[data.draft_assessment.pk])),
         ("live judgements", manager, reverse("cases:judgements", args=[live])),
         ("published judgements", manager, reverse("cases:judgements", args=[published])),
-        ("inspection dashboard", manager, reverse("cases:inspection_dashboard", args=[live])),
-        ("inspection dashboard, filtered", manager, reverse("cases:inspection_dashboard", args=[live]) + "?rosh=high"),
+        ("inspection dashboard", manager, dashboard),
+        ("inspection dashboard, filtered", manager, dashboard + "?rosh=high"),
         ("drill-down", manager, reverse("cases:dashboard_cases", args=[live]) + "?rosh=high"),
         ("moderation list", manager, reverse("cases:moderation_list", args=[live])),
         ("moderation case", manager, reverse("cases:moderation_case", args=[live, data.moderated_case.pk])),
@@ -149,40 +190,29 @@ def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
         ("plan page", board, reverse("improvement:plan_detail", args=[plan])),
         ("board report (HTML)", board, reverse("improvement:board_report", args=[plan, meeting])),
     ]
-    wanted = (lambda name: name == pages[0][0] or only in name) if only else (lambda name: True)
-    advance = progress("measuring", len(pages) + 4)
-    figures = []
-    for name, client, url in pages:
-        if wanted(name):
-            figures.append(timed(name, runs, _get(client, url)))
-        advance(1)
-    if some_case is None:
-        raise AssertionError("the live inspection has no cases")
 
-    # A draft save of the scoring page: the version is read afresh before each (untimed).
+
+def _scoring_save(data, officer):
+    """A draft save of the scoring page: the version is read afresh before each (untimed)."""
+    assessment = data.draft_assessment
     url = reverse("cases:assessment", args=[assessment.pk])
+    field = "q-" + data.first_question_code
     post = {"action": "draft"}
 
     def read_version():
         post["version"] = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
-        post["q-" + data.first_question_code] = "no" if post.get("q-" + data.first_question_code) == "yes" else "yes"
+        post[field] = "no" if post.get(field) == "yes" else "yes"
 
     def save():
         response = officer.post(url, post, secure=True)
         if response.status_code != 302:
             raise AssertionError(f"the scoring save answered {response.status_code}")
 
-    if wanted("scoring save"):
-        figures.append(timed("scoring save", runs, save, prepare=read_version))
-    advance(1)
+    return timed("scoring save", data.scale.runs, save, prepare=read_version)
 
-    pdf_runs = max(1, min(runs, 3))
-    if wanted("board report (PDF)"):
-        pdf_url = reverse("improvement:board_report_pdf", args=[plan, meeting])
-        figures.append(timed("board report (PDF)", pdf_runs, _get(board, pdf_url)))
-    advance(1)
 
-    # A cohort import of `cohort_rows` rows into a new inspection each time, then a draw from it.
+def _import_and_draw(data):
+    """A cohort import of `cohort_rows` rows into a new inspection each time, then draws from the first."""
     cells = cohort_cells(data.scale.cohort_rows, data.live.period_start)
     targets = []
 
@@ -202,35 +232,25 @@ def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
     def import_cohort():
         cohort_import(inspection=targets[-1], cells=cells, by=data.manager, accept_warnings=True)
 
-    import_runs = max(1, min(runs, 3))
-    if wanted("cohort import") or wanted("sample draw"):
-        name = f"cohort import ({len(cells) - 1:,} rows)"
-        figures.append(timed(name, import_runs, import_cohort, prepare=new_inspection))
-    advance(1)
     seeds = iter(range(1000))
 
     def draw():
         sample_draw(inspection=targets[0], method="number", size=60, seed=f"bench-{next(seeds)}", by=data.manager)
 
-    if wanted("sample draw"):
-        figures.append(timed(f"sample draw (from {len(cells) - 1:,} cases)", runs, draw))
-    advance(1)
+    rows = len(cells) - 1
+    imported = timed(f"cohort import ({rows:,} rows)", max(1, min(data.scale.runs, 3)), import_cohort, new_inspection)
+    return [imported, timed(f"sample draw (from {rows:,} cases)", data.scale.runs, draw)]
 
+
+def _set_targets(figures):
     figures[0].limit_ms, figures[0].max_queries = 5, 3
-    targets_by_name = {"cross-service benchmark": (PAGE_LIMIT_MS, 5)}
     for figure in figures:
-        if figure.name in targets_by_name:
-            figure.limit_ms, figure.max_ratio = targets_by_name[figure.name]
-        elif figure.name.startswith("board report (PDF)"):
-            figure.limit_ms, figure.max_ratio = 2000, None
-        elif figure.name.startswith("cohort import"):
-            figure.limit_ms, figure.max_ratio = 5000, None
-        elif figure.name.startswith("sample draw"):
-            figure.limit_ms, figure.max_ratio = 1000, None
+        for start, limit, ratio in OTHER_TARGETS:
+            if figure.name.startswith(start):
+                figure.limit_ms, figure.max_ratio = limit, ratio
     floor = figures[0].median_ms or 0.1
     for figure in figures:
         figure.ratio = round(figure.median_ms / floor, 1)
-    return figures
 
 
 def peak_memory_mb():
