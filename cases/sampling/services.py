@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from inspections.models import Inspection, InspectionStatus, Membership
 from inspections.people import display_name
 
+from ..bulk import bulk_insert_with_history
 from ..models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
 from .arithmetic import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
 from .arithmetic import yjb_sample_size as yjb_size
@@ -104,8 +105,8 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
     ]
     matched = match_case_managers({row.case_manager for row in check.rows if row.case_manager}, people)
     cases = [
-        Case(
-            inspection=inspection,
+        dict(
+            inspection_id=inspection.pk,
             reference=row.reference,
             disposal=row.disposal,
             rosh=row.rosh,
@@ -120,7 +121,7 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
         )
         for row in check.rows
     ]
-    return bulk_create_with_history(cases, Case, default_user=by)
+    return bulk_insert_with_history(Case, cases, scope_field="inspection", scope_value=inspection.pk, by=by)
 
 
 @transaction.atomic
