@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Inspection, InspectionStatus, Judgement, PublishedQuestionScore, Question
+from inspections.people import display_name
 
 from .judgements import inspection_judgements
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking
@@ -35,8 +36,7 @@ class ScoringProblems(Exception):
 def check_not_own_case(*, case: Case, assessor):
     if case.case_manager_id and case.case_manager_id == assessor.pk:
         raise ValidationError(
-            f"{assessor.get_full_name() or assessor.username} manages case {case.reference}, "
-            "so cannot score it. Choose another assessor."
+            f"{display_name(assessor)} manages case {case.reference}, so cannot score it. Choose another assessor."
         )
 
 
@@ -65,12 +65,12 @@ def case_assign(*, case: Case, assessor, marking=Marking.FIRST, assigned_by) -> 
     elif assessment.assessor_id != assessor.pk:
         if assessment.status != AssessmentStatus.NOT_STARTED:
             raise ValidationError(
-                f"{assessment.assessor.get_full_name() or assessment.assessor.username} has started this "
+                f"{display_name(assessment.assessor)} has started this "
                 "assessment, so it cannot be moved to someone else."
             )
         assessment.assessor = assessor
     assessment._history_user = assigned_by
-    assessment._change_reason = f"Assigned to {assessor.get_full_name() or assessor.username}"
+    assessment._change_reason = f"Assigned to {display_name(assessor)}"
     assessment.save()
     return assessment
 
@@ -127,29 +127,12 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
     if not claimed:
         raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk))
 
-    existing = {a.question.code: a for a in assessment.answers.select_related("question")}
     by_code = {q.code: q for q in questions}
-    to_create, to_update = [], []
-    for code, (value, note) in answers.items():
-        if not value:
-            continue  # a note without an answer is kept only once the question is answered
-        answer = existing.get(code)
-        if answer is None:
-            to_create.append(Answer(assessment=assessment, question=by_code[code], value=value, note=note))
-        elif (answer.value, answer.note) != (value, note):
-            answer.value, answer.note = value, note
-            to_update.append(answer)
-    if to_create:
-        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason="Answered")
-    if to_update:
-        bulk_update_with_history(to_update, Answer, ["value", "note"], default_user=by, default_change_reason="Changed")
-
-    values = [a.value for a in existing.values()] + [a.value for a in to_create]
+    # A note without an answer is kept only once the question is answered.
+    given = [(by_code[code], value, note) for code, (value, note) in answers.items() if value]
+    values = answers_write(assessment=assessment, answers=given, by=by)
     assessment.refresh_from_db()
-    assessment.answered = len(values)
-    assessment.yes = values.count(Answer.Value.YES)
-    assessment.no = values.count(Answer.Value.NO)
-    assessment.na = values.count(Answer.Value.NA)
+    assessment.recount(values)
     if submit:
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_at = timezone.now()
@@ -160,6 +143,26 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
     assessment._history_user = by
     assessment.save()
     return assessment
+
+
+def answers_write(*, assessment, answers, by, created="Answered", changed="Changed") -> list[str]:
+    """Write `answers` [(question, value, note)] to the assessment: new ones created, changed ones
+    updated, each with its history record; unchanged ones left alone, so the record of changes
+    shows real changes. Returns the values of all the assessment's answers now."""
+    existing = {a.question_id: a for a in assessment.answers.all()}
+    to_create, to_update = [], []
+    for question, value, note in answers:
+        answer = existing.get(question.pk)
+        if answer is None:
+            to_create.append(Answer(assessment=assessment, question=question, value=value, note=note))
+        elif (answer.value, answer.note) != (value, note):
+            answer.value, answer.note = value, note
+            to_update.append(answer)
+    if to_create:
+        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason=created)
+    if to_update:
+        bulk_update_with_history(to_update, Answer, ["value", "note"], default_user=by, default_change_reason=changed)
+    return [a.value for a in existing.values()] + [a.value for a in to_create]
 
 
 @transaction.atomic

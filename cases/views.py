@@ -13,21 +13,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inspections.access import my_inspection, require
 from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
 from inspections.services import judgement_override
-from inspections.views import my_inspection, require
 
-from . import selectors
+from . import selectors, services
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
-from .models import Assessment, AssessmentStatus
-from .oversight.selectors import blind_case_ids
+from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
+from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,
-    assessment_reopen,
     assessment_save,
     case_add,
     case_assign,
@@ -44,7 +43,7 @@ DRAFT_SAVED_SESSION_KEY = "draft_saved_on_timeout"
 @login_required
 @require_GET
 def case_list(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_cases")
+    inspection = my_inspection(request, pk, Perm.VIEW_CASES)
     return render(
         request,
         "cases/case_list.html",
@@ -53,15 +52,15 @@ def case_list(request, pk):
             "inspection": inspection,
             "cases": selectors.cases_with_assessments(inspection),
             "blind": blind_case_ids(request.user, inspection),
-            "may_add": request.user.has_perm("cases.add_case", inspection),
+            "may_add": request.user.has_perm(Perm.ADD_CASE, inspection),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request, pk):
-    inspection = my_inspection(request, pk, "cases.add_case")
+def case_create(request, pk):
+    inspection = my_inspection(request, pk, Perm.ADD_CASE)
     form = CaseForm(request.POST or None, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -97,10 +96,10 @@ def _my_assessment(request, pk, permission):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_page(request, pk):
+def assessment(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
-    assessment = _my_assessment(request, pk, "cases.view_assessment")
-    may_score = request.user.has_perm("cases.score_assessment", assessment) and (
+    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT)
+    may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
     areas = selectors.framework_areas(assessment.case.inspection.framework_id)
@@ -166,9 +165,9 @@ def assessment_page(request, pk):
             "answered": answered,
             "total": len(questions),
             "may_score": may_score,
-            "may_reopen": request.user.has_perm("cases.reopen_assessment", assessment)
+            "may_reopen": request.user.has_perm(Perm.REOPEN_ASSESSMENT, assessment)
             and assessment.status == AssessmentStatus.SUBMITTED,
-            "may_see_record": request.user.has_perm("cases.view_assessment_record", assessment),
+            "may_see_record": request.user.has_perm(Perm.VIEW_ASSESSMENT_RECORD, assessment),
             "reopen_form": ReopenForm(),
         },
         status=status,
@@ -177,14 +176,14 @@ def assessment_page(request, pk):
 
 @login_required
 @require_POST
-def assessment_reopen_view(request, pk):
-    assessment = _my_assessment(request, pk, "cases.reopen_assessment")
+def assessment_reopen(request, pk):
+    assessment = _my_assessment(request, pk, Perm.REOPEN_ASSESSMENT)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the assessment is reopened.")
         return redirect("cases:assessment", assessment.pk)
     try:
-        assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+        services.assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -196,7 +195,7 @@ def assessment_reopen_view(request, pk):
 @require_GET
 def assessment_record(request, pk):
     """Who changed what and when, for one assessment: answers, submissions, reopenings."""
-    assessment = _my_assessment(request, pk, "cases.view_assessment_record")
+    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT_RECORD)
     return render(
         request,
         "cases/assessment_record.html",
@@ -210,15 +209,15 @@ def assessment_record(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def judgements_page(request, pk):
+def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
-    inspection = my_inspection(request, pk, "cases.view_judgements")
-    may_override = request.user.has_perm("cases.override_judgement", inspection)
+    inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
+    may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
     band_labels = [band.label for band in inspection.framework.bands.all()]
     if request.method == "POST":
         if request.POST.get("action") == "publish":
-            require(request.user, "cases.publish_inspection", inspection)
+            require(request.user, Perm.PUBLISH_INSPECTION, inspection)
             if request.POST.get("confirmed") != "yes":
                 outstanding = selectors.outstanding_before_publishing(inspection)
                 return render(
@@ -279,8 +278,33 @@ def judgements_page(request, pk):
             "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
             "override_record": selectors.override_record(inspection),
             "may_override": may_override,
-            "may_publish": request.user.has_perm("cases.publish_inspection", inspection)
+            "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)
             and inspection.status == "moderation",
         },
         status=400 if override_form is not None and override_form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def case_record(request, pk):
+    """The record of a case: who changed which of its attributes and when (old and new), and its
+    replacements in the sample. Managers and inspectors of the case's service."""
+    case = get_in_my_services_or_404(
+        Case.objects.select_related("inspection__service"), request.user, "inspection__service", pk=pk
+    )
+    require(request.user, Perm.VIEW_CASES, case.inspection)
+    assessments = case.assessments.select_related("assessor")
+    if case.pk in blind_case_ids(request.user, case.inspection):
+        # Marking this case blind: the other marking, and who made it, stay hidden.
+        assessments = assessments.filter(assessor=request.user)
+    return render(
+        request,
+        "cases/case_record.html",
+        {
+            "page_title": f"Record of changes: case {case.reference}",
+            "case": case,
+            "entries": selectors.case_record_entries(case),
+            "assessments": list(assessments),
+        },
     )

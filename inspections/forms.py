@@ -3,9 +3,10 @@ import datetime
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms.utils import pretty_name
 
+from .form_base import GovukForm, GovukModelForm
 from .models import Area, Finding, Framework, Inspection, Recommendation, Role, Service
+from .people import display_name
 
 
 class GovukDateField(DateInputField):
@@ -54,73 +55,7 @@ def date_field(label, required=True, help_text=""):
     return GovukDateField(label=label, required=required, help_text=help_text)
 
 
-DJANGO_DEFAULTS = {
-    "required": str(forms.Field.default_error_messages["required"]),
-    "invalid_choice": str(forms.ChoiceField.default_error_messages["invalid_choice"]),
-    "model_invalid_choice": str(forms.ModelChoiceField.default_error_messages["invalid_choice"]),
-    "invalid_integer": str(forms.IntegerField.default_error_messages["invalid"]),
-    "invalid_email": str(forms.EmailField.default_validators[0].message),
-    "empty_label": "---------",
-}
-
-
-def _in_sentence(label):
-    label = " ".join(str(label).split())
-    return label if label[:2].isupper() else label[:1].lower() + label[1:]
-
-
-def _chosen_from_a_list(field):
-    return isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
-        field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
-    )
-
-
-class GovukMessages:
-    """Say which field and what to do, in GOV.UK style, instead of Django's "This field is required.";
-    and give select lists a real first option instead of "---------". Mixed into every form."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, GovukDateField) or isinstance(field.widget, forms.HiddenInput):
-                continue
-            label = field.label or pretty_name(name)
-            words = _in_sentence(label)
-            messages = field.error_messages
-            if str(messages.get("required", "")) == DJANGO_DEFAULTS["required"]:
-                if isinstance(field, forms.FileField):
-                    messages["required"] = f"Choose the {words} to upload"
-                elif _chosen_from_a_list(field):
-                    messages["required"] = f"Select the {words}"
-                else:
-                    messages["required"] = f"Enter the {words}"
-            if str(messages.get("invalid_choice", "")) in (
-                DJANGO_DEFAULTS["invalid_choice"],
-                DJANGO_DEFAULTS["model_invalid_choice"],
-            ):
-                messages["invalid_choice"] = f"Choose the {words} from the list"
-            if (
-                isinstance(field, forms.IntegerField)
-                and str(messages.get("invalid", "")) == (DJANGO_DEFAULTS["invalid_integer"])
-            ):
-                messages["invalid"] = f"{label} must be a whole number, like 3"
-            if isinstance(field, forms.EmailField):
-                field.validators = [
-                    v
-                    if not isinstance(v, type(forms.EmailField.default_validators[0]))
-                    else type(v)(message=f"Enter the {words} in the correct format, like name@example.com")
-                    for v in field.validators
-                ]
-            if isinstance(field, forms.ModelChoiceField):
-                if getattr(field, "empty_label", None) == DJANGO_DEFAULTS["empty_label"]:
-                    field.empty_label = f"Choose the {words}" if field.required else "None"
-            elif isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.Select):
-                choices = list(field.choices)
-                if choices and choices[0][0] == "" and choices[0][1] == DJANGO_DEFAULTS["empty_label"]:
-                    field.choices = [("", f"Choose the {words}" if field.required else "None")] + choices[1:]
-
-
-class InspectionForm(GovukMessages, forms.ModelForm):
+class InspectionForm(GovukModelForm):
     period_start = date_field("Start of the period inspected", required=False)
     period_end = date_field("End of the period inspected", required=False)
     notified_on = date_field("Date the service was notified", required=False)
@@ -153,14 +88,18 @@ class InspectionForm(GovukMessages, forms.ModelForm):
             .objects.filter(memberships__service=service, memberships__role=Role.INSPECTOR)
             .order_by("first_name", "last_name")
         )
-        self.fields["lead_inspector"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["lead_inspector"].label_from_instance = display_name
         follows = Inspection.objects.filter(service=service)
         if self.instance.pk:
             follows = follows.exclude(pk=self.instance.pk)
         self.fields["follows"].queryset = follows
+        if self.instance.pk and self.instance.scoring_started:
+            # Figures depend on the framework: shown, never taken from the post (a changed value is ignored).
+            self.fields["framework"].disabled = True
+            self.fields["framework"].help_text = "The framework cannot change once scoring has started"
 
 
-class ReportItemForm(GovukMessages, forms.ModelForm):
+class ReportItemForm(GovukModelForm):
     """A finding or a recommendation: its text, the area it is about, its place in the list."""
 
     def __init__(self, *args, framework: Framework, **kwargs):
@@ -182,7 +121,7 @@ class RecommendationForm(ReportItemForm):
         fields = ["text", "area", "order"]
 
 
-class OverrideForm(GovukMessages, forms.Form):
+class OverrideForm(GovukForm):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), widget=forms.HiddenInput)
     band_label = forms.ChoiceField(label="Band to record instead", required=False)
     reason = forms.CharField(label="Reason for the override", widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -10,26 +10,14 @@ from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import services
+from .access import my_inspection
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
-from .scoping import get_in_my_services_or_404, in_my_services
-from .services import inspection_create, inspection_move_on, inspection_update
+from .rules import Perm
+from .scoping import in_my_services
+from .services import inspection_move_on, inspection_update
 from .tasks import task_list
-
-
-def require(user, permission, obj):
-    """403 unless the person has `permission` on `obj` (which is already in their services)."""
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-    return obj
-
-
-def my_inspection(request, pk, permission="inspections.view_inspection"):
-    """The inspection if it is in the person's services (else 404) and they may `permission` it (else 403)."""
-    inspection = get_in_my_services_or_404(
-        Inspection.objects.select_related("service", "framework", "lead_inspector", "follows"), request.user, pk=pk
-    )
-    return require(request.user, permission, inspection)
 
 
 @login_required
@@ -48,21 +36,21 @@ def inspection_list(request):
         {
             "page_title": "Inspections and audits",
             "inspections": inspections,
-            "may_set_up": request.user.has_perm("inspections.change_inspection", request.service),
+            "may_set_up": request.user.has_perm(Perm.CHANGE_INSPECTION, request.service),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_new(request):
+def inspection_create(request):
     service = request.service
-    if service is None or not request.user.has_perm("inspections.change_inspection", service):
+    if service is None or not request.user.has_perm(Perm.CHANGE_INSPECTION, service):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = services.inspection_create(service=service, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -78,7 +66,7 @@ def inspection_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_edit(request, pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,15 +87,18 @@ def inspection_edit(request, pk):
 @require_GET
 def inspection_detail(request, pk):
     inspection = my_inspection(request, pk)
+    may_read_report = request.user.has_perm(Perm.VIEW_REPORT, inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "page_title": inspection.title,
             "inspection": inspection,
-            "findings": inspection.findings.select_related("area"),
-            "recommendations": inspection.recommendations.select_related("area"),
-            "may_change": request.user.has_perm("inspections.change_inspection", inspection),
+            "may_read_report": may_read_report,
+            "may_read_judgements": request.user.has_perm("cases.view_judgements", inspection),
+            "findings": inspection.findings.select_related("area") if may_read_report else [],
+            "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
+            "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
             "tasks": _tasks_with_links(request, inspection),
         },
@@ -115,12 +106,13 @@ def inspection_detail(request, pk):
 
 
 def _tasks_with_links(request, inspection):
-    """The task list, each task linked where the person may go (everyone reads the judgements)."""
-    may_change = request.user.has_perm("inspections.change_inspection", inspection)
+    """The task list, each task linked where the person may go."""
+    may_change = request.user.has_perm(Perm.CHANGE_INSPECTION, inspection)
+    may_read_judgements = request.user.has_perm("cases.view_judgements", inspection)
     rows = []
     for task in task_list(inspection.status):
         url = None
-        if may_change or task.key == "judgements":
+        if may_change or (task.key == "judgements" and may_read_judgements):
             try:
                 url = reverse(task.url_name, args=[] if task.key == "plan" else [inspection.pk])
             except NoReverseMatch:
@@ -132,7 +124,7 @@ def _tasks_with_links(request, inspection):
 @login_required
 @require_POST
 def inspection_status(request, pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     to_status = request.POST.get("status", "")
     if to_status == InspectionStatus.PUBLISHED:
         # Publishing stores the judgements: it happens on the judgements page.
@@ -193,7 +185,7 @@ REPORT_ITEMS = {
 @require_http_methods(["GET", "POST"])
 def report_item_edit(request, pk, kind, item_pk=None):
     """Add or change a finding or recommendation of the report."""
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model, form_class, related = REPORT_ITEMS[kind]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection) if item_pk else None
     if item is None:
@@ -218,7 +210,7 @@ def report_item_edit(request, pk, kind, item_pk=None):
 @login_required
 @require_POST
 def report_item_delete(request, pk, kind, item_pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model = REPORT_ITEMS[kind][0]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection)
     item.delete()

@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.views import DRAFT_SAVED_SESSION_KEY
+from inspections.form_base import GovukForm
 
 from .two_factor import (
     NEEDS_CODE_SESSION_KEY,
@@ -36,7 +37,7 @@ PENDING_SECONDS = 5 * 60
 MAX_CODE_TRIES = 3  # per sign-in; wrong codes also count towards the django-axes lockout
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code your authenticator app shows now",

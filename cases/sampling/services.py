@@ -15,7 +15,9 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Inspection, InspectionStatus, Membership
+from inspections.people import display_name
 
+from ..bulk import bulk_insert_with_history
 from ..models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
 from .arithmetic import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
 from .arithmetic import yjb_sample_size as yjb_size
@@ -103,8 +105,8 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
     ]
     matched = match_case_managers({row.case_manager for row in check.rows if row.case_manager}, people)
     cases = [
-        Case(
-            inspection=inspection,
+        dict(
+            inspection_id=inspection.pk,
             reference=row.reference,
             disposal=row.disposal,
             rosh=row.rosh,
@@ -119,7 +121,7 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
         )
         for row in check.rows
     ]
-    return bulk_create_with_history(cases, Case, default_user=by)
+    return bulk_insert_with_history(Case, cases, scope_field="inspection", scope_value=inspection.pk, by=by)
 
 
 @transaction.atomic
@@ -401,7 +403,7 @@ def _check_assessors(inspection, assessors):
     eligible = {user.pk for user in eligible_assessors(inspection)}
     outside = [a for a in assessors if a.pk not in eligible]
     if outside:
-        names = ", ".join(a.get_full_name() or a.username for a in outside)
+        names = ", ".join(display_name(a) for a in outside)
         raise ValidationError(f"{names} cannot score cases of this inspection's service.")
 
 
@@ -474,6 +476,20 @@ def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_s
     return {"first": len(first_plan), "second": len(second_plan), "unassigned": unassigned}
 
 
+def _check_may_take(case, marking, assessor, markings):
+    """Refuses (ValidationError) to give `assessor` the case's `marking`: not their own case, not
+    both markings (second marking is blind), not a second before a first; a member who scores."""
+    name = display_name(assessor)
+    if assessor.pk == case.case_manager_id:
+        raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
+    other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)
+    if other is not None and other.assessor_id == assessor.pk:
+        raise ValidationError(f"{name} already has the other marking of {case.reference}; second marking is blind.")
+    if marking == Marking.SECOND and markings.get(Marking.FIRST) is None:
+        raise ValidationError(f"Assign the first marking of {case.reference} before a second marking.")
+    _check_assessors(case.inspection, [assessor])
+
+
 @transaction.atomic
 def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None:
     """Give a case's first or second marking to `assessor` (None: take it away).
@@ -493,7 +509,7 @@ def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None
     if current is not None and current.status != AssessmentStatus.NOT_STARTED:
         if assessor is not None and assessor.pk == current.assessor_id:
             return current
-        who = current.assessor.get_full_name() or current.assessor.username
+        who = display_name(current.assessor)
         raise ValidationError(
             f"{who} has started the {label} of {case.reference}, so it cannot be moved. "
             "Ask them to finish it, or speak to the lead inspector."
@@ -504,15 +520,7 @@ def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None
         return None
     if current is not None and current.assessor_id == assessor.pk:
         return current
-    name = assessor.get_full_name() or assessor.username
-    if assessor.pk == case.case_manager_id:
-        raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
-    other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)
-    if other is not None and other.assessor_id == assessor.pk:
-        raise ValidationError(f"{name} already has the other marking of {case.reference}; second marking is blind.")
-    if marking == Marking.SECOND and markings.get(Marking.FIRST) is None:
-        raise ValidationError(f"Assign the first marking of {case.reference} before a second marking.")
-    _check_assessors(case.inspection, [assessor])
+    _check_may_take(case, marking, assessor, markings)
     if current is not None:
         current.assessor = assessor
         _save(current, by, update_fields=["assessor", "updated_at"])
