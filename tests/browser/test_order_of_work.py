@@ -10,8 +10,17 @@ from playwright.sync_api import expect
 
 from improvement.models import BoardReport
 from inspections.models import Inspection, Role
-from tests.factories import PASSWORD, AssessmentFactory, CaseFactory, InspectionFactory, ServiceFactory, member
-from tests.improvement.factories import BoardFactory, MeetingFactory, PlanFactory
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    BoardFactory,
+    CaseFactory,
+    InspectionFactory,
+    MeetingFactory,
+    PlanFactory,
+    ServiceFactory,
+    member,
+)
 
 
 def no_sideways_scrolling(page):
@@ -87,4 +96,20 @@ def test_a_board_member_lands_on_the_latest_issued_report(live_server, page, sig
     page.goto(f"{live_server.url}/plans/{plan.pk}/meetings/{draft.pk}/report/")
     expect(page.get_by_text("has not been issued yet")).to_be_visible()
     expect(page.locator(".app-board-report")).to_have_count(0)
+    check_accessible(page)
+
+
+@pytest.mark.parametrize("width", [390, 640])  # a phone, and 1280 px at 200% zoom
+def test_my_cases_keeps_the_state_in_view_on_a_narrow_screen(live_server, page, sign_in, check_accessible, width):
+    service = ServiceFactory(name="Northshire Youth Justice Service")
+    officer = member(service, Role.OFFICER, username="olivia")
+    inspection = InspectionFactory(service=service, title="Mock inspection 2016 with a long title", status="scoring")
+    AssessmentFactory(case=CaseFactory(inspection=inspection, reference="NS-0001"), assessor=officer)
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, officer.username, PASSWORD)
+
+    expect(page.get_by_role("heading", level=1, name="My cases")).to_be_visible()
+    no_sideways_scrolling(page)
+    state = page.get_by_role("table", name="Cases assigned to you").get_by_role("cell", name="Not started")
+    expect(state).to_be_in_viewport(ratio=1)
     check_accessible(page)

@@ -8,8 +8,17 @@ from playwright.sync_api import expect
 from cases.models import Assessment
 from improvement.models import Action, ImprovementPlan
 from inspections.models import Inspection, Role
-from tests.factories import PASSWORD, AssessmentFactory, CaseFactory, InspectionFactory, ServiceFactory, member
-from tests.improvement.factories import ActionFactory, PlanFactory, PublishedInspectionFactory
+from tests.factories import (
+    PASSWORD,
+    ActionFactory,
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    PlanFactory,
+    PublishedInspectionFactory,
+    ServiceFactory,
+    member,
+)
 
 
 def test_saving_each_edit_form_unchanged_keeps_every_date(live_server, page, sign_in, check_accessible):

@@ -214,8 +214,7 @@ def test_report_and_plan_page_queries_do_not_grow_with_actions(client, plan, man
 def test_a_board_member_lands_on_the_latest_issued_report_and_never_reads_a_draft(client, django_user_model):
     from improvement.models import BoardReport
     from inspections.models import Role
-    from tests.factories import MembershipFactory, UserFactory
-    from tests.improvement.factories import BoardFactory, MeetingFactory, PlanFactory
+    from tests.factories import BoardFactory, MeetingFactory, MembershipFactory, PlanFactory, UserFactory
 
     plan = PlanFactory()
     service = plan.inspection.service
