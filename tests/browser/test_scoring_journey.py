@@ -23,7 +23,7 @@ def test_officer_scores_a_case_and_the_manager_sees_the_judgement(live_server, p
 
     page.locator("#q-roh-1-yes").check()
     page.locator("#q-roh-2-no").check()
-    page.get_by_label("Note on roh-2").fill("No risk management plan on file")
+    page.get_by_label("Note on question 2 (roh-2)").fill("No risk management plan on file")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your draft is saved")).to_be_visible()
 
@@ -31,7 +31,7 @@ def test_officer_scores_a_case_and_the_manager_sees_the_judgement(live_server, p
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()
     page.get_by_role("link", name="NS-0001").click()
     expect(page.get_by_text("Answered 2 of 6 questions")).to_be_visible()
-    expect(page.get_by_label("Note on roh-2")).to_have_value("No risk management plan on file")
+    expect(page.get_by_label("Note on question 2 (roh-2)")).to_have_value("No risk management plan on file")
 
     page.get_by_role("button", name="Submit the case").click()
     expect(page.get_by_role("heading", name="There is a problem: the case is not submitted")).to_be_visible()

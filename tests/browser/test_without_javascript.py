@@ -39,7 +39,7 @@ def test_an_officer_scores_and_a_manager_reads_the_judgement_without_javascript(
     page.get_by_role("button", name="Submit the case").click()
     page.get_by_role("link", name=re.compile(r"^Add a note to question 6 \(saf-3\)")).click()
     assert page.url.endswith("#note-saf-3")
-    page.get_by_label("Note on saf-3").fill("No safeguarding plan")
+    page.get_by_label("Note on question 6 (saf-3)").fill("No safeguarding plan")
     page.get_by_role("button", name="Submit the case").click()
     expect(page.get_by_text("Case NS-0009 is submitted")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()

@@ -80,7 +80,7 @@ def test_the_timeout_warning_takes_focus_and_stay_signed_in_keeps_the_page(
     live_server, page, sign_in, check_accessible
 ):
     scoring_page(live_server, page, sign_in)
-    note = page.get_by_label("Note on saf-3")
+    note = page.get_by_label("Note on question 6 (saf-3)")
     note.fill("Typed, not saved yet")
     note.focus()
 
@@ -108,7 +108,7 @@ def test_answers_typed_before_the_idle_sign_out_are_kept_as_a_draft(live_server,
     assessment = scoring_page(live_server, page, sign_in)
     page.locator("#q-roh-1-yes").check()
     page.locator("#q-saf-2-no").check()
-    page.get_by_label("Note on saf-2").fill("Safety plan missing")
+    page.get_by_label("Note on question 5 (saf-2)").fill("Safety plan missing")
 
     page.clock.fast_forward("25:01")
     expect(page.get_by_role("dialog")).to_be_visible()
@@ -124,4 +124,4 @@ def test_answers_typed_before_the_idle_sign_out_are_kept_as_a_draft(live_server,
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name="Case NS-0001")).to_be_visible()
     expect(page.locator("#q-roh-1-yes")).to_be_checked()
-    expect(page.get_by_label("Note on saf-2")).to_have_value("Safety plan missing")
+    expect(page.get_by_label("Note on question 5 (saf-2)")).to_have_value("Safety plan missing")
