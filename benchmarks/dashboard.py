@@ -45,8 +45,7 @@ def main():
         from django.test import Client
 
         from inspections.models import Role
-        from tests.factories import make_scored_cases
-        from tests.factories import FrameworkFactory, InspectionFactory, ServiceFactory, member
+        from tests.factories import FrameworkFactory, InspectionFactory, ServiceFactory, make_scored_cases, member
 
         service = ServiceFactory()
         framework = FrameworkFactory(structure=15)  # two areas of 15 questions: 30 questions
