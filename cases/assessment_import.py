@@ -165,13 +165,10 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
                 )
             )
         first_row.setdefault(key, number)
-        if status:
-            if status_asked.setdefault(key, status) != status:
-                result.problems.append(
-                    ImportProblem(
-                        number, "status", f"case {case.reference} {marking} marking has rows with two statuses"
-                    )
-                )
+        if status and status_asked.setdefault(key, status) != status:
+            result.problems.append(
+                ImportProblem(number, "status", f"case {case.reference} {marking} marking has rows with two statuses")
+            )
         groups[key][question.pk] = (question, answer, row.get("note", ""), assessor)
 
     framework_questions = {q.pk: q for q in questions.values()}
@@ -190,7 +187,7 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
             )
         statuses[key] = asked or (AssessmentStatus.DRAFT if unanswered else AssessmentStatus.SUBMITTED)
     reference = {c.pk: c.reference for c in cases.values()}
-    for (case_id, marking), answers in groups.items():
+    for case_id, marking in groups:
         row_number = first_row[(case_id, marking)]
         assessor_id = assessor_of[(case_id, marking)]
 

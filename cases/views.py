@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
 from inspections.services import judgement_override
@@ -213,7 +214,10 @@ def judgements_page(request, pk):
                     band_label=override_form.cleaned_data["band_label"],
                     reason=override_form.cleaned_data["reason"],
                     by=request.user,
+                    version=override_form.cleaned_data["version"],
                 )
+            except StaleEdit as stale:
+                refuse_stale(override_form, stale.current, "judgement")
             except ValidationError as error:
                 override_form.add_error(None, error)
             else:
@@ -224,7 +228,7 @@ def judgements_page(request, pk):
     forms = []
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
-        initial = {"area": area.area.pk}
+        initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
         if area.is_overridden:
             initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
         forms.append(bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels))

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from inspections.concurrency import VersionedModelForm, VersionField
 from inspections.models import Area, Membership, Question, Recommendation, Role
 
 from . import evidence
@@ -57,9 +58,10 @@ class PlanForm(GdsForm, forms.Form):
         required=False,
         help_text="Normally 12 months after the report was published. For example, 8 6 2027",
     )
+    version = VersionField()
 
 
-class ThemeForm(GdsForm, forms.ModelForm):
+class ThemeForm(GdsForm, VersionedModelForm, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["title", "order"]
@@ -287,6 +289,7 @@ class BoardForm(GdsForm, forms.Form):
         required=False,
         help_text="People with the board member role in this service",
     )
+    version = VersionField()
 
     def __init__(self, *args, service, board=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,9 +324,22 @@ class MeetingForm(GdsForm, forms.Form):
         return day
 
 
-class TermForm(GdsForm, forms.ModelForm):
+class TermForm(GdsForm, VersionedModelForm, forms.ModelForm):
+    """One of a service's own glossary terms."""
+
     class Meta:
         model = Term
         fields = ["term", "meaning", "definition"]
         labels = {"meaning": "What it stands for (for an abbreviation)"}
         widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+
+    def clean_term(self):
+        term = self.cleaned_data["term"].strip()
+        clash = Term.objects.filter(service=self.service, term__iexact=term).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"{self.service.name}'s glossary already has this term")
+        return term

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .concurrency import VersionedModelForm, VersionField
 from .models import Area, Finding, Framework, Inspection, Recommendation, Role, Service
 
 
@@ -8,7 +9,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(VersionedModelForm, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = [
@@ -50,7 +51,7 @@ class InspectionForm(forms.ModelForm):
         self.fields["follows"].queryset = follows
 
 
-class ReportItemForm(forms.ModelForm):
+class ReportItemForm(VersionedModelForm, forms.ModelForm):
     """A finding or a recommendation: its text, the area it is about, its place in the list."""
 
     def __init__(self, *args, framework: Framework, **kwargs):
@@ -76,6 +77,7 @@ class OverrideForm(forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), widget=forms.HiddenInput)
     band_label = forms.ChoiceField(label="Band to record instead", required=False)
     reason = forms.CharField(label="Reason for the override", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = VersionField()  # the area's judgement as the page showed it
 
     def __init__(self, *args, framework: Framework, band_labels, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,8 @@ class Membership(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()  # who gave whom which role, and when
+
     class Meta:
         ordering = ["service__name"]
         constraints = [
@@ -145,6 +147,8 @@ class Area(models.Model):
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["framework", "order"]
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="area_code_unique_in_framework")]
@@ -162,6 +166,8 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     key = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__order", "order"]
@@ -236,6 +242,7 @@ class Inspection(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was closed: its case-level data is purged RETENTION_DAYS later"
     )
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -271,6 +278,7 @@ class Finding(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -286,6 +294,7 @@ class Recommendation(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -318,6 +327,7 @@ class Judgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
 

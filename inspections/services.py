@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .concurrency import claim_version
 from .framework_definition import FrameworkDefinition
 from .models import (
     NEXT_STATUS,
@@ -160,7 +161,9 @@ def inspection_create(*, service, created_by, **fields) -> Inspection:
 
 
 @transaction.atomic
-def inspection_update(*, inspection: Inspection, changed_by, **fields) -> Inspection:
+def inspection_update(*, inspection: Inspection, changed_by, version=None, **fields) -> Inspection:
+    """Change an inspection's details; StaleEdit if it changed since `version` was read."""
+    claim_version(inspection, version)
     if (
         "framework" in fields
         and fields["framework"] != inspection.framework
@@ -179,6 +182,19 @@ def inspection_update(*, inspection: Inspection, changed_by, **fields) -> Inspec
     inspection._history_user = changed_by
     inspection.save()
     return inspection
+
+
+@transaction.atomic
+def report_item_save(*, item, by, version=None, **fields):
+    """Add or change a finding or recommendation; StaleEdit if it changed since `version` was read."""
+    if item.pk:
+        claim_version(item, version)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item._history_user = by
+    item.save()
+    return item
 
 
 @transaction.atomic
@@ -204,13 +220,19 @@ def inspection_move_on(*, inspection: Inspection, to_status: str, changed_by) ->
 
 
 @transaction.atomic
-def judgement_override(*, inspection: Inspection, area: Area, band_label: str, reason: str, by) -> Judgement:
-    """Record (or, with an empty band, withdraw) an override of an area's computed band."""
+def judgement_override(
+    *, inspection: Inspection, area: Area, band_label: str, reason: str, by, version=None
+) -> Judgement:
+    """Record (or, with an empty band, withdraw) an override of an area's computed band.
+
+    With `version` (the area's judgement as the page showed it, 0 when there was none), a change
+    made by someone else since then refuses the save with StaleEdit."""
     if inspection.is_published:
         raise ValidationError("This inspection is published: its judgements can no longer change.")
     if area.framework_id != inspection.framework_id:
         raise ValidationError("That area is not part of this inspection's framework.")
     judgement, _ = Judgement.objects.select_for_update().get_or_create(inspection=inspection, area=area)
+    claim_version(judgement, version)
     if band_label:
         if not inspection.framework.bands.filter(label=band_label).exists():
             raise ValidationError({"band_label": "Choose one of the framework's bands"})

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .concurrency import StaleEdit, refuse_stale
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .scoping import get_in_my_services_or_404, in_my_services
-from .services import inspection_create, inspection_move_on, inspection_update
+from .services import inspection_create, inspection_move_on, inspection_update, report_item_save
 
 
 def require(user, permission, obj):
@@ -59,7 +60,7 @@ def inspection_new(request):
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = inspection_create(service=service, created_by=request.user, **form.changes())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -79,7 +80,11 @@ def inspection_edit(request, pk):
     form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection_update(inspection=inspection, changed_by=request.user, **form.cleaned_data)
+            inspection_update(
+                inspection=inspection, changed_by=request.user, version=form.cleaned_data["version"], **form.changes()
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "inspection")
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -144,9 +149,13 @@ def report_item_edit(request, pk, kind, item_pk=None):
         item = model(inspection=inspection, order=getattr(inspection, related).count() + 1)
     form = form_class(request.POST or None, instance=item, framework=inspection.framework)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"The {kind} is saved.")
-        return redirect("inspections:inspection_detail", inspection.pk)
+        try:
+            report_item_save(item=item, by=request.user, version=form.cleaned_data["version"], **form.changes())
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, kind)
+        else:
+            messages.success(request, f"The {kind} is saved.")
+            return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/report_item_form.html",

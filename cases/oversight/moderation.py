@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from inspections.models import Question
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
-from ..services import ScoringProblems
+from ..services import ScoringProblems, StaleAssessment
 
 VALUE_LABELS = dict(Answer.Value.choices)
 
@@ -188,13 +188,26 @@ def moderation_start(*, case: Case, by) -> Assessment:
     return final
 
 
+def check_moderation_version(*, case: Case, version):
+    """Refuse (StaleAssessment) when the moderated assessment is no longer the one the page showed:
+    `version` is its version then, 0 when there was none yet. Locks the case until the end of the
+    transaction, so two moderators saving at once are taken one after the other."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    final = Assessment.objects.select_related("assessor").filter(case=case, marking=Marking.FINAL).first()
+    if (final.version if final else 0) != version:
+        raise StaleAssessment(final)
+
+
 @transaction.atomic
-def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
+def moderation_settle(*, case: Case, decisions: dict, by, version=None) -> Assessment:
     """Settle disagreements: `decisions` is {question code: (value, note)}; a note is required.
 
     Only questions the markers disagreed on can be settled here. Raises ScoringProblems (nothing
-    saved) for a missing value or note.
+    saved) for a missing value or note, and StaleAssessment when `version` (the moderated
+    assessment's as the page showed it) is out of date.
     """
+    if version is not None:
+        check_moderation_version(case=case, version=version)
     final = moderation_start(case=case, by=by)
     if final.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")

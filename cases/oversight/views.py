@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from inspections.scoping import get_in_my_services_or_404, my_services
 from inspections.views import my_inspection, require
 
 from ..models import Case
-from ..services import ScoringProblems
+from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports
 from . import selectors as oversight
 from .filters import DashboardFilter, DrillDownFilter
@@ -199,15 +200,22 @@ def moderation_case(request, pk, case_pk):
         # break the blind second marking.
         raise Http404("Both markings must be submitted first")
     may_moderate = request.user.has_perm("cases.moderate_case", case) and not comparison.moderated
-    problems, typed = {}, {}
+    problems, typed, conflict, status = {}, {}, None, 200
     if request.method == "POST":
         if not may_moderate:
             raise PermissionDenied
         typed = decisions_from_post(request.POST, comparison)
         try:
-            moderation_settle(case=case, decisions=typed, by=request.user)
-            if request.POST.get("action") == "complete":
-                moderation_complete(case=case, by=request.user)
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            with transaction.atomic():
+                moderation_settle(case=case, decisions=typed, by=request.user, version=version)
+                if request.POST.get("action") == "complete":
+                    moderation_complete(case=case, by=request.user)
+        except StaleAssessment as stale:
+            conflict, status = stale.assessment, 409
         except ScoringProblems as refused:
             problems = refused.problems
         except ValidationError as error:
@@ -220,10 +228,13 @@ def moderation_case(request, pk, case_pk):
             messages.success(request, "Your moderation is saved. You can come back to it.")
             return redirect("cases:moderation_case", inspection.pk, case.pk)
         comparison = case_comparison(case)
+    changed = []
     for compared in comparison.questions:
         compared.error = problems.get(compared.question.code, "")
         value, note = typed.get(compared.question.code, compared.final)
         compared.chosen, compared.chosen_note = value, note
+        if conflict is not None and compared.question.code in typed and compared.final[0] != (value or ""):
+            changed.append(compared)
     markers = {comparison.first.assessor_id, comparison.second.assessor_id}
     return render(
         request,
@@ -236,8 +247,12 @@ def moderation_case(request, pk, case_pk):
             "may_moderate": may_moderate,
             "is_marker": request.user.pk in markers,
             "problems": [q for q in comparison.questions if q.error],
+            "conflict": conflict,
+            "changed": changed,
+            "version": comparison.final.version if comparison.final else 0,
             "section": "moderation",
         },
+        status=status,
     )
 
 
