@@ -217,7 +217,12 @@ def judgements_page(request, pk):
                     version=override_form.cleaned_data["version"],
                 )
             except StaleEdit as stale:
-                refuse_stale(override_form, stale.current, "judgement")
+                refuse_stale(
+                    override_form,
+                    stale.current,
+                    "judgement",
+                    {"band_label": "override_band_label", "reason": "override_reason"},
+                )
             except ValidationError as error:
                 override_form.add_error(None, error)
             else:

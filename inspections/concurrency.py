@@ -77,20 +77,23 @@ def _shown(value):
     return str(value)
 
 
-def refuse_stale(form, current, what):
+def refuse_stale(form, current, what, attributes=None):
     """Keep the person's input in `form`, point its version at `current`'s, and say what changed.
 
-    Saving the form again (knowingly) then replaces the other person's change.
+    `attributes` maps a form field to the record's attribute when the names differ. Saving the
+    form again (knowingly) then replaces the other person's change.
     """
+    attributes = attributes or {}
     data = form.data.copy()
     data[form.add_prefix("version")] = current.version
     form.data = data
     changed = []
     cleaned = getattr(form, "cleaned_data", {}) or {}
     for name, field in form.fields.items():
-        if name == "version" or not hasattr(current, name) or name not in cleaned:
+        attribute = attributes.get(name, name)
+        if name == "version" or not hasattr(current, attribute) or name not in cleaned:
             continue
-        now = getattr(current, name)
+        now = getattr(current, attribute)
         typed = cleaned[name]
         if hasattr(now, "all"):
             same = {getattr(v, "pk", v) for v in now.all()} == {getattr(v, "pk", v) for v in (typed or [])}
