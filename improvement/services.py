@@ -374,7 +374,8 @@ def meeting_create(*, board, by, held_on, notes=""):
 
 @transaction.atomic
 def board_report_issue(*, plan, meeting, by, base_url=None):
-    """Store the report as it reads now (HTML and PDF), so it reads the same later. Reissuing replaces it."""
+    """Store the report as it reads now (HTML and PDF), so it reads the same later. Issuing it again
+    adds the next numbered version; every earlier one is kept."""
     from . import reports, selectors
 
     if meeting.board.service_id != plan.inspection.service_id:
@@ -382,16 +383,18 @@ def board_report_issue(*, plan, meeting, by, base_url=None):
     data = selectors.board_report_data(plan, meeting)
     html = reports.render_report_html(data, issued=True)
     pdf = reports.html_to_pdf(html, base_url=base_url)
-    report, _ = BoardReport.objects.update_or_create(
+    # Lock the meeting so two people issuing at once get numbers 2 and 3, never the same one.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    last = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number").values_list("number", flat=True)
+    report = BoardReport.objects.create(
         plan=plan,
         meeting=meeting,
-        defaults={
-            "html": html,
-            "pdf": pdf,
-            "brag_counts": data["brag_counts"],
-            "issued_at": timezone.now(),
-            "issued_by": by,
-        },
+        number=(last.first() or 0) + 1,
+        html=html,
+        pdf=pdf,
+        brag_counts=data["brag_counts"],
+        issued_at=timezone.now(),
+        issued_by=by,
     )
     return report
 

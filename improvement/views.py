@@ -494,12 +494,29 @@ def _plan_and_meeting(request, pk, meeting_pk):
     return plan, meeting
 
 
+def _chosen_version(request, versions):
+    """The issued version asked for (`?version=N`), else the current one (the highest number)."""
+    asked = request.GET.get("version")
+    if asked is None:
+        return versions[0] if versions else None
+    chosen = next((v for v in versions if str(v.number) == asked), None)
+    if chosen is None:
+        raise Http404("No such version of this report")
+    return chosen
+
+
 @login_required
 @require_GET
 def board_report(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     _require(request, "improvement.view_plan", plan)
-    issued = BoardReport.objects.filter(plan=plan, meeting=meeting).select_related("issued_by").first()
+    versions = list(
+        BoardReport.objects.filter(plan=plan, meeting=meeting)
+        .select_related("issued_by")
+        .defer("pdf")
+        .order_by("-number")
+    )
+    issued = _chosen_version(request, versions)
     body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, meeting))
     return render(
         request,
@@ -509,6 +526,8 @@ def board_report(request, pk, meeting_pk):
             "plan": plan,
             "meeting": meeting,
             "issued": issued,
+            "versions": versions,
+            "current": versions[0] if versions else None,
             "body": body,
             "can_issue": request.user.has_perm("improvement.issue_report", plan),
         },
@@ -521,14 +540,15 @@ def board_report(request, pk, meeting_pk):
 def board_report_pdf(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     _require(request, "improvement.view_plan", plan)
-    issued = BoardReport.objects.filter(plan=plan, meeting=meeting).first()
+    issued = _chosen_version(request, list(BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number")))
     if issued:
         pdf = bytes(issued.pdf)
     else:
         body = reports.render_report_html(selectors.board_report_data(plan, meeting))
         pdf = reports.html_to_pdf(body, title=f"Board report: {meeting}")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="board-report-{meeting.held_on:%Y-%m-%d}.pdf"'
+    suffix = f"-version-{issued.number}" if issued else ""
+    response["Content-Disposition"] = f'attachment; filename="board-report-{meeting.held_on:%Y-%m-%d}{suffix}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -69,57 +69,6 @@ def test_national_terms_are_read_only_and_each_service_reads_and_changes_only_it
     own = Term.objects.get(term="QAF")
     assert own.service == service
     assert "Northshire&#x27;s way" in client.get(reverse("improvement:glossary")).content.decode()
-    client.force_login(board_member)
-    page = client.get(reverse("improvement:glossary")).content.decode()
-    assert "Risk of serious harm" in page
-    assert 'id="term-rosh"' in page
-    assert "Add a term" not in page
-
-
-def test_a_manager_adds_changes_and_removes_a_term(client, manager):
-    client.force_login(manager)
-    response = client.post(reverse("improvement:term_create"), {"term": "QAF", "meaning": "", "definition": ""})
-    assert "There is a problem" in response.content.decode()
-    response = client.post(
-        reverse("improvement:term_create"),
-        {"term": "QAF", "meaning": "Quality assurance framework", "definition": "How..."},
-    )
-    assert response.status_code == 302
-    term = Term.objects.get(term="QAF")
-    client.post(
-        reverse("improvement:term_edit", args=[term.pk]),
-        {"term": "QAF", "meaning": "Quality assurance framework", "definition": "Changed"},
-    )
-    term.refresh_from_db()
-    assert term.definition == "Changed"
-    client.post(reverse("improvement:term_delete", args=[term.pk]))
-    assert not Term.objects.filter(term="QAF").exists()
-    assert term.history.count() == 3
-
-
-def test_a_term_cannot_be_added_twice(client, manager, service):
-    Term.objects.create(service=service, term="QAF", definition="Ours")
-    client.force_login(manager)
-    response = client.post(reverse("improvement:term_create"), {"term": "qaf", "meaning": "x", "definition": "y"})
-    assert "glossary already has this term" in response.content.decode()
-    assert 'value="qaf"' in response.content.decode()
-
-
-def test_national_terms_are_read_only_and_each_service_reads_and_changes_only_its_own(
-    client, manager, service, other_service, board_member
-):
-    national = Term.objects.national().get(term="YOS")
-    client.force_login(manager)
-    assert client.get(reverse("improvement:term_edit", args=[national.pk])).status_code == 404
-    assert client.post(reverse("improvement:term_delete", args=[national.pk])).status_code == 404
-    page = client.get(reverse("improvement:glossary")).content.decode()
-    assert f'href="{reverse("improvement:term_edit", args=[national.pk])}"' not in page
-    client.post(reverse("improvement:term_create"), {"term": "QAF", "meaning": "", "definition": "Northshire's way"})
-    own = Term.objects.get(term="QAF")
-    assert own.service == service
-    assert "Northshire&#x27;s way" in client.get(reverse("improvement:glossary")).content.decode() or (
-        "Northshire's way" in client.get(reverse("improvement:glossary")).content.decode()
-    )
     client.force_login(board_member)  # the service's board reads it
     assert "QAF" in client.get(reverse("improvement:glossary")).content.decode()
 
