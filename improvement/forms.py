@@ -1,45 +1,16 @@
 """Forms for plans, actions, progress updates, boards and the glossary (rendered by crispy-forms-gds)."""
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from inspections.concurrency import VersionedModelForm, VersionField
+from inspections.form_base import GovukForm, GovukModelForm, PeopleChoiceField, PersonChoiceField
+from inspections.forms import date_field
 from inspections.models import Area, Membership, Question, Recommendation, Role
 
 from . import evidence
 from .models import ActionStatus, Board, Brag, Meeting, Term, Theme
-
-
-class GdsForm:
-    """Gives the form the helper the GOV.UK error summary needs (`form.helper.form_show_errors`)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-
-def date_field(label, required=True, help_text=""):
-    field = DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2026")
-    field.require_all_fields = True
-    return field
-
-
-def _person(user):
-    return user.get_full_name() or user.username
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _person(obj)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return _person(obj)
 
 
 class RecommendationChoiceField(forms.ModelMultipleChoiceField):
@@ -52,7 +23,7 @@ class QuestionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code}: {obj.text}"
 
 
-class PlanForm(GdsForm, forms.Form):
+class PlanForm(GovukForm):
     reinspection_due = date_field(
         "Re-inspection due",
         required=False,
@@ -61,7 +32,7 @@ class PlanForm(GdsForm, forms.Form):
     version = VersionField()
 
 
-class ThemeForm(GdsForm, VersionedModelForm, forms.ModelForm):
+class ThemeForm(VersionedModelForm, GovukModelForm):
     class Meta:
         model = Theme
         fields = ["title", "order"]
@@ -80,7 +51,7 @@ class ThemeForm(GdsForm, VersionedModelForm, forms.ModelForm):
         return title
 
 
-class ActionForm(GdsForm, forms.Form):
+class ActionForm(GovukForm):
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, empty_label=None)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -231,7 +202,7 @@ class MultipleFileField(forms.FileField):
         return [single(item, initial) for item in files]
 
 
-class ProgressUpdateForm(GdsForm, forms.Form):
+class ProgressUpdateForm(GovukForm):
     date = date_field("Date of the update")
     brag = forms.ChoiceField(
         choices=Brag.choices,
@@ -262,7 +233,7 @@ class ProgressUpdateForm(GdsForm, forms.Form):
         return files
 
 
-class ApprovalForm(GdsForm, forms.Form):
+class ApprovalForm(GovukForm):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve the plan"), ("return", "Send it back to the service for changes")],
         widget=forms.RadioSelect,
@@ -281,7 +252,7 @@ class ApprovalForm(GdsForm, forms.Form):
         return data
 
 
-class BoardForm(GdsForm, forms.Form):
+class BoardForm(GovukForm):
     name = forms.CharField(max_length=200, help_text="For example, YOS management board")
     members = PeopleChoiceField(
         queryset=get_user_model().objects.none(),
@@ -309,7 +280,7 @@ class BoardForm(GdsForm, forms.Form):
         return name
 
 
-class MeetingForm(GdsForm, forms.Form):
+class MeetingForm(GovukForm):
     held_on = date_field("Date of the meeting")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -324,7 +295,7 @@ class MeetingForm(GdsForm, forms.Form):
         return day
 
 
-class TermForm(GdsForm, VersionedModelForm, forms.ModelForm):
+class TermForm(VersionedModelForm, GovukModelForm):
     """One of a service's own glossary terms."""
 
     class Meta:
