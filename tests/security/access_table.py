@@ -338,6 +338,27 @@ ACCESS = {
             "anon": "login",
         },
     },
+    "cases:inspection_record": {
+        "objects": "inspection",
+        "GET": {
+            "officer": 403,
+            "manager": 200,
+            "board": 403,
+            "inspector": 200,
+            "lead": 200,
+            "other": 404,
+            "anon": "login",
+        },
+        "POST": {
+            "officer": 405,
+            "manager": 405,
+            "board": 405,
+            "inspector": 405,
+            "lead": 405,
+            "other": 405,
+            "anon": "login",
+        },
+    },
     "cases:cohort": {
         "objects": "inspection",
         "GET": {
