@@ -90,7 +90,10 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
     reader.fieldnames = header
 
     cases = {c.reference.lower(): c for c in Case.objects.filter(inspection=inspection)}
-    questions = {q.code.lower(): q for q in Question.objects.filter(framework_id=inspection.framework_id)}
+    questions = {
+        q.code.lower(): q
+        for q in Question.objects.filter(framework_id=inspection.framework_id, area__judged_once=False)
+    }
     users = {u.username.lower(): u for u in get_user_model().objects.filter(memberships__service=inspection.service)}
     stored = {
         (a.case_id, a.marking): a

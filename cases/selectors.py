@@ -10,7 +10,7 @@ from .models import Answer, Assessment, Case
 def framework_areas(framework_id):
     """The framework's areas with their questions, in order: two queries."""
     return list(
-        Area.objects.filter(framework_id=framework_id).prefetch_related(
+        Area.objects.filter(framework_id=framework_id, judged_once=False).prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("order"))
         )
     )

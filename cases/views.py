@@ -12,7 +12,7 @@ from inspections.access import my_inspection, require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
-from inspections.services import judgement_override
+from inspections.services import area_judge, judgement_override
 
 from . import selectors
 from .forms import CaseForm, ReopenForm
@@ -206,7 +206,33 @@ def judgements_page(request, pk):
         if not may_override:
             raise PermissionDenied
         override_form = OverrideForm(request.POST, framework=inspection.framework, band_labels=band_labels)
-        if override_form.is_valid():
+        if override_form.is_valid() and override_form.cleaned_data["area"].judged_once:
+            # An area judged once per inspection: the band from the evidence, and the evidence.
+            try:
+                area_judge(
+                    inspection=inspection,
+                    area=override_form.cleaned_data["area"],
+                    band_label=override_form.cleaned_data["band_label"],
+                    evidence=override_form.cleaned_data["reason"],
+                    by=request.user,
+                    version=override_form.cleaned_data["version"],
+                )
+            except StaleEdit as stale:
+                refuse_stale(
+                    override_form,
+                    stale.current,
+                    "judgement",
+                    {"band_label": "judged_band_label", "reason": "evidence_note"},
+                )
+            except ValidationError as error:
+                messages_of = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                for field, texts in messages_of.items():
+                    for message in texts:
+                        override_form.add_error({"evidence": "reason"}.get(field, field), message)
+            else:
+                messages.success(request, f"The judgement of {override_form.cleaned_data['area'].name} is recorded.")
+                return redirect("cases:judgements", inspection.pk)
+        elif override_form.is_valid():
             try:
                 judgement_override(
                     inspection=inspection,
@@ -234,7 +260,9 @@ def judgements_page(request, pk):
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
         initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
-        if area.is_overridden:
+        if area.judged_once and area.override:
+            initial.update(band_label=area.override.judged_band_label, reason=area.override.evidence_note)
+        elif area.is_overridden:
             initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
         forms.append(bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels))
     return render(

@@ -146,6 +146,10 @@ class Area(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    judged_once = models.BooleanField(
+        default=False,
+        help_text="Judged once per inspection from evidence (by the lead inspector or a manager), not on each case",
+    )
 
     history = HistoricalRecords()
 
@@ -327,6 +331,14 @@ class Judgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    judged_band_label = models.CharField(
+        max_length=100, blank=True, help_text="For an area judged once per inspection: the band given"
+    )
+    evidence_note = models.TextField(blank=True, help_text="The evidence the judged band rests on")
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
@@ -341,6 +353,11 @@ class Judgement(models.Model):
                 name="override_needs_reason_and_person",
             ),
             models.CheckConstraint(condition=models.Q(score__lte=100), name="judgement_score_is_a_percentage"),
+            models.CheckConstraint(
+                condition=models.Q(judged_band_label="")
+                | (~models.Q(evidence_note="") & models.Q(judged_by__isnull=False)),
+                name="judged_band_needs_evidence_and_person",
+            ),
         ]
 
     def __str__(self):

@@ -99,7 +99,7 @@ def case_comparison(case) -> Comparison:
     """Both markings (and the moderated one) of `case`, question by question: four queries."""
     markings = _markings(case)
     questions = list(
-        Question.objects.filter(framework_id=case.inspection.framework_id)
+        Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
         .select_related("area")
         .order_by("area__order", "order")
     )

@@ -174,6 +174,8 @@ def test_inspection_report_prints_the_figures_of_the_page(inspection, capsys):
         "score": 67,
         "band": "Moderate improvement required",
         "equivalent": "Good",
+        "judged": "per_case",
+        "evidence": None,
         "override": None,
         "override_equivalent": None,
         "cases": 1,
