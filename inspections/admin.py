@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, Band, Framework, Inspection, Judgement, Membership, OverallBand, Question, Service
+from .models import (
+    BEFORE_SCORING,
+    Area,
+    Band,
+    Framework,
+    Inspection,
+    Judgement,
+    Membership,
+    OverallBand,
+    Question,
+    Service,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -95,6 +106,14 @@ class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "service", "kind", "status", "period_end"]
     list_filter = ["service", "kind", "status"]
     search_fields = ["title"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The framework and service cannot change once scoring has started (the model refuses it too)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Asked of the stored inspection: a refused post has already written its status onto `obj`.
+        if obj is not None and Inspection.objects.filter(pk=obj.pk).exclude(status__in=BEFORE_SCORING).exists():
+            readonly += ["framework", "service"]
+        return readonly
 
 
 @admin.register(Judgement)

@@ -94,6 +94,10 @@ class InspectionForm(VersionedModelForm, GovukModelForm):
         if self.instance.pk:
             follows = follows.exclude(pk=self.instance.pk)
         self.fields["follows"].queryset = follows
+        if self.instance.pk and self.instance.scoring_started:
+            # Figures depend on the framework: shown, never taken from the post (a changed value is ignored).
+            self.fields["framework"].disabled = True
+            self.fields["framework"].help_text = "The framework cannot change once scoring has started"
 
 
 class ReportItemForm(VersionedModelForm, GovukModelForm):

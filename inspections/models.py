@@ -5,6 +5,7 @@ modules of this package, imported at the bottom so Django finds every model).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -212,6 +213,17 @@ NEXT_STATUS = {
 }
 
 
+# Statuses before scoring starts: only then may the framework (or the service) of an inspection change.
+BEFORE_SCORING = (InspectionStatus.PLANNED, InspectionStatus.SAMPLING)
+
+# Fields that change an inspection's figures (which questions, bands and rule; whose cases): frozen once
+# scoring has started, whatever the route (form, admin, service, command), checked on every save.
+FROZEN_ONCE_SCORING = {
+    "framework_id": ("framework", "The framework cannot change once scoring has started"),
+    "service_id": ("service", "The service cannot change once scoring has started"),
+}
+
+
 class InspectionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=[InspectionStatus.PUBLISHED, InspectionStatus.CLOSED])
@@ -266,9 +278,43 @@ class Inspection(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        problems = self.frozen_field_problems()
+        if problems:
+            raise ValidationError(problems)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        problems = self.frozen_field_problems()
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def is_published(self):
         return self.status in (InspectionStatus.PUBLISHED, InspectionStatus.CLOSED)
+
+    @property
+    def scoring_started(self):
+        return self.status not in BEFORE_SCORING
+
+    def frozen_field_problems(self):
+        """{field: message} for each figure-changing field that differs from what is stored, once the stored
+        inspection has started scoring (or for a move back to before scoring). Read from the database, so
+        a form that has already written its values onto this instance cannot slip past."""
+        if self.pk is None:
+            return {}
+        stored = type(self).objects.filter(pk=self.pk).values("status", *FROZEN_ONCE_SCORING).first()
+        if stored is None or stored["status"] in BEFORE_SCORING:
+            return {}
+        problems = {
+            field: message
+            for attribute, (field, message) in FROZEN_ONCE_SCORING.items()
+            if getattr(self, attribute) != stored[attribute]
+        }
+        if self.status in BEFORE_SCORING:
+            problems["status"] = "An inspection cannot go back to before scoring once scoring has started"
+        return problems
 
     @property
     def next_status(self):

@@ -171,22 +171,18 @@ def inspection_create(*, service, created_by, **fields) -> Inspection:
 
 @transaction.atomic
 def inspection_update(*, inspection: Inspection, changed_by, version=None, **fields) -> Inspection:
-    """Change an inspection's details; StaleEdit if it changed since `version` was read."""
+    """Change an inspection's details. Once scoring has started its framework cannot change: compared with
+    the stored inspection (a form may already have written its values onto `inspection`). StaleEdit if it
+    changed since `version` (the one the page showed) was read."""
     claim_version(inspection, version)
-    if (
-        "framework" in fields
-        and fields["framework"] != inspection.framework
-        and inspection.status
-        not in (
-            InspectionStatus.PLANNED,
-            InspectionStatus.SAMPLING,
-        )
-    ):
-        raise ValidationError({"framework": "The framework cannot change once scoring has started"})
     for name, value in fields.items():
         if name not in INSPECTION_FIELDS:
             raise TypeError(f"unknown inspection field: {name}")
         setattr(inspection, name, value)
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    problems = inspection.frozen_field_problems()
+    if problems:
+        raise ValidationError(problems)
     _check_inspection(inspection)
     inspection._history_user = changed_by
     inspection.save()

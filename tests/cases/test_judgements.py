@@ -134,7 +134,7 @@ def test_officers_and_board_members_cannot_override(client, officer, board_membe
     roh = inspection.framework.areas.get(code="roh")
     data = {"area": roh.pk, "band_label": "Moderate improvement required", "reason": "x"}
     client.force_login(board_member)
-    assert client.get(reverse("cases:judgements", args=[inspection.pk])).status_code == 200
+    assert client.get(reverse("cases:judgements", args=[inspection.pk])).status_code == 403  # not yet published
     assert client.post(reverse("cases:judgements", args=[inspection.pk]), data).status_code == 403
     client.force_login(officer)
     assert client.get(reverse("cases:judgements", args=[inspection.pk])).status_code == 403

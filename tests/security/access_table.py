@@ -719,7 +719,7 @@ ACCESS = {
         "GET": {
             "officer": 403,
             "manager": 200,
-            "board": 200,
+            "board": 403,  # still being scored: board members read published judgements only (200 once published)
             "inspector": 200,
             "lead": 200,
             "other": 404,
