@@ -135,7 +135,7 @@ def test_two_connections_saving_the_same_action_one_wins_and_the_other_is_told(s
 @pytest.mark.django_db(transaction=True)
 def test_two_connections_moderating_the_same_case_one_wins_and_the_other_is_told(service):
     from cases.oversight.moderation import moderation_settle
-    from tests.cases.oversight_factories import answer
+    from tests.factories import make_answers as answer
 
     inspection = InspectionFactory(service=service, status="moderation")
     first_marker = member(service, Role.OFFICER, username="first-m")

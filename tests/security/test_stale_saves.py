@@ -11,8 +11,7 @@ from improvement import services as improvement_services
 from improvement.models import Board, ImprovementPlan, Term, Theme
 from inspections import services as inspection_services
 from inspections.models import Finding, Inspection, Recommendation, Role
-from tests.factories import InspectionFactory, member
-from tests.improvement.factories import BoardFactory, PlanFactory, ThemeFactory
+from tests.factories import BoardFactory, InspectionFactory, PlanFactory, ThemeFactory, member
 
 pytestmark = pytest.mark.django_db
 
