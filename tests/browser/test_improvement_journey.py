@@ -125,8 +125,13 @@ def test_write_approve_and_read_a_plan(live_server, page, sign_in, check_accessi
     assert plan.status == PlanStatus.APPROVED
     sign_out(page)
 
-    # A board member reads the board report and its PDF.
+    # The manager issues the report (board members read issued reports only) ...
+    from improvement import services
+
+    services.board_report_issue(plan=ImprovementPlan.objects.get(), meeting=meeting, by=manager)
+    # ... and a board member lands on it from their home page, then reads it and its PDF.
     sign_in(page, "board", PASSWORD)
+    expect(page.get_by_role("link", name=f"Board report for {meeting}")).to_be_visible()
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Improvement plans").click()
     visit_check("Improvement plans")
     page.get_by_role("link", name="Improvement plan: HMIP inspection 2025").click()
