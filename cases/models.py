@@ -193,3 +193,100 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question.code}: {self.value}"
+
+
+# --- the audit programme (issue 15): recurring internal audits, see cases/programme/ -------------
+
+
+class Rhythm(models.TextChoices):
+    MONTHLY = "monthly", "Every month"
+    QUARTERLY = "quarterly", "Every quarter"
+    DATES = "dates", "On given dates"
+
+
+class SampleRule(models.TextChoices):
+    PER_CASE_MANAGER = "per_case_manager", "A number of cases per case manager"
+    PER_TEAM = "per_team", "A number of cases per team"
+    SHARE = "share", "A share of the cohort (per cent)"
+    YJB = "yjb", "The YJB rule: 20% of the cohort, at least 20"
+
+
+class WhoAssesses(models.TextChoices):
+    PEER = "peer", "A peer: another officer of the service"
+    MANAGER = "manager", "A manager"
+
+
+class AuditTemplate(models.Model):
+    """A recurring internal audit of a service's audit programme: each period gets one audit."""
+
+    service = models.ForeignKey("inspections.Service", on_delete=models.CASCADE, related_name="audit_templates")
+    name = models.CharField(max_length=200)
+    framework = models.ForeignKey("inspections.Framework", on_delete=models.PROTECT, related_name="+")
+    areas = models.ManyToManyField(
+        "inspections.Area", blank=True, related_name="+", help_text="Only these areas (none chosen: every area)"
+    )
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="+", help_text="Only these questions (none chosen: every question)"
+    )
+    rhythm = models.CharField(max_length=20, choices=Rhythm.choices, default=Rhythm.MONTHLY)
+    dates = models.JSONField(default=list, blank=True, help_text='Given periods: [{"start": ISO, "end": ISO}]')
+    starts_on = models.DateField(help_text="The first period is the one holding this date")
+    days_to_complete = models.PositiveSmallIntegerField(
+        default=14, help_text="An audit is late this many days after its period ends"
+    )
+    sample_rule = models.CharField(max_length=20, choices=SampleRule.choices, default=SampleRule.PER_CASE_MANAGER)
+    sample_number = models.PositiveSmallIntegerField(default=2, help_text="Cases per case manager or team, or per cent")
+    disposals = models.JSONField(default=list, blank=True, help_text="Only cases with these disposals (none: any)")
+    rosh_levels = models.JSONField(default=list, blank=True, help_text="Only cases at these risk levels (none: any)")
+    looked_after_only = models.BooleanField(default=False)
+    start_in_period = models.BooleanField(default=False, help_text="Only cases that started in the period")
+    assessed_by = models.CharField(max_length=20, choices=WhoAssesses.choices, default=WhoAssesses.PEER)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[areas, questions])
+
+    class Meta:
+        ordering = ["service", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="audit_template_name_unique_in_service"),
+            models.CheckConstraint(
+                condition=models.Q(rhythm__in=[c.value for c in Rhythm]), name="audit_template_rhythm_is_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sample_rule__in=[c.value for c in SampleRule]),
+                name="audit_template_sample_rule_is_known",
+            ),
+            models.CheckConstraint(condition=models.Q(sample_number__gte=1), name="audit_template_sample_at_least_1"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeAudit(models.Model):
+    """One period's audit of a template: an internal-audit inspection, created once per period."""
+
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="audits")
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="programme_audit")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    question_ids = models.JSONField(
+        default=list, blank=True, help_text="The questions this audit reads, fixed when created (empty: all)"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "period_start"], name="one_programme_audit_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")), name="programme_audit_period_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template}: {self.period_start:%B %Y}"
