@@ -23,6 +23,7 @@ from .cohort import CohortCheck, check_cells, match_case_managers
 from .selectors import (
     ASSIGNING_STATUSES,
     DEFAULT_STRATA,
+    PROGRAMME_STRATA,
     SAMPLING_STATUSES,
     STRATA_CHOICES,
     case_manager_key,
@@ -30,10 +31,11 @@ from .selectors import (
     cohort_hash_rows,
     cohort_values,
     eligible_assessors,
+    filter_cohort,
     latest_draw,
 )
 
-METHODS = ("number", "margin", "yjb")
+METHODS = ("number", "margin", "yjb", "share", "per_group")
 
 
 class CohortImportError(Exception):
@@ -150,8 +152,12 @@ def case_restore(*, case, by) -> Case:
 # --- sample ----------------------------------------------------------------------------------
 
 
-def work_out_size(*, method, population, size=None, confidence=None, margin=None) -> int:
-    """The sample size a method gives for a cohort of `population` cases."""
+def work_out_size(*, method, population, size=None, confidence=None, margin=None, share=None) -> int:
+    """The sample size a method gives for a cohort of `population` cases.
+
+    "share" is `share` per cent of the cohort, rounded up (at least one case from a cohort that has any);
+    "per_group" is worked out per stratum by `sample_draw`.
+    """
     if method == "number":
         if size is None or size < 1:
             raise ValidationError("Enter how many cases to sample, 1 or more.")
@@ -167,11 +173,15 @@ def work_out_size(*, method, population, size=None, confidence=None, margin=None
             raise ValidationError(str(error)) from error
     if method == "yjb":
         return yjb_size(population)
+    if method == "share":
+        if share is None or not 1 <= share <= 100:
+            raise ValidationError("Enter the share of the cohort to sample, from 1 to 100 per cent.")
+        return min(population, -(-population * share // 100))
     raise ValidationError(f"Choose how to work out the size: {', '.join(METHODS)}.")
 
 
 def _clean_strata(strata):
-    known = [code for code, _ in STRATA_CHOICES]
+    known = [code for code, _ in STRATA_CHOICES] + PROGRAMME_STRATA
     strata = list(DEFAULT_STRATA if strata is None else strata)
     unknown = [s for s in strata if s not in known]
     if unknown:
@@ -192,9 +202,14 @@ def sample_draw(
     strata=None,
     cap=None,
     allow_any_status=False,
+    share=None,
+    cohort_filters=None,
 ) -> SampleDraw:
     """Draw the sample from the cohort, store the draw and mark the chosen cases in_sample.
 
+    Method "per_group" takes `size` cases from each stratum (or all it holds), e.g. with strata
+    ["case_manager"] two cases per case manager; "share" takes `share` per cent. `cohort_filters`
+    (see `filter_cohort`) narrow the cohort first, as a programme's themed audit does.
     The same cohort, parameters and seed always give the same sample. A new draw replaces the
     previous sample; assignments not yet started on cases that leave it are removed, and no
     new draw is made once scoring has started on any case.
@@ -216,12 +231,24 @@ def sample_draw(
     cohort = cohort_values(inspection)
     if not cohort:
         raise ValidationError("The cohort is empty. Import the cohort first.")
-    total = work_out_size(method=method, population=len(cohort), size=size, confidence=confidence, margin=margin)
+    if cohort_filters:
+        cohort = filter_cohort(cohort, cohort_filters)
+        if not cohort:
+            raise ValidationError("No case of the cohort matches the audit's filters.")
 
     members = defaultdict(list)
     for case in cohort:
         members[case_stratum(case, strata)].append(case["reference"])
-    allocation = allocate({key: len(refs) for key, refs in members.items()}, total)
+    if method == "per_group":
+        if size is None or size < 1:
+            raise ValidationError("Enter how many cases to take from each group, 1 or more.")
+        allocation = {key: min(size, len(refs)) for key, refs in members.items()}
+        total = sum(allocation.values())
+    else:
+        total = work_out_size(
+            method=method, population=len(cohort), size=size, confidence=confidence, margin=margin, share=share
+        )
+        allocation = allocate({key: len(refs) for key, refs in members.items()}, total)
     manager_of = {c["reference"]: case_manager_key(c) for c in cohort} if cap else None
     chosen_by_stratum = draw(members, allocation, seed, manager_of, cap)
     chosen = {ref for refs in chosen_by_stratum.values() for ref in refs}
@@ -246,6 +273,16 @@ def sample_draw(
         "cap": cap,
         "cohort_size": len(cohort),
     }
+    if method == "per_group":
+        parameters["per_group"] = size
+    if method == "share":
+        parameters["share"] = share
+    if cohort_filters:
+        parameters["cohort_filters"] = {
+            key: ([str(day) for day in value] if key == "started_between" else value)
+            for key, value in cohort_filters.items()
+            if value
+        }
     result = {
         "references": sorted(chosen),
         "strata": [
@@ -295,6 +332,10 @@ def _as_values(case):
         "team": case.team,
         "case_manager_id": case.case_manager_id,
         "case_manager_name": case.case_manager_name,
+        "case_manager__first_name": case.case_manager.first_name if case.case_manager_id else "",
+        "case_manager__last_name": case.case_manager.last_name if case.case_manager_id else "",
+        "case_manager__username": case.case_manager.username if case.case_manager_id else "",
+        "start_date": case.start_date,
         "in_sample": case.in_sample,
     }
 
@@ -397,8 +438,9 @@ def second_marking_target(sample_size, share):
     return (2 * sample_size * share + 100) // 200
 
 
-def _check_assessors(inspection, assessors):
-    eligible = {user.pk for user in eligible_assessors(inspection)}
+def _check_assessors(inspection, assessors, roles=None):
+    people = eligible_assessors(inspection, roles) if roles else eligible_assessors(inspection)
+    eligible = {user.pk for user in people}
     outside = [a for a in assessors if a.pk not in eligible]
     if outside:
         names = ", ".join(a.get_full_name() or a.username for a in outside)
@@ -406,7 +448,7 @@ def _check_assessors(inspection, assessors):
 
 
 @transaction.atomic
-def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_status=False) -> dict:
+def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_status=False, roles=None) -> dict:
     """Assign the sampled cases not yet assigned, and a share for blind second marking.
 
     Balanced across `assessors` (counting what each already holds), never to a case's own
@@ -425,7 +467,7 @@ def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_s
         raise ValidationError("The share for second marking must be between 0 and 100 per cent.")
     if second_share and len(assessors) < 2:
         raise ValidationError("Choose at least two assessors for second marking.")
-    _check_assessors(inspection, assessors)
+    _check_assessors(inspection, assessors, roles)
     ids = [a.pk for a in assessors]
 
     cases = list(Case.objects.filter(inspection=inspection, in_sample=True).order_by("reference"))
