@@ -7,13 +7,17 @@ from inspections.models import Area, Question
 from .models import Answer, Assessment, Case
 
 
-def framework_areas(framework_id):
-    """The framework's areas with their questions, in order: two queries."""
-    return list(
-        Area.objects.filter(framework_id=framework_id).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order"))
-        )
-    )
+def framework_areas(framework_id, scope=None):
+    """The framework's areas with their questions, in order: two queries.
+
+    `scope`: the ids of the only questions to read (a programme's themed audit), None for all;
+    areas left without a question are left out."""
+    questions = Question.objects.order_by("order")
+    areas = Area.objects.filter(framework_id=framework_id)
+    if scope is not None:
+        questions = questions.filter(pk__in=scope)
+        areas = areas.filter(questions__in=scope).distinct()
+    return list(areas.prefetch_related(Prefetch("questions", queryset=questions)))
 
 
 def answers_of(assessment):

@@ -13,6 +13,7 @@ from inspections.models import Inspection, InspectionStatus, Judgement, Publishe
 
 from .judgements import inspection_judgements
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking
+from .programme.scope import in_scope, question_scope
 
 ANSWER_VALUES = {value for value, _ in Answer.Value.choices}
 
@@ -113,7 +114,10 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
     check_not_own_case(case=assessment.case, assessor=by)
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This assessment is submitted. A manager can reopen it.")
-    questions = list(Question.objects.filter(framework_id=assessment.case.inspection.framework_id))
+    questions = in_scope(
+        Question.objects.filter(framework_id=assessment.case.inspection.framework_id),
+        question_scope(assessment.case.inspection),
+    )
     answers = _clean_answers(questions, answers)
     if submit:
         problems = submission_problems(questions, answers)

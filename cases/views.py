@@ -19,6 +19,7 @@ from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus
 from .oversight.selectors import blind_case_ids
 from .presenters import answers_from_post, scoring_grid
+from .programme.scope import question_scope
 from .services import (
     ScoringProblems,
     StaleAssessment,
@@ -92,7 +93,9 @@ def assessment_page(request, pk):
     may_score = request.user.has_perm("cases.score_assessment", assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
-    areas = selectors.framework_areas(assessment.case.inspection.framework_id)
+    areas = selectors.framework_areas(
+        assessment.case.inspection.framework_id, question_scope(assessment.case.inspection)
+    )
     questions = [q for area in areas for q in area.questions.all()]
     problems, conflict, status = {}, None, 200
 
