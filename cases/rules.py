@@ -87,3 +87,8 @@ rules.add_perm("cases.export_inspection", can_run_inspection)
 # Objects: a service.
 rules.add_perm("cases.view_service_trends", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
 rules.add_perm("cases.view_benchmark", is_inspector_somewhere)
+
+# The audit programme (issue 15). Objects: a service, a template or a period's audit.
+rules.add_perm("cases.view_programme", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+rules.add_perm("cases.change_programme", has_role(Role.MANAGER))
+rules.add_perm("cases.run_programme_audit", can_run_inspection)
