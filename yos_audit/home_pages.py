@@ -1,8 +1,10 @@
 """Each role's home page ("my work"): (template, context) for the current service."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from cases.models import Assessment, AssessmentStatus
+from cases.programme.selectors import overdue_audits
 from improvement.models import ImprovementPlan
 from inspections.models import Inspection
 from inspections.scoping import in_my_services
@@ -41,6 +43,7 @@ def manager_home(request):
         "page_title": f"{request.service.name}: home",
         "inspections": inspections,
         "plans": _plans(request),
+        "overdue_audits": overdue_audits(request.service, timezone.localdate()),
     }
 
 
