@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cases.programme.periods import month_of
+from cases.programme.services import audit_template_create, programme_audit_create
 from improvement.models import Evidence, Term
 from inspections.models import Finding, InspectionStatus, Recommendation, Role
 from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
@@ -97,6 +99,21 @@ def build_service(service, prefix, framework, private_root):
         sha256="0" * 64,
         uploaded_by=people["manager"],
     )
+    template = audit_template_create(
+        service=service,
+        by=people["manager"],
+        name="Monthly case audits",
+        framework=framework,
+        rhythm="monthly",
+        starts_on=datetime.date(2026, 1, 1),
+        sample_rule="per_case_manager",
+        sample_number=2,
+    )
+    programme_audit, _ = programme_audit_create(
+        template=template,
+        period=month_of(datetime.date(2026, 3, 1)),
+        by=people["manager"],
+    )
     board = BoardFactory(service=service)
     board.members.set([people["board"]])
     meeting = MeetingFactory(board=board)
@@ -114,6 +131,8 @@ def build_service(service, prefix, framework, private_root):
         "evidence": evidence,
         "board": board,
         "meeting": meeting,
+        "audit_template": template,
+        "programme_audit": programme_audit,
     }
     return ServiceWorld(service, people, objects)
 
@@ -137,6 +156,8 @@ def _kwargs(objects, builder, name):
         "action": lambda: {"pk": o["action"].pk},
         "evidence": lambda: {"pk": o["evidence"].pk},
         "board": lambda: {"pk": o["board"].pk},
+        "audit_template": lambda: {"pk": o["audit_template"].pk},
+        "programme_audit": lambda: {"pk": o["programme_audit"].pk},
     }[builder]()
 
 
@@ -198,6 +219,8 @@ def guess_builder(pattern):
         ("actions/", "action"),
         ("evidence/", "evidence"),
         ("boards/", "board"),
+        ("programme/audits/<int:pk>", "audit_template"),
+        ("programme/periods/<int:pk>", "programme_audit"),
         ("glossary/", "term"),
         ("frameworks/", "framework"),
     ]

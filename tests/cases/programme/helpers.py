@@ -45,7 +45,7 @@ def cohort(audit, managers, per_manager, **case_fields):
 
 
 def score(inspection, assessor, yes_share, cases=None):
-    """Submitted first markings on `cases` (default: new sampled cases) answering Yes to `yes_share` of questions."""
+    """Submitted first markings on `cases` (default: new sampled cases) answering Yes to `yes_share` of each area's questions."""
     questions = list(Question.objects.filter(framework=inspection.framework).order_by("area__order", "order"))
     cases = cases if cases is not None else list(Case.objects.filter(inspection=inspection, in_sample=True))
     for case in cases:
@@ -54,10 +54,15 @@ def score(inspection, assessor, yes_share, cases=None):
         )
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.save()
-        yes_count = round(len(questions) * yes_share)
-        for index, question in enumerate(questions):
-            Answer.objects.update_or_create(
-                assessment=assessment,
-                question=question,
-                defaults={"value": "yes" if index < yes_count else "no", "note": "" if index < yes_count else "Gap"},
-            )
+        by_area = {}
+        for question in questions:
+            by_area.setdefault(question.area_id, []).append(question)
+        for area_questions in by_area.values():
+            yes_count = int(len(area_questions) * yes_share + 0.5)
+            for index, question in enumerate(area_questions):
+                yes = index < yes_count
+                Answer.objects.update_or_create(
+                    assessment=assessment,
+                    question=question,
+                    defaults={"value": "yes" if yes else "no", "note": "" if yes else "Gap"},
+                )
