@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import demo as cases_demo
+from cases.programme import demo as programme_demo
 from improvement import demo as improvement_demo
 from inspections import demo as inspections_demo
 
@@ -25,13 +26,15 @@ class Command(BaseCommand):
         inspections_demo.load_shipped_frameworks()
         inspections = cases_demo.create_demo_inspections(services, people)
         published = inspections["published"]
-        improvement_demo.create_demo_plan(
+        plan = improvement_demo.create_demo_plan(
             published,
             manager=people["manager"],
             lead_inspector=people["inspector"],
             board_members=[people["board"]],
             today=None,
         )
+        monthly = programme_demo.create_demo_programme(services["northshire"], people)
+        improvement_demo.link_demo_action_to_programme(plan, monthly)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000 with:"))
         width = max(len(username) for username, _ in accounts)
