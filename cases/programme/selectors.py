@@ -206,6 +206,8 @@ def run_charts(template, area_code=None) -> list[RunSeries]:
         .select_related("inspection")
         .order_by("period_start")
     )
+    if not audits:
+        return []
     tallies, cases = _counting_tallies([a.inspection_id for a in audits])
     scope = set(audits[-1].question_ids) if audits and audits[-1].question_ids else None
 
