@@ -44,6 +44,13 @@ def case_manager_label(case: dict) -> str:
 # Strata a programme's sample rule uses ("N cases per case manager"), not offered on the draw form.
 STRATA["case_manager"] = ("Case manager", case_manager_label)
 PROGRAMME_STRATA = ["case_manager"]
+
+
+def stratum_name(code):
+    """What a stratum dimension is called on the page, e.g. "Disposal" or "Case manager"."""
+    return dict(STRATA_CHOICES).get(code) or STRATA.get(code, (code,))[0]
+
+
 CASE_FIELDS = [
     "pk",
     "reference",
