@@ -95,6 +95,8 @@ def programme_calendar(service, first, last, today, templates=None) -> list[Cale
     if templates is None:
         templates = AuditTemplate.objects.filter(service=service)
     templates = list(templates.select_related("framework").order_by("name"))
+    if not templates:
+        return []
     audits = {
         (a.template_id, a.period_start): a
         for a in ProgrammeAudit.objects.filter(
