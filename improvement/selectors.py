@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.programme.selectors import promised_audits
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
+from inspections.people import display_name
 from inspections.scoping import in_my_services
 
 from .models import (
@@ -326,7 +327,7 @@ def plan_changes(plan):
         | {r.approved_by_id for r in plan_records if r.approved_by_id}
         | {r.submitted_by_id for r in plan_records if r.submitted_by_id}
     )
-    users = {u.pk: (u.get_full_name() or u.username) for u in user_model.objects.filter(pk__in=user_ids)}
+    users = {u.pk: (display_name(u)) for u in user_model.objects.filter(pk__in=user_ids)}
     theme_titles = {r.id: r.title for r in theme_records}
     action_titles = {r.id: r.title for r in action_records}
 

@@ -21,7 +21,7 @@ from inspections.models import (
 )
 
 from ..models import Answer, Assessment, AssessmentStatus, AuditTemplate, Marking, ProgrammeAudit
-from ..oversight.selectors import SMALL_GROUP, SUPPRESSED
+from ..oversight.disclosure import SMALL_GROUP, SUPPRESSED
 from . import periods
 from .services import given_dates
 

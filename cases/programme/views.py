@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.scoping import get_in_my_services_or_404
-from inspections.views import require
+from inspections.access import require
 
 from ..models import AuditTemplate, ProgrammeAudit
 from ..oversight import charts
+from ..rules import Perm
 from . import selectors, services
 from .forms import AuditTemplateForm
 
@@ -32,7 +33,7 @@ def _service(request, permission):
     return require(request.user, permission, request.service)
 
 
-def _template(request, pk, permission="cases.view_programme"):
+def _template(request, pk, permission=Perm.VIEW_PROGRAMME):
     template = get_in_my_services_or_404(
         AuditTemplate.objects.select_related("service", "framework"), request.user, pk=pk
     )
@@ -57,7 +58,7 @@ def _error_text(error):
 @require_GET
 def calendar(request):
     """What is due, open, late and done this year, per recurring audit, with progress."""
-    service = _service(request, "cases.view_programme")
+    service = _service(request, Perm.VIEW_PROGRAMME)
     today = timezone.localdate()
     year = _year(request, today)
     rows = selectors.programme_calendar(service, dt.date(year, 1, 1), dt.date(year, 12, 31), today)
@@ -72,7 +73,7 @@ def calendar(request):
             "previous_year": year - 1,
             "next_year": year + 1,
             "today": today,
-            "may_add": request.user.has_perm("cases.change_programme", service),
+            "may_add": request.user.has_perm(Perm.CHANGE_PROGRAMME, service),
         },
     )
 
@@ -80,7 +81,7 @@ def calendar(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def template_create(request):
-    service = _service(request, "cases.change_programme")
+    service = _service(request, Perm.CHANGE_PROGRAMME)
     if request.method == "POST":
         form = AuditTemplateForm(request.POST)
         if form.is_valid():
@@ -132,7 +133,7 @@ def template_detail(request, pk):
             "current_audit": current_audit,
             "areas": list(template.areas.all()),
             "questions": list(template.questions.all()),
-            "may_run": request.user.has_perm("cases.run_programme_audit", template),
+            "may_run": request.user.has_perm(Perm.RUN_PROGRAMME_AUDIT, template),
         },
     )
 
@@ -141,7 +142,7 @@ def template_detail(request, pk):
 @require_POST
 def audit_create(request, pk):
     """The button: this period's audit of the template (the one already there if it exists)."""
-    template = _template(request, pk, "cases.run_programme_audit")
+    template = _template(request, pk, Perm.RUN_PROGRAMME_AUDIT)
     period = services.template_period_of(template, timezone.localdate())
     if period is None:
         messages.error(request, f"{template.name} has no period holding today's date.")
@@ -165,7 +166,7 @@ def audit_sample(request, pk):
     audit = get_in_my_services_or_404(
         ProgrammeAudit.objects.select_related("template", "inspection"), request.user, "template__service", pk=pk
     )
-    require(request.user, "cases.run_programme_audit", audit.template)
+    require(request.user, Perm.RUN_PROGRAMME_AUDIT, audit.template)
     try:
         result = services.programme_audit_sample(audit=audit, by=request.user)
     except ValidationError as refused:

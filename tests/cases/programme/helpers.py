@@ -45,7 +45,7 @@ def cohort(audit, managers, per_manager, **case_fields):
 
 
 def score(inspection, assessor, yes_share, cases=None):
-    """Submitted first markings on `cases` (default: new sampled cases) answering Yes to `yes_share` of each area's questions."""
+    """Submitted first markings on `cases` (default: the sampled cases), Yes to `yes_share` of each area's questions."""
     questions = list(Question.objects.filter(framework=inspection.framework).order_by("area__order", "order"))
     cases = cases if cases is not None else list(Case.objects.filter(inspection=inspection, in_sample=True))
     for case in cases:
