@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inspections.scoping import get_in_my_services_or_404
 from inspections.access import require
+from inspections.scoping import get_in_my_services_or_404
 
 from ..models import AuditTemplate, ProgrammeAudit
 from ..oversight import charts
