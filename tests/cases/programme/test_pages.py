@@ -13,9 +13,11 @@ from cases.models import Case, ProgrammeAudit
 from cases.programme import selectors, services
 from cases.programme.periods import Period, month_of
 from cases.services import inspection_publish
+from improvement.reports import render_report_html
+from improvement.selectors import board_report_data
 from inspections.models import Area, InspectionStatus, Judgement, Role
 from tests.factories import FrameworkFactory, InspectionFactory, member
-from tests.improvement.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.improvement.factories import ActionFactory, BoardFactory, MeetingFactory, PlanFactory, ThemeFactory
 
 from .helpers import cohort, score, template_for
 
@@ -204,22 +206,28 @@ def test_run_charts_drift_median_suppression_and_inspection_results(client, serv
 def test_the_plan_shows_the_audits_an_action_promised(client, service, manager, programme):
     plan = PlanFactory(inspection=InspectionFactory(service=service, status="published", kind="hmip_inspection"))
     theme = ThemeFactory(plan=plan)
-    ActionFactory(
-        theme=theme,
-        plan=plan,
-        owner=manager,
-        title="Introduce monthly case audits",
-        audit_template=programme,
-        partner_name="",
-        partner_agency="",
-        partner_email="",
-    )
+    with at(TODAY):  # the board report reads the plan as it stood on the meeting day
+        ActionFactory(
+            theme=theme,
+            plan=plan,
+            owner=manager,
+            title="Introduce monthly case audits",
+            audit_template=programme,
+            partner_name="",
+            partner_agency="",
+            partner_email="",
+        )
     client.force_login(manager)
     with at(TODAY):
         page = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
     assert "Audits the plan promised" in page
     assert "1 of 2 audits due so far were finished on time; 1 late" in page
     assert "Monthly case audits: January 2026" in page
+
+    meeting = MeetingFactory(board=BoardFactory(service=service), held_on=TODAY)
+    with at(TODAY):
+        report = render_report_html(board_report_data(plan, meeting))
+    assert "Audits the plan promised" in report and "1 of 2 audits due so far were finished on time" in report
 
 
 def test_a_period_must_be_the_templates(service, manager):
