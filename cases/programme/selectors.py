@@ -195,13 +195,40 @@ def _counting_tallies(inspection_ids):
     return tallies, cases
 
 
+def _audit_point(audit, cases, percent_of):
+    """An audit's point: `percent_of(inspection id)` unless fewer than SMALL_GROUP cases were counted."""
+    n = cases.get(audit.inspection_id, 0)
+    suppressed = 0 < n < SMALL_GROUP
+    percent = None if suppressed else percent_of(audit.inspection_id)
+    return RunPoint(audit.inspection.title.split(": ")[-1], audit.period_start, percent, n, suppressed)
+
+
+def _reference_points(references, scores, code):
+    """The inspections' and mock inspections' points for an area or question `code`."""
+    points = []
+    for inspection in references:
+        score = scores[inspection.pk].get(code)
+        if score is None:
+            continue
+        label = f"{inspection.title} ({inspection.get_kind_display()})"
+        points.append(RunPoint(label, inspection.published_on or inspection.period_end, score, 0, reference=True))
+    return points
+
+
+def _run(code, name, points, references):
+    run = RunSeries(code, name, sorted(points + references, key=lambda p: p.date))
+    run.median = median_of(p.percent for p in points)
+    return run
+
+
 def run_charts(template, area_code=None) -> list[RunSeries]:
     """Per area (and, for `area_code`, per question) a point per audit of the programme, the median of
     those points, and the service's inspection and mock-inspection results on the same axis.
     An audit of fewer than SMALL_GROUP cases is suppressed. A fixed number of queries."""
     framework = template.framework
     bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
-    areas = list(Area.objects.filter(framework=framework).prefetch_related("questions"))
+    # Areas judged once for the whole inspection (not case by case) have no per-case answers to chart.
+    areas = list(Area.objects.filter(framework=framework, judged_once=False).prefetch_related("questions"))
     audits = list(
         ProgrammeAudit.objects.filter(template=template)
         .exclude(inspection__status=InspectionStatus.PLANNED)
@@ -211,73 +238,44 @@ def run_charts(template, area_code=None) -> list[RunSeries]:
     if not audits:
         return []
     tallies, cases = _counting_tallies([a.inspection_id for a in audits])
-    scope = set(audits[-1].question_ids) if audits and audits[-1].question_ids else None
+    scope = set(audits[-1].question_ids) if audits[-1].question_ids else None
 
     references = list(
         template.service.inspections.filter(kind__in=REFERENCE_KINDS).published().order_by("published_on", "pk")
     )
-    judged = defaultdict(dict)  # {inspection id: {area code: (score, cases)}}
-    for j in Judgement.objects.filter(inspection__in=references).select_related("area"):
-        judged[j.inspection_id][j.area.code] = (j.score, j.cases)
-    question_judged = defaultdict(dict)
+    area_scores = defaultdict(dict)  # {inspection id: {area code: score}}
+    for j in Judgement.objects.filter(inspection__in=references, score__isnull=False).select_related("area"):
+        area_scores[j.inspection_id][j.area.code] = j.score
+    question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
     if area_code:
-        for s in PublishedQuestionScore.objects.filter(inspection__in=references).select_related("question"):
-            question_judged[s.inspection_id][s.question.code] = s.score
-
-    def reference_points(code, of=judged):
-        points = []
-        for inspection in references:
-            value = of[inspection.pk].get(code)
-            if value is None or (isinstance(value, tuple) and value[0] is None):
-                continue
-            score = value[0] if isinstance(value, tuple) else value
-            when = inspection.published_on or inspection.period_end
-            label = f"{inspection.title} ({inspection.get_kind_display()})"
-            points.append(RunPoint(label, when, score, 0, reference=True))
-        return points
+        for q in PublishedQuestionScore.objects.filter(inspection__in=references, score__isnull=False).select_related(
+            "question"
+        ):
+            question_scores[q.inspection_id][q.question.code] = q.score
 
     series = []
     for area in areas:
         questions = [q for q in area.questions.all() if scope is None or q.pk in scope]
         if not questions:
             continue
-        points = []
-        for audit in audits:
-            n = cases.get(audit.inspection_id, 0)
-            by_code = {q.code: tallies[audit.inspection_id].get(q.pk, ratings.Tally()) for q in questions}
-            result = ratings.area_result(
-                framework.rule, by_code, bands, key_questions=[q.code for q in questions if q.key]
-            )
-            suppressed = 0 < n < SMALL_GROUP
-            points.append(
-                RunPoint(
-                    audit.inspection.title.split(": ")[-1],
-                    audit.period_start,
-                    None if suppressed else result.score,
-                    n,
-                    suppressed,
-                )
-            )
-        run = RunSeries(area.code, area.name, sorted(points + reference_points(area.code), key=lambda p: p.date))
-        run.median = median_of(p.percent for p in points)
+        keys = [q.code for q in questions if q.key]
+
+        def area_percent(inspection_id, questions=questions, keys=keys):
+            by_code = {q.code: tallies[inspection_id].get(q.pk, ratings.Tally()) for q in questions}
+            return ratings.area_result(framework.rule, by_code, bands, key_questions=keys).score
+
+        points = [_audit_point(audit, cases, area_percent) for audit in audits]
+        run = _run(area.code, area.name, points, _reference_points(references, area_scores, area.code))
         if area_code == area.code:
             for question in questions:
-                q_points = []
-                for audit in audits:
-                    n = cases.get(audit.inspection_id, 0)
-                    tally = tallies[audit.inspection_id].get(question.pk, ratings.Tally())
-                    suppressed = 0 < n < SMALL_GROUP
-                    percent = None if suppressed else ratings.whole_percent(tally.yes, tally.no)
-                    q_points.append(
-                        RunPoint(audit.inspection.title.split(": ")[-1], audit.period_start, percent, n, suppressed)
-                    )
-                q_run = RunSeries(
-                    question.code,
-                    question.text,
-                    sorted(q_points + reference_points(question.code, question_judged), key=lambda p: p.date),
-                )
-                q_run.median = median_of(p.percent for p in q_points)
-                run.questions.append(q_run)
+
+                def question_percent(inspection_id, question=question):
+                    tally = tallies[inspection_id].get(question.pk, ratings.Tally())
+                    return ratings.whole_percent(tally.yes, tally.no)
+
+                q_points = [_audit_point(audit, cases, question_percent) for audit in audits]
+                q_refs = _reference_points(references, question_scores, question.code)
+                run.questions.append(_run(question.code, question.text, q_points, q_refs))
         series.append(run)
     return series
 

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from inspections.models import Inspection, InspectionStatus, Membership
 from inspections.people import display_name
 
+from ..bulk import bulk_insert_with_history
 from ..models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
 from .arithmetic import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
 from .arithmetic import yjb_sample_size as yjb_size
@@ -106,8 +107,8 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
     ]
     matched = match_case_managers({row.case_manager for row in check.rows if row.case_manager}, people)
     cases = [
-        Case(
-            inspection=inspection,
+        dict(
+            inspection_id=inspection.pk,
             reference=row.reference,
             disposal=row.disposal,
             rosh=row.rosh,
@@ -122,7 +123,7 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
         )
         for row in check.rows
     ]
-    return bulk_create_with_history(cases, Case, default_user=by)
+    return bulk_insert_with_history(Case, cases, scope_field="inspection", scope_value=inspection.pk, by=by)
 
 
 @transaction.atomic
@@ -190,6 +191,65 @@ def _clean_strata(strata):
     return [code for code in known if code in strata]
 
 
+def _check_draw(inspection, seed, cap, allow_any_status) -> str:
+    """Refuse a draw the inspection's state or the arguments do not allow; the cleaned seed."""
+    if not allow_any_status and inspection.status not in SAMPLING_STATUSES:
+        raise ValidationError(
+            f"The sample can be drawn only while the inspection is Planned or Sampling; "
+            f"it is {_status_label(inspection)}. Replace single cases instead."
+        )
+    if Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.NOT_STARTED).exists():
+        raise ValidationError("Scoring has started on sampled cases, so the sample cannot be drawn again.")
+    seed = str(seed).strip()
+    if not seed or len(seed) > 64:
+        raise ValidationError("Enter a seed of 1 to 64 characters.")
+    if cap is not None and cap < 1:
+        raise ValidationError("The cap per case manager must be 1 or more.")
+    return seed
+
+
+def _cohort_to_draw_from(inspection, cohort_filters):
+    cohort = cohort_values(inspection)
+    if not cohort:
+        raise ValidationError("The cohort is empty. Import the cohort first.")
+    if cohort_filters:
+        cohort = filter_cohort(cohort, cohort_filters)
+        if not cohort:
+            raise ValidationError("No case of the cohort matches the audit's filters.")
+    return cohort
+
+
+def _allocation(members, method, *, size, confidence, margin, share):
+    """(sample size, {stratum: cases to draw}): `size` from each stratum for "per_group", else the
+    method's size shared in proportion."""
+    if method == "per_group":
+        if size is None or size < 1:
+            raise ValidationError("Enter how many cases to take from each group, 1 or more.")
+        allocation = {key: min(size, len(refs)) for key, refs in members.items()}
+        return sum(allocation.values()), allocation
+    population = sum(len(refs) for refs in members.values())
+    total = work_out_size(
+        method=method, population=population, size=size, confidence=confidence, margin=margin, share=share
+    )
+    return total, allocate({key: len(refs) for key, refs in members.items()}, total)
+
+
+def _programme_parameters(method, size, share, cohort_filters):
+    """What a programme's draw records beside the usual parameters (nothing for other draws)."""
+    extra = {}
+    if method == "per_group":
+        extra["per_group"] = size
+    if method == "share":
+        extra["share"] = share
+    if cohort_filters:
+        extra["cohort_filters"] = {
+            key: ([str(day) for day in value] if key == "started_between" else value)
+            for key, value in cohort_filters.items()
+            if value
+        }
+    return extra
+
+
 @transaction.atomic
 def sample_draw(
     *,
@@ -216,40 +276,14 @@ def sample_draw(
     new draw is made once scoring has started on any case.
     """
     inspection = _lock(inspection)
-    if not allow_any_status and inspection.status not in SAMPLING_STATUSES:
-        raise ValidationError(
-            f"The sample can be drawn only while the inspection is Planned or Sampling; "
-            f"it is {_status_label(inspection)}. Replace single cases instead."
-        )
-    if Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.NOT_STARTED).exists():
-        raise ValidationError("Scoring has started on sampled cases, so the sample cannot be drawn again.")
-    seed = str(seed).strip()
-    if not seed or len(seed) > 64:
-        raise ValidationError("Enter a seed of 1 to 64 characters.")
-    if cap is not None and cap < 1:
-        raise ValidationError("The cap per case manager must be 1 or more.")
+    seed = _check_draw(inspection, seed, cap, allow_any_status)
     strata = _clean_strata(strata)
-    cohort = cohort_values(inspection)
-    if not cohort:
-        raise ValidationError("The cohort is empty. Import the cohort first.")
-    if cohort_filters:
-        cohort = filter_cohort(cohort, cohort_filters)
-        if not cohort:
-            raise ValidationError("No case of the cohort matches the audit's filters.")
+    cohort = _cohort_to_draw_from(inspection, cohort_filters)
 
     members = defaultdict(list)
     for case in cohort:
         members[case_stratum(case, strata)].append(case["reference"])
-    if method == "per_group":
-        if size is None or size < 1:
-            raise ValidationError("Enter how many cases to take from each group, 1 or more.")
-        allocation = {key: min(size, len(refs)) for key, refs in members.items()}
-        total = sum(allocation.values())
-    else:
-        total = work_out_size(
-            method=method, population=len(cohort), size=size, confidence=confidence, margin=margin, share=share
-        )
-        allocation = allocate({key: len(refs) for key, refs in members.items()}, total)
+    total, allocation = _allocation(members, method, size=size, confidence=confidence, margin=margin, share=share)
     manager_of = {c["reference"]: case_manager_key(c) for c in cohort} if cap else None
     chosen_by_stratum = draw(members, allocation, seed, manager_of, cap)
     chosen = {ref for refs in chosen_by_stratum.values() for ref in refs}
@@ -273,17 +307,8 @@ def sample_draw(
         "strata": strata,
         "cap": cap,
         "cohort_size": len(cohort),
+        **_programme_parameters(method, size, share, cohort_filters),
     }
-    if method == "per_group":
-        parameters["per_group"] = size
-    if method == "share":
-        parameters["share"] = share
-    if cohort_filters:
-        parameters["cohort_filters"] = {
-            key: ([str(day) for day in value] if key == "started_between" else value)
-            for key, value in cohort_filters.items()
-            if value
-        }
     result = {
         "references": sorted(chosen),
         "strata": [
@@ -517,6 +542,20 @@ def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_s
     return {"first": len(first_plan), "second": len(second_plan), "unassigned": unassigned}
 
 
+def _check_may_take(case, marking, assessor, markings):
+    """Refuses (ValidationError) to give `assessor` the case's `marking`: not their own case, not
+    both markings (second marking is blind), not a second before a first; a member who scores."""
+    name = display_name(assessor)
+    if assessor.pk == case.case_manager_id:
+        raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
+    other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)
+    if other is not None and other.assessor_id == assessor.pk:
+        raise ValidationError(f"{name} already has the other marking of {case.reference}; second marking is blind.")
+    if marking == Marking.SECOND and markings.get(Marking.FIRST) is None:
+        raise ValidationError(f"Assign the first marking of {case.reference} before a second marking.")
+    _check_assessors(case.inspection, [assessor])
+
+
 @transaction.atomic
 def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None:
     """Give a case's first or second marking to `assessor` (None: take it away).
@@ -547,15 +586,7 @@ def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None
         return None
     if current is not None and current.assessor_id == assessor.pk:
         return current
-    name = display_name(assessor)
-    if assessor.pk == case.case_manager_id:
-        raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
-    other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)
-    if other is not None and other.assessor_id == assessor.pk:
-        raise ValidationError(f"{name} already has the other marking of {case.reference}; second marking is blind.")
-    if marking == Marking.SECOND and markings.get(Marking.FIRST) is None:
-        raise ValidationError(f"Assign the first marking of {case.reference} before a second marking.")
-    _check_assessors(case.inspection, [assessor])
+    _check_may_take(case, marking, assessor, markings)
     if current is not None:
         current.assessor = assessor
         _save(current, by, update_fields=["assessor", "updated_at"])

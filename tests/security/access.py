@@ -14,14 +14,18 @@ from cases.programme.periods import month_of
 from cases.programme.services import audit_template_create, programme_audit_create
 from improvement.models import Evidence, Term
 from inspections.models import Finding, InspectionStatus, Recommendation, Role
-from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
-from tests.improvement.factories import (
+from tests.factories import (
     ActionFactory,
+    AssessmentFactory,
     BoardFactory,
+    CaseFactory,
+    FrameworkFactory,
+    InspectionFactory,
     MeetingFactory,
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
+    member,
 )
 
 ROLES = ["officer", "manager", "board", "inspector", "lead"]
@@ -131,6 +135,9 @@ def build_service(service, prefix, framework, private_root):
         "evidence": evidence,
         "board": board,
         "meeting": meeting,
+        "term": Term.objects.create(
+            service=service, term=f"ZZ{prefix}", meaning="A test term", definition="For the access test"
+        ),
         "audit_template": template,
         "programme_audit": programme_audit,
     }
@@ -156,6 +163,7 @@ def _kwargs(objects, builder, name):
         "action": lambda: {"pk": o["action"].pk},
         "evidence": lambda: {"pk": o["evidence"].pk},
         "board": lambda: {"pk": o["board"].pk},
+        "term": lambda: {"pk": o["term"].pk},
         "audit_template": lambda: {"pk": o["audit_template"].pk},
         "programme_audit": lambda: {"pk": o["programme_audit"].pk},
     }[builder]()
@@ -163,7 +171,6 @@ def _kwargs(objects, builder, name):
 
 SHARED_BUILDERS = {
     "none": lambda world: {},
-    "term": lambda world: {"pk": world["term"].pk},
     "framework": lambda world: {"pk": world["framework"].pk},
     "password_reset_link": lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
 }
@@ -174,7 +181,6 @@ def build_world(other_service, service, private_root):
     return {
         "own": build_service(service, "own", framework, private_root),
         "other": build_service(other_service, "oth", framework, private_root),
-        "term": Term.objects.create(term="ZZTEST", meaning="A test term", definition="For the access test"),
         "framework": framework,
     }
 
