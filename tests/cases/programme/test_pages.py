@@ -16,8 +16,16 @@ from cases.services import inspection_publish
 from improvement.reports import render_report_html
 from improvement.selectors import board_report_data
 from inspections.models import Area, InspectionStatus, Judgement, Role
-from tests.factories import FrameworkFactory, InspectionFactory, member
-from tests.improvement.factories import ActionFactory, BoardFactory, MeetingFactory, PlanFactory, ThemeFactory
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    FrameworkFactory,
+    InspectionFactory,
+    MeetingFactory,
+    PlanFactory,
+    ThemeFactory,
+    member,
+)
 
 from .helpers import cohort, score, template_for
 
