@@ -13,7 +13,7 @@ from cases.programme import services
 from cases.programme.periods import Period
 from cases.services import ScoringProblems, assessment_save
 from inspections.models import Area, Inspection, InspectionStatus, Role
-from tests.factories import AssessmentFactory, FrameworkFactory, member
+from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
 
 from .helpers import MARCH, cohort, template_for
 
@@ -78,25 +78,29 @@ def test_n_cases_per_case_manager_never_to_their_own_case(service, manager):
         services.programme_audit_sample(audit=audit, by=manager)
 
 
-def test_the_same_cohort_gives_the_same_sample(service, other_service, manager):
-    """Two services, the same template and cohort: the seed comes from the template and period, so the
-    draws agree case for case in each service's own terms (same counts per stratum, reproducible)."""
+def test_the_same_cohort_gives_the_same_sample(service, manager):
+    """The seed comes from the template and period: drawing again from the same cohort with the same
+    arguments (here into a twin inspection holding the same cases) chooses the same cases."""
+    from cases.sampling.services import sample_draw
+
     officers = [member(service, Role.OFFICER, username=f"p{i}") for i in range(2)]
     template = template_for(service, manager, sample_number=2)
     audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
-    cohort(audit, officers, [6, 6])
+    twin = InspectionFactory(service=service, framework=template.framework, status="sampling")
+    for inspection in (audit.inspection, twin):
+        for n in range(12):
+            CaseFactory(
+                inspection=inspection,
+                reference=f"YP-{n:03d}",
+                in_sample=False,
+                case_manager=officers[n % 2],
+                start_date=audit.period_start,
+            )
     services.programme_audit_sample(audit=audit, by=manager)
     first = set(Case.objects.filter(inspection=audit.inspection, in_sample=True).values_list("reference", flat=True))
-    # Draw again from the same cohort with the same arguments: the same cases.
-    from cases.sampling.services import sample_draw
-
-    Assessment.objects.filter(case__inspection=audit.inspection).delete()
-    inspection = audit.inspection
-    inspection.status = InspectionStatus.SAMPLING
-    inspection.save()
     arguments = services.draw_arguments(template, audit.period_start, audit.period_end)
-    draw = sample_draw(inspection=inspection, seed=services.audit_seed(audit), by=manager, **arguments)
-    assert set(draw.result["references"]) == first
+    draw = sample_draw(inspection=twin, seed=services.audit_seed(audit), by=manager, **arguments)
+    assert len(first) == 4 and set(draw.result["references"]) == first
 
 
 def test_per_team_share_and_yjb_rules(service, manager):
