@@ -56,6 +56,8 @@ TWO_FACTOR_EXEMPT_VIEWS = {
     "login_code",
     "logout",
     "two_factor_setup",
+    "two_factor_email_link",
+    "two_factor_link",
     "session_expired",
     "healthz",
     "accessibility",

@@ -20,6 +20,8 @@ urlpatterns = [
     path("account/signed-out/", accounts.session_expired, name="session_expired"),
     path("account/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/remove/", accounts.two_factor_remove, name="two_factor_remove"),
+    path("account/two-factor/email-link/", accounts.two_factor_email_link, name="two_factor_email_link"),
+    path("account/two-factor/link/<str:token>/", accounts.two_factor_link, name="two_factor_link"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", get_or_post(auth_views.PasswordChangeView.as_view()), name="password_change"),
     path(

@@ -145,6 +145,7 @@ SHARED_BUILDERS = {
     "term": lambda world: {"pk": world["term"].pk},
     "framework": lambda world: {"pk": world["framework"].pk},
     "password_reset_link": lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
+    "token_link": lambda world: {"token": "not-a-real-token"},
 }
 
 

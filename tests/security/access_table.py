@@ -1235,6 +1235,16 @@ ACCESS = {
             "anon": "login",
         },
     },
+    "two_factor_email_link": {
+        "objects": "none",
+        "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
+        "POST": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
+    },
+    "two_factor_link": {
+        "objects": "token_link",
+        "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": "login"},
+        "POST": {"officer": 400, "manager": 400, "board": 400, "inspector": 400, "lead": 400, "anon": "login"},
+    },
     "two_factor_remove": {
         "objects": "none",
         "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
