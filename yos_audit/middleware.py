@@ -60,6 +60,8 @@ TWO_FACTOR_EXEMPT_VIEWS = {
     "two_factor_link",
     "session_expired",
     "healthz",
+    "readyz",
+    "metrics",
     "accessibility",
     "cookies",
 }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("service/switch/", views.switch_service, name="switch_service"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("yos_audit.operations.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
     path("account/", accounts.account, name="account"),

@@ -724,6 +724,11 @@ ACCESS = {
         "GET": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
         "POST": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
     },
+    "metrics": {
+        "objects": "none",
+        "GET": {"officer": 404, "manager": 404, "board": 404, "inspector": 404, "lead": 404, "anon": 404},
+        "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
+    },
     "logout": {
         "objects": "none",
         "GET": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
@@ -810,6 +815,11 @@ ACCESS = {
     "password_reset_complete": {
         "objects": "none",
         "GET": {"officer": 200, "manager": 200, "board": 200, "inspector": 200, "lead": 200, "anon": 200},
+        "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
+    },
+    "readyz": {
+        "objects": "none",
+        "GET": {"officer": 404, "manager": 404, "board": 404, "inspector": 404, "lead": 404, "anon": 404},
         "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": 405},
     },
     "password_reset_confirm": {
