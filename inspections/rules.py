@@ -49,3 +49,6 @@ rules.add_perm("inspections.view_inspection", is_member)
 rules.add_perm("inspections.change_inspection", can_run_inspection)
 rules.add_perm("inspections.override_judgement", is_manager | (is_inspector & is_lead_inspector))
 rules.add_perm("inspections.publish_inspection", can_run_inspection)
+
+# Managers invite people to their own service (officers, managers, board members).
+rules.add_perm("inspections.manage_invitations", is_manager)

@@ -6,11 +6,12 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from inspections.invitations.services import invitation_accept, invitation_for_token, invitation_problem
 
 from .two_factor import (
     DEVICE_NAME,
@@ -99,8 +102,6 @@ class SignInView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def login_code(request):
     """The code step: after the password, or for a signed-in session that has not given one yet."""
-    from django.contrib.auth import get_user_model
-
     pending = request.session.get(PENDING_SESSION_KEY)
     if request.user.is_authenticated:
         user, pending = request.user, None
@@ -288,3 +289,69 @@ def session_expired(request):
             "minutes": settings.SESSION_IDLE_TIMEOUT // 60,
         },
     )
+
+
+# Invitations ------------------------------------------------------------------------------------
+
+
+class NewAccountForm(UserCreationForm):
+    """A new person's account, made from an invitation: the email address is the invitation's."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "first_name", "last_name")
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.email = email
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["username"].help_text = "What you will type to sign in: letters, digits and @ . + - _ only"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request, token):
+    """The emailed invitation link: join the service (making an account first if the person has none).
+
+    Opening the link (GET) changes nothing. Accepting it is also the second channel for setting up
+    two-factor sign-in, so a role that needs it can be set up straight away.
+    """
+    invitation = invitation_for_token(token)
+    problem = invitation_problem(invitation)
+    context = {"page_title": "Accept your invitation", "invitation": invitation, "problem": problem}
+    if problem:
+        return render(request, "account/invitation_accept.html", context, status=400)
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                invitation_accept(invitation=invitation, user=user)
+            except ValidationError as error:
+                context["problem"] = error.messages[0]
+                return render(request, "account/invitation_accept.html", context, status=400)
+            return _joined(request, user, invitation)
+        return render(request, "account/invitation_accept.html", context)
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+        context["sign_in_first"] = True
+        return render(request, "account/invitation_accept.html", context)
+    form = NewAccountForm(request.POST if request.method == "POST" else None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+                invitation_accept(invitation=invitation, user=user)
+        except ValidationError as error:
+            context["problem"] = error.messages[0]
+            return render(request, "account/invitation_accept.html", context, status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return _joined(request, user, invitation)
+    context["form"] = form
+    return render(request, "account/invitation_accept.html", context)
+
+
+def _joined(request, user, invitation):
+    if confirmed_device(user) is None:
+        grant_enrolment(request.session, user)  # the emailed link is the second channel
+    messages.success(request, f"You have joined {invitation.service} as {invitation.get_role_display().lower()}.")
+    return redirect("home")

@@ -79,6 +79,7 @@ TWO_FACTOR_EXEMPT_VIEWS = {
     "two_factor_setup",
     "two_factor_email_link",
     "two_factor_link",
+    "invitation_accept",
     "session_expired",
     "healthz",
     "readyz",

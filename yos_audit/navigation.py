@@ -10,6 +10,7 @@ NAVIGATION = {
         ("Over time", "cases:service_trends"),
         ("Improvement plans", "improvement:plan_list"),
         ("Boards", "improvement:board_list"),
+        ("People", "inspections:invitation_list"),
         ("Glossary", "improvement:glossary"),
     ],
     Role.BOARD_MEMBER: [

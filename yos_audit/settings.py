@@ -250,6 +250,8 @@ SERVICE_NAME = "YOS Audit"
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (demo accounts only; load_demo needs DEBUG)
 # Case-level data of inspections closed longer ago than this is purged (published judgements kept).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=6 * 365)
+# Days an emailed invitation to join a service stays open.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 # Largest file an import or an evidence upload may be.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 

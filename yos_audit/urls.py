@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", accounts.account, name="account"),
     path("account/sign-in/", get_or_post(accounts.SignInView.as_view()), name="login"),
     path("account/sign-in/code/", accounts.login_code, name="login_code"),
+    path("account/invitation/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("account/signed-out/", accounts.session_expired, name="session_expired"),
     path("account/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/remove/", accounts.two_factor_remove, name="two_factor_remove"),

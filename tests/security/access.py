@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from improvement.models import Evidence, Term
-from inspections.models import Finding, InspectionStatus, Recommendation, Role
+from inspections.models import Finding, InspectionStatus, Invitation, Recommendation, Role
 from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
 from tests.improvement.factories import (
     ActionFactory,
@@ -114,6 +115,14 @@ def build_service(service, prefix, framework, private_root):
         "evidence": evidence,
         "board": board,
         "meeting": meeting,
+        "invitation": Invitation.objects.create(
+            service=service,
+            email=f"{prefix}-invited@example.invalid",
+            role=Role.OFFICER,
+            invited_by=people["manager"],
+            token_hash=prefix.ljust(64, "0"),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
     }
     return ServiceWorld(service, people, objects)
 
@@ -137,6 +146,7 @@ def _kwargs(objects, builder, name):
         "action": lambda: {"pk": o["action"].pk},
         "evidence": lambda: {"pk": o["evidence"].pk},
         "board": lambda: {"pk": o["board"].pk},
+        "invitation": lambda: {"pk": o["invitation"].pk},
     }[builder]()
 
 

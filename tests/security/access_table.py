@@ -724,6 +724,42 @@ ACCESS = {
         "GET": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
         "POST": {"officer": 302, "manager": 302, "board": 302, "inspector": 302, "lead": 302, "anon": "login"},
     },
+    "inspections:invitation_list": {
+        "objects": "none",
+        "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
+        "POST": {"officer": 405, "manager": 405, "board": 405, "inspector": 405, "lead": 405, "anon": "login"},
+    },
+    "inspections:invitation_create": {
+        "objects": "none",
+        "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
+        "POST": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
+    },
+    "inspections:invitation_withdraw": {
+        "objects": "invitation",
+        "GET": {
+            "officer": 405,
+            "manager": 405,
+            "board": 405,
+            "inspector": 405,
+            "lead": 405,
+            "other": 405,
+            "anon": "login",
+        },
+        "POST": {
+            "officer": 403,
+            "manager": 302,
+            "board": 403,
+            "inspector": 403,
+            "lead": 403,
+            "other": 404,
+            "anon": "login",
+        },
+    },
+    "invitation_accept": {
+        "objects": "token_link",
+        "GET": {"officer": 400, "manager": 400, "board": 400, "inspector": 400, "lead": 400, "anon": 400},
+        "POST": {"officer": 400, "manager": 400, "board": 400, "inspector": 400, "lead": 400, "anon": 400},
+    },
     "metrics": {
         "objects": "none",
         "GET": {"officer": 404, "manager": 404, "board": 404, "inspector": 404, "lead": 404, "anon": 404},
