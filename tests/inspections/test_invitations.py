@@ -5,11 +5,10 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.test import override_settings
 from django.urls import reverse
 
 from inspections.models import Invitation, Membership, Role
-from tests.factories import PASSWORD, member
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
