@@ -35,6 +35,9 @@ if not DEBUG and (
         "or set DEBUG=1 on a development machine."
     )
 
+# Old keys still accepted for signatures while a new SECRET_KEY is rolled out (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

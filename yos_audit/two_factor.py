@@ -11,6 +11,7 @@ then is the device saved. The person is emailed whenever a factor is added or re
 """
 
 import base64
+import hashlib
 import time
 
 import qrcode
@@ -20,7 +21,6 @@ from django.contrib.auth.signals import user_logged_in
 from django.core import signing
 from django.core.mail import send_mail
 from django.dispatch import receiver
-from django.utils.crypto import salted_hmac
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
@@ -66,7 +66,8 @@ def _enrolment_state(user):
     devices = ",".join(
         str(pk) for pk in TOTPDevice.objects.filter(user=user).order_by("pk").values_list("pk", flat=True)
     )
-    return salted_hmac(ENROLMENT_LINK_SALT, f"{user.pk}|{user.password}|{devices}").hexdigest()[:32]
+    # A plain digest (the token itself is signed): it survives a SECRET_KEY rotation with fallbacks.
+    return hashlib.sha256(f"{ENROLMENT_LINK_SALT}|{user.pk}|{user.password}|{devices}".encode()).hexdigest()[:32]
 
 
 def enrolment_token(user):

@@ -249,3 +249,14 @@ def test_readiness_and_metrics_need_no_sign_in_and_no_two_factor(client, inspect
     settings.REQUIRE_TWO_FACTOR_FOR = ["inspectors"]
     client.force_login(inspector)  # signed in but without a second factor: still answered
     assert client.get("/readyz", **bearer(TOKEN)).status_code == 200
+
+
+def test_a_set_up_link_signed_with_the_old_key_still_works_during_a_key_rotation(settings, inspector):
+    from yos_audit.two_factor import enrolment_token, enrolment_token_problem
+
+    old_key = settings.SECRET_KEY
+    token = enrolment_token(inspector)
+    settings.SECRET_KEY = "a-new-secret-key-" + "n" * 50
+    assert enrolment_token_problem(token, inspector) is not None  # signed with a key no longer known
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert enrolment_token_problem(token, inspector) is None
