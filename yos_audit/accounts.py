@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inspections.form_base import GovukForm, GovukFormMixin
 from inspections.invitations.services import invitation_accept, invitation_for_token, invitation_problem
 
 from .two_factor import (
@@ -49,7 +50,7 @@ PENDING_SECONDS = 5 * 60
 MAX_CODE_TRIES = 3  # per sign-in; wrong codes also count towards the django-axes lockout
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code your authenticator app shows now",
@@ -294,7 +295,7 @@ def session_expired(request):
 # Invitations ------------------------------------------------------------------------------------
 
 
-class NewAccountForm(UserCreationForm):
+class NewAccountForm(GovukFormMixin, UserCreationForm):
     """A new person's account, made from an invitation: the email address is the invitation's."""
 
     class Meta(UserCreationForm.Meta):

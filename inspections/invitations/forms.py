@@ -1,10 +1,11 @@
 from django import forms
 
+from ..form_base import GovukForm
 from ..models import Role
 from .services import INVITABLE_ROLES
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         help_text="Their work email address: the invitation link is sent there",

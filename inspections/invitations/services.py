@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Invitation, Membership, Role
+from ..people import display_name
 
 # A manager invites to these roles; inspectors are given their role by the inspectorate's administrator.
 INVITABLE_ROLES = (Role.OFFICER, Role.MANAGER, Role.BOARD_MEMBER)
@@ -68,7 +69,7 @@ def invitation_create(*, service, email, role, invited_by, accept_url):
 def _email_invitation(invitation, link):
     send_mail(
         f"You are invited to YOS Audit for {invitation.service}",
-        f"{invitation.invited_by.get_full_name() or invitation.invited_by.get_username()} has invited you to "
+        f"{display_name(invitation.invited_by)} has invited you to "
         f"YOS Audit as {invitation.get_role_display().lower()} in {invitation.service}.\n\n"
         f"Open this link to accept (it works until {timezone.localtime(invitation.expires_at):%d %B %Y %H:%M}):\n"
         f"{link}\n\nIf you were not expecting this, ignore this email.",

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..models import Invitation
+from ..rules import Perm
 from ..scoping import get_in_my_services_or_404
 from .forms import InvitationForm
 from .selectors import invitations_of
 from .services import invitation_create, invitation_withdraw
 
-PERMISSION = "inspections.manage_invitations"
+PERMISSION = Perm.MANAGE_INVITATIONS
 
 
 def _my_service(request):
