@@ -126,7 +126,10 @@ class _Batch:
         self.inspection = inspection
         self.problems = problems
         self.cases = {c.reference.lower(): c for c in Case.objects.filter(inspection=inspection)}
-        self.questions = {q.code.lower(): q for q in Question.objects.filter(framework_id=inspection.framework_id)}
+        self.questions = {  # the questions asked on each case (not those of areas judged once)
+            q.code.lower(): q
+            for q in Question.objects.filter(framework_id=inspection.framework_id, area__judged_once=False)
+        }
         self.users = {
             u.username.lower(): u for u in get_user_model().objects.filter(memberships__service=inspection.service)
         }

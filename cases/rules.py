@@ -14,6 +14,7 @@ class Perm:
     REOPEN_ASSESSMENT = "cases.reopen_assessment"
     VIEW_ASSESSMENT_RECORD = "cases.view_assessment_record"
     VIEW_CASES = "cases.view_cases"
+    VIEW_INSPECTION_RECORD = "cases.view_inspection_record"
     ADD_CASE = "cases.add_case"
     VIEW_JUDGEMENTS = "cases.view_judgements"
     OVERRIDE_JUDGEMENT = "cases.override_judgement"
@@ -115,6 +116,7 @@ rules.add_perm(Perm.VIEW_ASSESSMENT, is_assessor | (can_run_inspection & ~is_bli
 rules.add_perm(Perm.REOPEN_ASSESSMENT, can_run_inspection & inspection_is_open & ~is_blind_to)
 rules.add_perm(Perm.VIEW_ASSESSMENT_RECORD, can_run_inspection & ~is_blind_to)
 rules.add_perm(Perm.VIEW_CASES, can_run_inspection)
+rules.add_perm(Perm.VIEW_INSPECTION_RECORD, can_run_inspection)
 # Sampling: the cohort, the draw, replacements and assignment.
 rules.add_perm(Perm.MANAGE_SAMPLE, can_run_inspection)
 rules.add_perm(Perm.ADD_CASE, can_run_inspection & inspection_is_open)

@@ -45,7 +45,8 @@ TOP_KEYS = ("code", "name", "version", "rule", "description", "bands", "overall"
 BAND_KEYS = ("label", "min_percent", "equivalent")
 OVERALL_KEYS = ("points", "bands")
 OVERALL_BAND_KEYS = ("label", "min_points")
-AREA_KEYS = ("code", "name", "questions")
+AREA_KEYS = ("code", "name", "judged", "questions")
+JUDGED = ("per_case", "once")
 QUESTION_KEYS = ("code", "stage", "text", "guidance", "key")
 
 
@@ -63,6 +64,7 @@ class AreaDefinition:
     code: str
     name: str
     questions: tuple[QuestionDefinition, ...]
+    judged_once: bool = False  # `judged: once`: scored on the inspection from evidence, not on each case
 
 
 @dataclass(frozen=True)
@@ -381,6 +383,13 @@ def _areas(problems: _Problems, data: Mapping, rule: str | None) -> list[AreaDef
             else:
                 area_codes[code] = f"areas[{index}]"
         name = problems.text(item, "name", where, hint="name the area")
+        judged = item.get("judged", "per_case")
+        if judged not in JUDGED:
+            problems.add(
+                _join(where, "judged"),
+                f"must be {_one_of(JUDGED)} (once: judged on the inspection from evidence); got {_describe(judged)}",
+            )
+            sound = False
         question_items = problems.sequence(item, "questions", where, what="questions")
         questions: list[QuestionDefinition] = []
         questions_sound = question_items is not None
@@ -405,7 +414,7 @@ def _areas(problems: _Problems, data: Mapping, rule: str | None) -> list[AreaDef
         if code is None or name is None or not questions_sound:
             sound = False
             continue
-        areas.append(AreaDefinition(code=code, name=name, questions=tuple(questions)))
+        areas.append(AreaDefinition(code=code, name=name, questions=tuple(questions), judged_once=judged == "once"))
     return areas if sound else None
 
 

@@ -38,6 +38,8 @@ class Membership(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()  # who gave whom which role, and when
+
     class Meta:
         ordering = ["service__name"]
         constraints = [
@@ -145,6 +147,12 @@ class Area(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    judged_once = models.BooleanField(
+        default=False,
+        help_text="Judged once per inspection from evidence (by the lead inspector or a manager), not on each case",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order"]
@@ -163,6 +171,8 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     key = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__order", "order"]
@@ -248,6 +258,7 @@ class Inspection(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was closed: its case-level data is purged RETENTION_DAYS later"
     )
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -317,6 +328,7 @@ class Finding(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -332,6 +344,7 @@ class Recommendation(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -364,6 +377,15 @@ class Judgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    judged_band_label = models.CharField(
+        max_length=100, blank=True, help_text="For an area judged once per inspection: the band given"
+    )
+    evidence_note = models.TextField(blank=True, help_text="The evidence the judged band rests on")
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
 
@@ -377,6 +399,11 @@ class Judgement(models.Model):
                 name="override_needs_reason_and_person",
             ),
             models.CheckConstraint(condition=models.Q(score__lte=100), name="judgement_score_is_a_percentage"),
+            models.CheckConstraint(
+                condition=models.Q(judged_band_label="")
+                | (~models.Q(evidence_note="") & models.Q(judged_by__isnull=False)),
+                name="judged_band_needs_evidence_and_person",
+            ),
         ]
 
     def __str__(self):

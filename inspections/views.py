@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import services
 from .access import my_inspection
+from .concurrency import StaleEdit, refuse_stale
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .rules import Perm
 from .scoping import in_my_services
-from .services import inspection_move_on, inspection_update
+from .services import inspection_move_on, inspection_update, report_item_save
 
 
 @login_required
@@ -47,7 +48,7 @@ def inspection_create(request):
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = services.inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = services.inspection_create(service=service, created_by=request.user, **form.changes())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -67,7 +68,11 @@ def inspection_edit(request, pk):
     form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection_update(inspection=inspection, changed_by=request.user, **form.cleaned_data)
+            inspection_update(
+                inspection=inspection, changed_by=request.user, version=form.cleaned_data["version"], **form.changes()
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "inspection")
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -135,9 +140,13 @@ def report_item_edit(request, pk, kind, item_pk=None):
         item = model(inspection=inspection, order=getattr(inspection, related).count() + 1)
     form = form_class(request.POST or None, instance=item, framework=inspection.framework)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"The {kind} is saved.")
-        return redirect("inspections:inspection_detail", inspection.pk)
+        try:
+            report_item_save(item=item, by=request.user, version=form.cleaned_data["version"], **form.changes())
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, kind)
+        else:
+            messages.success(request, f"The {kind} is saved.")
+            return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/report_item_form.html",

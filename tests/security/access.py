@@ -118,6 +118,9 @@ def build_service(service, prefix, framework, private_root):
         "evidence": evidence,
         "board": board,
         "meeting": meeting,
+        "term": Term.objects.create(
+            service=service, term=f"ZZ{prefix}", meaning="A test term", definition="For the access test"
+        ),
     }
     return ServiceWorld(service, people, objects)
 
@@ -141,12 +144,12 @@ def _kwargs(objects, builder, name):
         "action": lambda: {"pk": o["action"].pk},
         "evidence": lambda: {"pk": o["evidence"].pk},
         "board": lambda: {"pk": o["board"].pk},
+        "term": lambda: {"pk": o["term"].pk},
     }[builder]()
 
 
 SHARED_BUILDERS = {
     "none": lambda world: {},
-    "term": lambda world: {"pk": world["term"].pk},
     "framework": lambda world: {"pk": world["framework"].pk},
     "password_reset_link": lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
 }
@@ -157,7 +160,6 @@ def build_world(other_service, service, private_root):
     return {
         "own": build_service(service, "own", framework, private_root),
         "other": build_service(other_service, "oth", framework, private_root),
-        "term": Term.objects.create(term="ZZTEST", meaning="A test term", definition="For the access test"),
         "framework": framework,
     }
 
