@@ -47,7 +47,7 @@ def scoring_grid(areas, answers, problems=None):
     grid = []
     for area in areas:
         by_stage = {}
-        for question in area.questions.all():
+        for question in getattr(area, "asked", None) or area.questions.all():
             value, note = answers.get(question.code, ("", ""))
             row = QuestionRow(question, value, note, problems.get(question.code, ""))
             by_stage.setdefault(question.stage, []).append(row)
