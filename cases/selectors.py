@@ -3,10 +3,25 @@
 from django.db.models import Prefetch, Q
 from django.template.defaultfilters import pluralize
 
+from inspections import applicability
+from inspections.applicability import case_facts
 from inspections.models import Area, Question
 from inspections.people import display_name
 
 from .models import Answer, Assessment, AssessmentStatus, Case, SampleChange
+
+
+def case_areas(case):
+    """The areas the case is asked, each with `asked`: its questions that apply to the case
+    (`applies_to` in the framework file), in order. Two queries."""
+    areas = []
+    for area in framework_areas(case.inspection.framework_id):
+        if not area.applies_to_case(case):
+            continue
+        area.asked = [q for q in area.questions.all() if applicability.applies(q.applies_to, case_facts(case))]
+        if area.asked:
+            areas.append(area)
+    return areas
 
 
 def framework_areas(framework_id):

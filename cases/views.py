@@ -103,8 +103,8 @@ def assessment(request, pk):
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
-    areas = selectors.framework_areas(assessment.case.inspection.framework_id)
-    questions = [q for area in areas for q in area.questions.all()]
+    areas = selectors.case_areas(assessment.case)
+    questions = [q for area in areas for q in area.asked]
     problems, conflict, status = {}, None, 200
 
     if request.method == "POST":

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from . import applicability
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
@@ -151,6 +153,9 @@ class Area(models.Model):
         default=False,
         help_text="Judged once per inspection from evidence (by the lead inspector or a manager), not on each case",
     )
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked its questions (inspections/applicability.py)"
+    )
 
     history = HistoricalRecords()
 
@@ -160,6 +165,10 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this area's questions."""
+        return applicability.applies(self.applies_to, applicability.case_facts(case))
 
 
 class Question(models.Model):
@@ -171,6 +180,9 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     key = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked it (inspections/applicability.py)"
+    )
 
     history = HistoricalRecords()
 
@@ -185,6 +197,11 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.text}"
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this question: its own rule and its area's both hold."""
+        facts = applicability.case_facts(case)
+        return applicability.applies(self.area.applies_to, facts) and applicability.applies(self.applies_to, facts)
 
 
 class InspectionKind(models.TextChoices):

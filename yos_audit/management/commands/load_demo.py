@@ -24,6 +24,7 @@ class Command(BaseCommand):
         services, people, accounts = inspections_demo.create_services_and_people(password)
         inspections_demo.load_shipped_frameworks()
         inspections = cases_demo.create_demo_inspections(services, people)
+        framework_2018 = cases_demo.create_demo_2018_inspection(services, people)
         published = inspections["published"]
         improvement_demo.create_demo_plan(
             published,
@@ -45,3 +46,8 @@ class Command(BaseCommand):
             f"Published inspection: {published.title} (id {published.pk}); "
             f"scoring now: {inspections['mock'].title} (id {inspections['mock'].pk})."
         )
+        if framework_2018 is not None:
+            self.stdout.write(
+                f"2018-style framework: {framework_2018.title} (id {framework_2018.pk}, Eastbridge): domain 1 judged "
+                "once from evidence, the overall rating on its judgements page (inspector, inspector2, manager2)."
+            )
