@@ -87,3 +87,7 @@ rules.add_perm("cases.export_inspection", can_run_inspection)
 # Objects: a service.
 rules.add_perm("cases.view_service_trends", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
 rules.add_perm("cases.view_benchmark", is_inspector_somewhere)
+
+# Feedback, case actions, re-audit and safeguarding concerns (issue 14): their own modules.
+from .feedback import rules as _feedback_rules  # noqa: E402, F401
+from .safeguarding import rules as _safeguarding_rules  # noqa: E402, F401

@@ -14,4 +14,6 @@ urlpatterns = [
     path("cases/<int:pk>/record/", record_views.case_record, name="case_record"),
     path("", include("cases.sampling.urls")),
     path("", include("cases.oversight.urls")),
+    path("", include("cases.feedback.urls")),
+    path("", include("cases.safeguarding.urls")),
 ]
