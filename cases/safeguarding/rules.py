@@ -27,7 +27,7 @@ def _flags(user, service_id):
             )
         }
         user._safeguarding_flags = cached
-    return cached.get(service_id, (False, False))
+    return cached.get(getattr(service_id, "pk", service_id), (False, False))
 
 
 @rules.predicate

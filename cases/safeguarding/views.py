@@ -86,7 +86,7 @@ def concern_detail(request, pk):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                form.add_error("note" if hasattr(error, "error_dict") else None, error)
+                form.add_error(None, error)
             else:
                 concern.refresh_from_db()
                 messages.success(request, f"The concern is now {concern.get_status_display().lower()}.")
