@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from inspections.forms import DateInput
+from inspections.forms import date_field
 from inspections.models import Role
 
 from .models import Case
@@ -20,6 +20,8 @@ class CaseForm(forms.ModelForm):
         label="Assign first marking to",
         help_text="Leave empty to assign later",
     )
+
+    start_date = date_field("Start date of the order", required=False)
 
     class Meta:
         model = Case
@@ -41,7 +43,6 @@ class CaseForm(forms.ModelForm):
             "looked_after": "Looked after child",
         }
         help_texts = {"reference": "The pseudonymised case reference, never the young person's name"}
-        widgets = {"start_date": DateInput()}
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)

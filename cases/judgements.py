@@ -30,6 +30,7 @@ class AreaJudgement:
     questions: list[QuestionFigures]
     band: ratings.Band | None
     override: Judgement | None = None
+    override_band: ratings.Band | None = None  # the framework's band the override names
 
     @property
     def score(self):
@@ -45,6 +46,13 @@ class AreaJudgement:
     @property
     def is_overridden(self):
         return bool(self.override and self.override.override_band_label)
+
+    @property
+    def shown_equivalent(self):
+        """The equivalent label of the band a reader should take (the override's own, when overridden)."""
+        if self.is_overridden:
+            return self.override_band.equivalent if self.override_band else ""
+        return self.band.equivalent if self.band else ""
 
 
 @dataclass
@@ -76,6 +84,7 @@ class InspectionJudgements:
                     "band": a.band.label if a.band else None,
                     "equivalent": (a.band.equivalent or None) if a.band else None,
                     "override": a.override.override_band_label if a.is_overridden else None,
+                    "override_equivalent": (a.shown_equivalent or None) if a.is_overridden else None,
                     "cases": a.cases,
                     "yes": a.result.tally.yes,
                     "no": a.result.tally.no,
@@ -155,6 +164,11 @@ def inspection_judgements(inspection) -> InspectionJudgements:
                 override=stored.get(area.pk),
             )
         )
+        judgement = area_judgements[-1]
+        if judgement.is_overridden:
+            judgement.override_band = next(
+                (b for b in bands if b.label == judgement.override.override_band_label), None
+            )
 
     overall = None
     overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
@@ -173,6 +187,4 @@ def inspection_judgements(inspection) -> InspectionJudgements:
 
 
 def _shown_band(area_judgement, bands):
-    if area_judgement.is_overridden:
-        return next((b for b in bands if b.label == area_judgement.override.override_band_label), None)
-    return area_judgement.band
+    return area_judgement.override_band if area_judgement.is_overridden else area_judgement.band

@@ -1,11 +1,11 @@
 """Forms for plans, actions, progress updates, boards and the glossary (rendered by crispy-forms-gds)."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from inspections.forms import date_field
 from inspections.models import Area, Membership, Question, Recommendation, Role
 
 from . import evidence
@@ -19,12 +19,6 @@ class GdsForm:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-
-def date_field(label, required=True, help_text=""):
-    field = DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2026")
-    field.require_all_fields = True
-    return field
 
 
 def _person(user):

@@ -45,43 +45,55 @@ def signed(number):
 
 
 class Glossary:
-    """Marks glossary terms in text, after escaping it: abbreviations as <abbr title>, other terms as
-    links to their definition (on the glossary page, or in the same document when `link_base` is "")."""
+    """Marks glossary terms in text: abbreviations as <abbr title>, other terms as links to their definition
+    (on the glossary page, or in the same document when `link_base` is "").
+
+    Terms are found in the text as written, before escaping; the text between them and each term are
+    escaped separately, so a term never matches inside an HTML entity (a term "x27" leaves "It's" alone)
+    or inside the mark-up added for another term."""
 
     def __init__(self, terms, link_base=""):
         self.terms = {}
         patterns = []
         for term in sorted(terms, key=lambda t: len(t.term), reverse=True):
-            escaped = re.escape(str(conditional_escape(term.term)))
+            if not term.term:
+                continue
+            escaped = re.escape(term.term)
             if term.is_abbreviation:
                 patterns.append(escaped)
-                self.terms[str(conditional_escape(term.term))] = term
+                self.terms.setdefault(term.term, term)
             else:
                 patterns.append(f"(?i:{escaped})")
-                self.terms[str(conditional_escape(term.term)).lower()] = term
+                self.terms.setdefault(term.term.lower(), term)
         self.link_base = link_base
-        self.pattern = re.compile(r"(?<![\w&-])(" + "|".join(patterns) + r")(?![\w-])") if patterns else None
+        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(patterns) + r")(?![\w-])") if patterns else None
 
     def _term(self, matched):
         return self.terms.get(matched) or self.terms.get(matched.lower())
 
     def mark(self, text, linebreaks=True):
-        escaped = str(conditional_escape(text or ""))
-        if self.pattern is not None:
-            seen = set()
+        text = str(text or "")
 
-            def replace(match):
-                found = match.group(0)
-                term = self._term(found)
-                if term is None or term.pk in seen:
-                    return found
-                seen.add(term.pk)
-                if term.is_abbreviation:
-                    title = term.meaning or term.definition[:120]
-                    return f'<abbr title="{conditional_escape(title)}">{found}</abbr>'
-                return f'<a class="govuk-link" href="{conditional_escape(self.link_base)}#{term.anchor}">{found}</a>'
+        def escape(part):
+            part = str(conditional_escape(part))
+            return part.replace("\r\n", "\n").replace("\n", "<br>") if linebreaks else part
 
-            escaped = self.pattern.sub(replace, escaped)
-        if linebreaks:
-            escaped = escaped.replace("\r\n", "\n").replace("\n", "<br>")
-        return mark_safe(escaped)  # noqa: S308 (escaped above; only our own markup added)
+        pieces = []
+        position = 0
+        seen = set()
+        for match in self.pattern.finditer(text) if self.pattern is not None else ():
+            term = self._term(match.group(0))
+            if term is None or term.pk in seen:
+                continue
+            seen.add(term.pk)
+            pieces.append(escape(text[position : match.start()]))
+            found = escape(match.group(0))
+            if term.is_abbreviation:
+                title = conditional_escape(" ".join((term.meaning or term.definition[:120]).split()))
+                pieces.append(f'<abbr title="{title}">{found}</abbr>')
+            else:
+                href = f"{conditional_escape(self.link_base)}#{conditional_escape(term.anchor)}"
+                pieces.append(f'<a class="govuk-link" href="{href}">{found}</a>')
+            position = match.end()
+        pieces.append(escape(text[position:]))
+        return mark_safe("".join(pieces))  # noqa: S308 (every piece of the text escaped; only our own markup added)

@@ -1,14 +1,66 @@
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
 
 from .models import Area, Finding, Framework, Inspection, Recommendation, Role, Service
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year boxes) with the Design System's error messages.
+
+    A browser's own date box (``<input type="date">``) shows an empty box for any value not
+    written as 2025-03-08, so saving an unchanged form wiped the date: every date form uses this
+    field instead. A partly filled date is an error, never silently dropped.
+    """
+
+    def __init__(self, *, label, required=True, help_text="", **kwargs):
+        super().__init__(label=label, required=required, help_text=help_text or "For example, 27 3 2026", **kwargs)
+        self.require_all_fields = False
+        for part in self.fields:
+            part.required = False
+
+    def _name(self):
+        return str(self.label)
+
+    def clean(self, value):
+        if self.disabled and not isinstance(value, (list, tuple)):
+            value = self.widget.decompress(value)
+        parts = [str(part or "").strip() for part in (list(value or []) + [None, None, None])[:3]]
+        name = self._name()
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter the {name[0].lower() + name[1:]}", code="required")
+            return None
+        missing = [word for word, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(f"{name} must include a {' and a '.join(missing)}", code="incomplete")
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(f"{name} must be a real date, in numbers", code="invalid")
+        if len(parts[2]) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid")
+        try:
+            day = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+        self.validate(day)
+        self.run_validators(day)
+        return day
+
+
+def date_field(label, required=True, help_text=""):
+    return GovukDateField(label=label, required=required, help_text=help_text)
 
 
 class InspectionForm(forms.ModelForm):
+    period_start = date_field("Start of the period inspected", required=False)
+    period_end = date_field("End of the period inspected", required=False)
+    notified_on = date_field("Date the service was notified", required=False)
+    fieldwork_start = date_field("First day of fieldwork", required=False)
+    fieldwork_end = date_field("Last day of fieldwork", required=False)
+    published_on = date_field("Publication date of the report", required=False)
+
     class Meta:
         model = Inspection
         fields = [
@@ -24,16 +76,7 @@ class InspectionForm(forms.ModelForm):
             "lead_inspector",
             "follows",
         ]
-        labels = {
-            "period_start": "Start of the period inspected",
-            "period_end": "End of the period inspected",
-            "notified_on": "Date the service was notified",
-            "fieldwork_start": "First day of fieldwork",
-            "fieldwork_end": "Last day of fieldwork",
-            "published_on": "Publication date of the report",
-            "follows": "Inspection this one follows up",
-        }
-        widgets = {name: DateInput() for name in fields if name.endswith(("_start", "_end", "_on"))}
+        labels = {"follows": "Inspection this one follows up"}
 
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)

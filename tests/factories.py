@@ -115,3 +115,8 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     assessor = factory.SubFactory(UserFactory)
     marking = "first"
+
+
+def date_fields(name, day, month, year):
+    """What a browser posts for a GOV.UK date input called `name` (day, month and year boxes)."""
+    return {f"{name}_0": str(day), f"{name}_1": str(month), f"{name}_2": str(year)}

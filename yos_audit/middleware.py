@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from .two_factor import NEEDS_CODE_SESSION_KEY, two_factor_required
 
@@ -22,6 +23,26 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Tell browsers and proxies to keep no copy of any page sent to someone signed in.
+
+    Pages of a signed-in person hold case data (assessments, cohorts, dashboards, judgements, plans) and
+    downloads hold more; a shared computer's browser cache must not keep them. `Cache-Control: no-store,
+    private` is added to whatever the view set (a download's own no-store stays), for every response to
+    a request that was signed in when it arrived or is signed in when it leaves (signing in, signing out).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

@@ -2,7 +2,8 @@
 
 - A text cell a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
   return) gets a leading apostrophe, so it is shown as text.
-- Groups of fewer than 5 cases read "fewer than 5", as on the pages.
+- Groups of fewer than 5 cases read "fewer than 5", and the groups hidden to protect them "hidden",
+  by the same rule as the pages (`disclosure.protect`).
 - The case-level answers leave out every marking the person is marking blind (see
   `oversight.blind_case_ids`): a second marker never receives the first marking, and vice versa.
 """
@@ -150,7 +151,7 @@ def summary_tables(figures) -> list[Table]:
                     b.dimension.title,
                     row.label,
                     row.cases_text,
-                    *[SUPPRESSED if s.suppressed else s.percent for s in row.scores],
+                    *[s.text if s.suppressed else s.percent for s in row.scores],
                 ]
                 for b in figures.breakdowns
                 for row in b.rows

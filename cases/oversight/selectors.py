@@ -19,9 +19,8 @@ from inspections.models import Area, Framework, Inspection, Judgement, Published
 from ..judgements import framework_bands, inspection_judgements
 from ..models import Answer, Assessment, AssessmentStatus, Case, Disposal, Gender, Marking, RiskLevel
 from .agreement import cohens_kappa, percentage_agreement
+from .disclosure import SMALL_GROUP, SUPPRESSED, protect
 
-SMALL_GROUP = 5
-SUPPRESSED = "fewer than 5"
 WEAKEST = 5
 STAGES = list(Stage.choices)
 
@@ -108,11 +107,12 @@ class Score:
     percent: int | None
     band: ratings.Band | None = None
     suppressed: bool = False
+    marker: str = SUPPRESSED  # what a suppressed score reads
 
     @property
     def text(self):
         if self.suppressed:
-            return SUPPRESSED
+            return self.marker
         return "Not rated" if self.percent is None else f"{self.percent}%"
 
 
@@ -138,20 +138,15 @@ class BreakdownRow:
     value: str  # the drill-down parameter's value
     cases: int
     scores: list[Score]  # one per area, in order
-
-    @property
-    def suppressed(self):
-        return self.cases < SMALL_GROUP
-
-    @property
-    def cases_text(self):
-        return SUPPRESSED if self.suppressed else str(self.cases)
+    suppressed: bool = False  # hidden by disclosure control (disclosure.protect)
+    cases_text: str = ""
 
 
 @dataclass
 class Breakdown:
     dimension: Dimension
     rows: list[BreakdownRow]
+    withheld: bool = False  # so few cases that no group can be shown
 
 
 @dataclass
@@ -530,12 +525,21 @@ def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
     tallies = defaultdict(dict)
     for row in _grouped(counting_answers(cases), dimension, "assessment__case__", "question_id", **tally_counts()):
         tallies[row["group"]][row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
+    groups = list(sizes.items())
+    protection = protect([n for _, n in groups])
     rows = []
-    for group, n in sizes.items():
-        scores = [_area_score(framework, area, tallies[group], bands, n)[1] for area in areas]
-        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores))
+    for index, (group, n) in enumerate(groups):
+        hidden = protection.withheld or index in protection.hidden
+        text = protection.text(index, n)
+        scores = [
+            Score(None, suppressed=True, marker=text)
+            if hidden
+            else _area_score(framework, area, tallies[group], bands)[1]
+            for area in areas
+        ]
+        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
-    return Breakdown(dimension, rows)
+    return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
 
 
 # --- moderation list -------------------------------------------------------------------------

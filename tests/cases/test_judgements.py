@@ -77,6 +77,11 @@ def test_manager_overrides_a_band_with_a_reason_and_both_stay_visible(client, ma
     assert "Moderate improvement required</strong> (override)" in page
     assert "Computed: Substantial improvement required" in page
     assert "Small sample" in page
+    # The equivalent shown is the overriding band's own (Good), not the computed band's (Satisfactory).
+    row = page[page.index("Moderate improvement required</strong> (override)") :].split("</tr>")[0]
+    equivalent = row.split('<td class="govuk-table__cell">')[1].split("</td>")[0]
+    assert equivalent.startswith("Good") and "Computed: Satisfactory" in equivalent
+    assert inspection_judgements(inspection).areas[0].shown_equivalent == "Good"
     client.post(url, {"area": roh.pk, "band_label": "", "reason": ""})
     page = client.get(url).content.decode()
     assert "Record of overrides" in page
@@ -133,6 +138,7 @@ def test_inspection_report_prints_the_figures_of_the_page(inspection, capsys):
         "band": "Moderate improvement required",
         "equivalent": "Good",
         "override": None,
+        "override_equivalent": None,
         "cases": 1,
         "yes": 2,
         "no": 1,
@@ -141,7 +147,18 @@ def test_inspection_report_prints_the_figures_of_the_page(inspection, capsys):
     assert {"code": "roh-2", "area": "roh", "score": 0} in report["questions"]
     call_command("inspection_report", inspection.pk, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert rows[0]["code"] == "roh" and rows[0]["score"] == "67"
+    assert rows[0]["code"] == "roh" and rows[0]["score"] == "67" and rows[0]["equivalent"] == "Good"
+
+
+def test_inspection_report_csv_neutralises_formula_like_cells(inspection, capsys):
+    area = inspection.framework.areas.get(code="roh")
+    area.name = '=HYPERLINK("http://evil.example","click")'
+    area.save()
+    scored(inspection, {"roh-1": "yes"})
+    call_command("inspection_report", inspection.pk, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
 
 
 @pytest.mark.parametrize("cases", [2, 20])

@@ -1,7 +1,13 @@
 """The glossary: seeded, managed by managers, marked up on plan pages (escaped first)."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from improvement.models import Term
 from improvement.presenters import Glossary
@@ -74,3 +80,81 @@ def test_plan_pages_mark_up_terms(client, plan, manager):
     client.force_login(manager)
     page = client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode()
     assert '<abbr title="Risk of serious harm">RoSH</abbr>' in page
+
+
+def test_a_term_never_matches_inside_an_html_entity():
+    """The attack: a term "x27" (or "quot", "amp", "lt") marked up inside the entities of escaped text gave
+    broken markup (`&#<abbr>x27</abbr>;`) frozen into issued reports."""
+    terms = [
+        Term(pk=1, term="x27", meaning="Something", definition="..."),
+        Term(pk=2, term="quot", meaning="", definition="..."),
+        Term(pk=3, term="amp", meaning="Ampere", definition="..."),
+        Term(pk=4, term="gt", meaning="", definition="..."),
+    ]
+    html = Glossary(terms, link_base="/glossary/").mark('It\'s "fine" & <b> ok')
+    assert html == "It&#x27;s &quot;fine&quot; &amp; &lt;b&gt; ok"
+    html = Glossary(terms).mark("x27 then It's, quot, amp")
+    assert html.startswith(
+        '<abbr title="Something">x27</abbr> then It&#x27;s, <a class="govuk-link" href="#term-quot">'
+    )
+    assert text_of(html) == "x27 then It's, quot, amp"
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.tags = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag):
+        self.tags.append("/" + tag)
+
+
+def text_of(html):
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+TRICKY = "aAxX0279&#;'\"<>/=- \nYOSquotampltgté"
+tricky_text = st.lists(
+    st.one_of(
+        st.sampled_from(["It's", " ", "\n", '"', "&", "<b>", "&amp;", "x27", "#", ";", "-", "quot", "YOS", "é"]),
+        st.text(alphabet=st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8")), max_size=4),
+    ),
+    max_size=20,
+).map("".join)
+tricky_terms = st.lists(
+    st.tuples(
+        st.one_of(
+            st.sampled_from(["x27", "quot", "amp", "lt", "gt", "#x27", "x2", "27;s", "abbr", "title", "href"]),
+            st.text(alphabet=st.sampled_from(TRICKY + "_"), min_size=1, max_size=5),
+        ),
+        st.sampled_from(["", "M&<'\""]),
+    ),
+    max_size=6,
+    unique_by=lambda pair: pair[0],
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=tricky_text, pairs=tricky_terms)
+def test_markup_only_adds_tags_around_whole_words_of_the_escaped_text(text, pairs):
+    terms = [Term(pk=i + 1, term=term, meaning=meaning, definition="d") for i, (term, meaning) in enumerate(pairs)]
+    html = Glossary(terms, link_base="/g/").mark(text, linebreaks=False)
+    # With the tags removed, the output is exactly the escaped input: nothing lost, nothing unescaped.
+    assert re.sub(r"<[^>]*>", "", html) == str(conditional_escape(text))
+    # Read as HTML, it says exactly the input (no term cut an entity in two), in well-formed tags of ours.
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    assert "".join(parser.parts) == text
+    assert set(parser.tags) <= {"abbr", "/abbr", "a", "/a"}
+    assert parser.tags.count("abbr") == parser.tags.count("/abbr") and parser.tags.count("a") == parser.tags.count("/a")

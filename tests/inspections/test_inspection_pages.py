@@ -1,5 +1,6 @@
 """Frameworks load from YAML; inspections are set up, changed and moved on; findings and recommendations."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from inspections.models import Framework, Inspection, Question
-from tests.factories import CaseFactory, InspectionFactory
+from tests.factories import CaseFactory, InspectionFactory, date_fields
 
 pytestmark = pytest.mark.django_db
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
@@ -99,8 +100,8 @@ def test_a_manager_sets_up_and_changes_an_inspection(client, manager, service):
             "title": "Core case inspection 2015",
             "kind": "hmip_inspection",
             "framework": framework.pk,
-            "period_start": "2014-01-01",
-            "period_end": "2014-12-31",
+            **date_fields("period_start", 1, 1, 2014),
+            **date_fields("period_end", 31, 12, 2014),
         },
     )
     inspection = Inspection.objects.get()
@@ -112,14 +113,79 @@ def test_a_manager_sets_up_and_changes_an_inspection(client, manager, service):
             "title": "Core case inspection 2015",
             "kind": "hmip_inspection",
             "framework": framework.pk,
-            "period_start": "2015-01-01",
-            "period_end": "2014-12-31",
+            **date_fields("period_start", 1, 1, 2015),
+            **date_fields("period_end", 31, 12, 2014),
         },
     )
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert "must be on or after its start" in response.content.decode()
-    assert 'value="2015-01-01"' in response.content.decode()  # what was typed is kept
+    assert 'name="period_start_2" value="2015"' in response.content.decode()  # what was typed is kept
+
+
+def test_changing_only_the_title_keeps_every_date(client, manager, service):
+    inspection = InspectionFactory(
+        service=service,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 8),
+        notified_on=datetime.date(2025, 4, 2),
+        fieldwork_start=datetime.date(2025, 4, 14),
+        fieldwork_end=datetime.date(2025, 4, 17),
+    )
+    client.force_login(manager)
+    page = client.get(reverse("inspections:inspection_edit", args=[inspection.pk])).content.decode()
+    assert 'name="period_end_0" value="8"' in page and 'name="period_end_1" value="3"' in page
+    assert 'type="date"' not in page
+    response = client.post(
+        reverse("inspections:inspection_edit", args=[inspection.pk]),
+        {
+            "title": "Renamed",
+            "kind": inspection.kind,
+            "framework": inspection.framework_id,
+            **date_fields("period_start", 1, 1, 2025),
+            **date_fields("period_end", 8, 3, 2025),
+            **date_fields("notified_on", 2, 4, 2025),
+            **date_fields("fieldwork_start", 14, 4, 2025),
+            **date_fields("fieldwork_end", 17, 4, 2025),
+        },
+    )
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert (inspection.title, inspection.period_end, inspection.fieldwork_end) == (
+        "Renamed",
+        datetime.date(2025, 3, 8),
+        datetime.date(2025, 4, 17),
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("", "3", "2025", "First day of fieldwork must include a day"),
+        ("8", "", "", "First day of fieldwork must include a month and a year"),
+        ("31", "2", "2025", "First day of fieldwork must be a real date"),
+        ("8", "March", "2025", "First day of fieldwork must be a real date, in numbers"),
+        ("8", "3", "25", "Year must include 4 numbers"),
+    ],
+)
+def test_a_partly_filled_or_impossible_date_is_refused_with_a_message_that_says_what_to_do(
+    client, manager, service, day, month, year, message
+):
+    inspection = InspectionFactory(service=service)
+    client.force_login(manager)
+    response = client.post(
+        reverse("inspections:inspection_edit", args=[inspection.pk]),
+        {
+            "title": "Renamed",
+            "kind": inspection.kind,
+            "framework": inspection.framework_id,
+            **date_fields("fieldwork_start", day, month, year),
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.title != "Renamed"
 
 
 def test_status_moves_on_one_step_at_a_time(client, manager, service):

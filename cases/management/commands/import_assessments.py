@@ -9,7 +9,10 @@ from inspections.models import Inspection
 
 
 class Command(BaseCommand):
-    help = "Import assessments (case_reference, assessor, marking, question_code, answer, note). Nothing on error."
+    help = (
+        "Import assessments (case_reference, assessor, marking, question_code, answer, note[, status]) by the "
+        "scoring page's rules. Nothing on error."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("inspection_id", type=int)
@@ -33,4 +36,5 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(f"{path}: {problem}")
             raise CommandError(f"{len(result.problems)} problem(s): nothing was imported.")
-        self.stdout.write(f"Imported {result.assessments} assessments ({result.answers} answers).")
+        drafts = f", {result.drafts} of them as drafts with questions unanswered" if result.drafts else ""
+        self.stdout.write(f"Imported {result.assessments} assessments ({result.answers} answers){drafts}.")

@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.judgements import inspection_judgements
+from cases.oversight.exports import neutralise
 from inspections.models import Inspection
 
 
@@ -26,8 +27,8 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, indent=2))
             return
-        writer = csv.writer(self.stdout)
-        writer.writerow(["kind", "code", "name", "score", "band", "override", "cases", "yes", "no", "na"])
+        writer = _NeutralWriter(self.stdout)
+        writer.writerow(["kind", "code", "name", "score", "band", "equivalent", "override", "cases", "yes", "no", "na"])
         for area in report["areas"]:
             writer.writerow(
                 [
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                     area["name"],
                     _blank(area["score"]),
                     area["band"] or "",
+                    (area["override_equivalent"] if area["override"] else area["equivalent"]) or "",
                     area["override"] or "",
                     area["cases"],
                     area["yes"],
@@ -45,12 +47,25 @@ class Command(BaseCommand):
             )
         for question in report["questions"]:
             writer.writerow(
-                ["question", question["code"], question["area"], _blank(question["score"]), "", "", "", "", "", ""]
+                ["question", question["code"], question["area"], _blank(question["score"]), "", "", "", "", "", "", ""]
             )
         if report["overall"]:
             overall = report["overall"]
-            writer.writerow(["overall", "", "", _blank(overall["points"]), overall["band"] or "", "", "", "", "", ""])
+            writer.writerow(
+                ["overall", "", "", _blank(overall["points"]), overall["band"] or "", "", "", "", "", "", ""]
+            )
 
 
 def _blank(value):
     return "" if value is None else value
+
+
+class _NeutralWriter:
+    """A CSV writer whose text cells a spreadsheet would run as formulas get a leading apostrophe,
+    like every other export."""
+
+    def __init__(self, stream):
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row):
+        self._writer.writerow([neutralise(cell) for cell in row])

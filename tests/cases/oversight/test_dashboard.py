@@ -124,14 +124,17 @@ def test_breakdown_suppresses_groups_of_fewer_than_five(client, manager, inspect
         scored_case(inspection, first, values, team="South team", gender="female")
     figures = dashboard(inspection)
     teams = {row.label: row for row in figures.breakdowns[0].rows}
-    assert teams["North team"].cases_text == "5"
+    # 7 cases in all: showing North's 5 would give South away (7 - 5 = 2), so North is hidden too.
+    assert teams["North team"].cases_text == "hidden"
     assert teams["South team"].cases_text == "fewer than 5"
     assert all(score.text == "fewer than 5" for score in teams["South team"].scores)
+    assert all(score.text == "hidden" for score in teams["North team"].scores)
     client.force_login(manager)
     page = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])))
     table = page.split('id="breakdown-gender"')[1].split("</table>")[0]
-    assert "Female</th>" in table and "fewer than 5" in table
-    assert "Female</a>" not in table  # no drill-down to a small group
+    assert "Female</th>" in table and "fewer than 5" in table and "Male</th>" in table and "hidden" in table
+    assert "Female</a>" not in table and "Male</a>" not in table  # no drill-down to a hidden group
+    assert ">5<" not in table
     # Filtering down to fewer than five cases hides every figure.
     filtered = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk]), {"team": "South team"}))
     assert "Fewer than 5 cases match the filters" in filtered

@@ -76,9 +76,11 @@ def test_answers_export_neutralises_formulas_in_csv_and_xlsx(client, manager, in
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
 
 
-def test_summary_exports_suppress_small_groups(client, manager, inspection, officer):
-    for _ in range(5):
+def test_summary_exports_suppress_small_groups_and_the_next_smallest(client, manager, inspection, officer):
+    for _ in range(6):
         scored(inspection, officer, team="North team")
+    for _ in range(5):
+        scored(inspection, officer, team="East team")
     for _ in range(2):
         scored(inspection, officer, team="South team")
     client.force_login(manager)
@@ -86,10 +88,13 @@ def test_summary_exports_suppress_small_groups(client, manager, inspection, offi
         client.get(reverse("cases:inspection_export", args=[inspection.pk, "summary", "xlsx"])), "Breakdowns"
     )
     teams = {row[1]: row for row in rows if row[0] == "Team"}
-    assert teams["North team"][2] == "5" and teams["North team"][3] == 67
+    assert teams["North team"][2] == "6" and teams["North team"][3] == 67
     assert teams["South team"][2:] == ["fewer than 5", "fewer than 5", "fewer than 5"]
+    # 13 cases in all, 6 shown: were East shown, South would be 13 - 6 - 5 = 2.
+    assert teams["East team"][2:] == ["hidden", "hidden", "hidden"]
     csv_rows = _csv_rows(client.get(reverse("cases:inspection_export", args=[inspection.pk, "breakdowns", "csv"])))
     assert ["Team", "South team", "fewer than 5", "fewer than 5", "fewer than 5"] in csv_rows
+    assert ["Team", "East team", "hidden", "hidden", "hidden"] in csv_rows
 
 
 def test_every_summary_is_in_the_workbook(client, manager, inspection, officer):

@@ -1,0 +1,77 @@
+"""Disclosure control for a set of group counts that add up to a shown total (no Django).
+
+One rule, used by the dashboard pages and the CSV and XLSX exports alike:
+
+- primary suppression: a group of 1 to SMALL_GROUP - 1 cases is hidden ("fewer than 5");
+- secondary suppression: while any hidden count could still be worked out from the shown counts
+  and the total (total minus the shown groups, knowing a hidden small group holds 1 to 4 cases and
+  a group hidden to protect it holds 5 or more), the next smallest shown group is hidden too
+  ("hidden");
+- when even hiding every group leaves a count that can be worked out (two groups of one case each
+  and a total of 2, say), the whole breakdown is withheld.
+
+Groups with no cases are shown as they are (a reader learns nothing from a zero that the absence
+of the group would not tell).
+"""
+
+from dataclasses import dataclass
+
+SMALL_GROUP = 5
+SUPPRESSED = "fewer than 5"
+HIDDEN = "hidden"
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Which groups (by position) are hidden, and why."""
+
+    small: frozenset[int]  # fewer than SMALL_GROUP cases
+    secondary: frozenset[int]  # hidden so that a small group cannot be worked out
+    withheld: bool = False  # nothing of the breakdown can be shown
+
+    @property
+    def hidden(self):
+        return self.small | self.secondary
+
+    def text(self, index, count):
+        """The count as shown."""
+        if self.withheld or index in self.small:
+            return SUPPRESSED
+        if index in self.secondary:
+            return HIDDEN
+        return str(count)
+
+
+def bounds(index, protection, threshold=SMALL_GROUP):
+    """What a reader knows of a hidden count before using the total: (lowest, highest or None)."""
+    return (1, threshold - 1) if index in protection.small else (threshold, None)
+
+
+def _recoverable(counts, small, secondary, threshold):
+    """Whether some hidden count is pinned down by the total and the shown counts."""
+    hidden = sorted(small | secondary)
+    remainder = sum(counts[i] for i in hidden)  # what the total minus every shown count gives
+    lows = {i: 1 if i in small else threshold for i in hidden}
+    highs = {i: threshold - 1 if i in small else None for i in hidden}
+    for i in hidden:
+        others = [j for j in hidden if j != i]
+        others_low = sum(lows[j] for j in others)
+        others_high = None if any(highs[j] is None for j in others) else sum(highs[j] for j in others)
+        least = lows[i] if others_high is None else max(lows[i], remainder - others_high)
+        most = remainder - others_low if highs[i] is None else min(highs[i], remainder - others_low)
+        if least >= most:
+            return True
+    return False
+
+
+def protect(counts, threshold=SMALL_GROUP) -> Protection:
+    """The groups to hide among `counts` (whose total is shown elsewhere)."""
+    counts = list(counts)
+    small = frozenset(i for i, n in enumerate(counts) if 0 < n < threshold)
+    secondary = set()
+    while _recoverable(counts, small, secondary, threshold):
+        shown = [i for i, n in enumerate(counts) if n > 0 and i not in small and i not in secondary]
+        if not shown:
+            return Protection(small, frozenset(secondary), withheld=True)
+        secondary.add(min(shown, key=lambda i: (counts[i], i)))
+    return Protection(small, frozenset(secondary))
