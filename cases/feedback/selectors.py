@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from ..models import Answer, CaseAction, CaseActionStatus, Feedback, FeedbackArea, ReAuditAnswer
-from ..oversight.selectors import SMALL_GROUP, SUPPRESSED
+from ..oversight.disclosure import SMALL_GROUP, SUPPRESSED, protect
 from ..working_days import working_days_between
 
 ACKNOWLEDGE_WITHIN = 5  # working days
@@ -54,13 +54,20 @@ class FigureRow:
     acknowledged_in_time: int = 0
     actions: int = 0
     actions_done_on_time: int = 0
+    hidden_as: str = ""  # "fewer than 5" or "hidden" when disclosure control hides the group
 
     @property
     def suppressed(self):
-        return self.given < SMALL_GROUP
+        return bool(self.hidden_as)
 
-    def shown(self, value):
-        return SUPPRESSED if self.suppressed else value
+
+def _protected(rows):
+    """Hide small groups, and those that would let a small one be worked out (disclosure.protect)."""
+    protection = protect([row.given for row in rows])
+    for index, row in enumerate(rows):
+        if protection.withheld or index in protection.hidden:
+            row.hidden_as = protection.text(index, row.given)
+    return rows
 
 
 @dataclass
@@ -74,7 +81,8 @@ class FeedbackFigures:
 
 def feedback_figures(inspection):
     """Feedback given, acknowledged within 5 working days, case actions done on time: for the
-    inspection, by team and by case manager (groups of fewer than 5 feedbacks suppressed); and how
+    inspection, by team and by case manager (groups of fewer than 5 feedbacks hidden, and any group
+    that would let one be worked out); and how
     many re-audited answers moved from No to Yes. Three queries."""
     feedbacks = list(
         Feedback.objects.filter(case__inspection=inspection)
@@ -97,10 +105,12 @@ def feedback_figures(inspection):
             row.actions_done_on_time += on_time
     moved = ReAuditAnswer.objects.filter(re_audit__case__inspection=inspection, re_audit__status="submitted")
     values = list(moved.values_list("before", "value"))
+    if total.given < SMALL_GROUP:
+        total.hidden_as = SUPPRESSED
     return FeedbackFigures(
         total=total,
-        by_team=sorted(by_team.values(), key=lambda r: r.label),
-        by_case_manager=sorted(by_holder.values(), key=lambda r: r.label),
+        by_team=_protected(sorted(by_team.values(), key=lambda r: r.label)),
+        by_case_manager=_protected(sorted(by_holder.values(), key=lambda r: r.label)),
         re_audited_answers=len(values),
         moved_no_to_yes=sum(1 for before, after in values if before == Answer.Value.NO and after == Answer.Value.YES),
     )

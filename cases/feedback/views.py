@@ -14,7 +14,7 @@ from inspections.scoping import get_in_my_services_or_404
 from inspections.views import my_inspection, require
 
 from ..models import Answer, AssessmentStatus, Case, CaseAction, Feedback, ReAudit
-from ..oversight.selectors import SMALL_GROUP, SUPPRESSED
+from ..oversight.disclosure import SMALL_GROUP
 from ..safeguarding.selectors import open_concerns_for
 from . import selectors, services
 from .forms import AcknowledgeForm, CaseActionDoneForm, CaseActionForm, CaseHolderForm, FeedbackForm, ReAuditForm
@@ -262,7 +262,6 @@ def feedback_figures(request, pk):
             "figures": selectors.feedback_figures(inspection),
             "overdue": selectors.overdue_case_actions(inspection.service),
             "small_group": SMALL_GROUP,
-            "suppressed": SUPPRESSED,
             "section": "feedback",
             "open_concerns": open_concerns_for(request.user, inspection.service),
             "now": timezone.now(),
