@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.feedback.selectors import my_feedback, overdue_case_actions
-from cases.models import Assessment, AssessmentStatus
+from cases.models import Assessment, AssessmentStatus, ReAudit
 from cases.safeguarding.selectors import open_concerns_for
 from improvement.models import ImprovementPlan
 from inspections.models import Inspection
@@ -26,6 +26,9 @@ def officer_home(request):
         "to_do": sum(1 for a in assessments if a.status != AssessmentStatus.SUBMITTED),
         "feedback_to_acknowledge": sum(1 for f in feedback if not f.acknowledged_at),
         "case_actions_to_do": sum(f.open_actions for f in feedback),
+        "re_audits": ReAudit.objects.filter(assessor=request.user, case__inspection__service=request.service)
+        .exclude(status=AssessmentStatus.SUBMITTED)
+        .select_related("case__inspection"),
         **_concerns(request),
     }
 
