@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from inspections.models import InspectionStatus, Question
 
-from .models import Answer, Assessment, AssessmentStatus, Case, Marking
+from .models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 
 COLUMNS = ["case_reference", "assessor", "marking", "question_code", "answer", "note", "status"]
 OPTIONAL = {"note", "status"}
@@ -165,13 +165,10 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
                 )
             )
         first_row.setdefault(key, number)
-        if status:
-            if status_asked.setdefault(key, status) != status:
-                result.problems.append(
-                    ImportProblem(
-                        number, "status", f"case {case.reference} {marking} marking has rows with two statuses"
-                    )
-                )
+        if status and status_asked.setdefault(key, status) != status:
+            result.problems.append(
+                ImportProblem(number, "status", f"case {case.reference} {marking} marking has rows with two statuses")
+            )
         groups[key][question.pk] = (question, answer, row.get("note", ""), assessor)
 
     framework_questions = {q.pk: q for q in questions.values()}
@@ -190,7 +187,7 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
             )
         statuses[key] = asked or (AssessmentStatus.DRAFT if unanswered else AssessmentStatus.SUBMITTED)
     reference = {c.pk: c.reference for c in cases.values()}
-    for (case_id, marking), answers in groups.items():
+    for case_id, marking in groups:
         row_number = first_row[(case_id, marking)]
         assessor_id = assessor_of[(case_id, marking)]
 
@@ -212,10 +209,9 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
                     )
                 )
         if marking == Marking.FINAL:
-            waiting = [
-                m.label.lower() for m in (Marking.FIRST, Marking.SECOND) if marker(m)[1] != AssessmentStatus.SUBMITTED
-            ]
-            if waiting:
+            statuses_now = {m: marker(m)[1] for m in (Marking.FIRST, Marking.SECOND)}
+            if not markings_both_submitted(statuses_now):
+                waiting = [m.label.lower() for m, st in statuses_now.items() if st != AssessmentStatus.SUBMITTED]
                 result.problems.append(
                     ImportProblem(
                         row_number,
@@ -241,11 +237,7 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
                 assessor=assessor,
                 status=status,
                 submitted_at=now if status == AssessmentStatus.SUBMITTED else None,
-                answered=len(values),
-                yes=values.count("yes"),
-                no=values.count("no"),
-                na=values.count("na"),
-            )
+            ).recount(values)
             assessment._history_user = by
             assessment._change_reason = "Imported" if status == AssessmentStatus.SUBMITTED else "Imported as a draft"
             assessment.save()

@@ -1,17 +1,15 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from inspections.form_base import GovukForm, GovukModelForm
 from inspections.forms import date_field
 from inspections.models import Role
+from inspections.people import display_name
 
 from .models import Case
 
 
-def person_label(user):
-    return user.get_full_name() or user.username
-
-
-class CaseForm(forms.ModelForm):
+class CaseForm(GovukModelForm):
     """Add one case by hand (bulk import is on the cohort page), optionally assigning it."""
 
     assessor = forms.ModelChoiceField(
@@ -48,11 +46,11 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         people = get_user_model().objects.filter(memberships__service=service).order_by("first_name", "last_name")
         self.fields["case_manager"].queryset = people
-        self.fields["case_manager"].label_from_instance = person_label
+        self.fields["case_manager"].label_from_instance = display_name
         self.fields["assessor"].queryset = people.filter(
             memberships__role__in=[Role.OFFICER, Role.MANAGER, Role.INSPECTOR]
         )
-        self.fields["assessor"].label_from_instance = person_label
+        self.fields["assessor"].label_from_instance = display_name
 
     def clean(self):
         cleaned = super().clean()
@@ -62,5 +60,5 @@ class CaseForm(forms.ModelForm):
         return cleaned
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GovukForm):
     reason = forms.CharField(label="Why are you reopening this assessment?", widget=forms.Textarea(attrs={"rows": 3}))

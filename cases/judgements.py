@@ -4,7 +4,6 @@ rules of DESIGN.md section 3 (see inspections/ratings.py), or as stored when pub
 Reads in a fixed number of queries whatever the number of cases or questions.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -12,7 +11,7 @@ from django.db.models import Count
 from inspections import ratings
 from inspections.models import Area, Judgement, PublishedQuestionScore, Question
 
-from .models import Answer, Assessment
+from .models import Answer, Assessment, tally_counts
 
 
 @dataclass
@@ -112,10 +111,11 @@ def framework_bands(framework):
 def _live_tallies(inspection):
     """{question id: Tally} and {area id: cases} from each case's counting assessment."""
     counting = Assessment.objects.counting().filter(case__inspection=inspection)
-    answers = Answer.objects.filter(assessment__in=counting)
-    tallies = defaultdict(lambda: {"yes": 0, "no": 0, "na": 0})
-    for row in answers.values("question_id", "value").annotate(n=Count("id")).order_by():
-        tallies[row["question_id"]][row["value"]] = row["n"]
+    answers = Answer.objects.counting().filter(assessment__case__inspection=inspection)
+    tallies = {
+        row["question_id"]: ratings.Tally(row["yes"], row["no"], row["na"])
+        for row in answers.values("question_id").annotate(**tally_counts()).order_by()
+    }
     cases_by_area = {
         row["question__area_id"]: row["cases"]
         for row in answers.exclude(value=Answer.Value.NA)
@@ -123,7 +123,7 @@ def _live_tallies(inspection):
         .annotate(cases=Count("assessment", distinct=True))
         .order_by()
     }
-    return {qid: ratings.Tally(**t) for qid, t in tallies.items()}, cases_by_area, counting.count()
+    return tallies, cases_by_area, counting.count()
 
 
 def _published_tallies(inspection, stored_judgements):

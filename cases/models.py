@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Inspection, Question
+from inspections.people import display_name
 
 
 class Disposal(models.TextChoices):
@@ -29,6 +30,9 @@ class Gender(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
+    def both_markings_submitted(self):
+        return self.filter(both_markings_submitted())
+
     def in_cohort(self):
         return self.filter(excluded_reason="")
 
@@ -81,7 +85,7 @@ class Case(models.Model):
     @property
     def case_manager_display(self):
         if self.case_manager_id:
-            return self.case_manager.get_full_name() or self.case_manager.username
+            return display_name(self.case_manager)
         return self.case_manager_name
 
 
@@ -130,17 +134,38 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+def submitted_marking(marking, case="pk"):
+    """Exists: the case (`case` is the path to it from the outer query) has `marking` submitted."""
+    return models.Exists(
+        Assessment.objects.filter(case=models.OuterRef(case), marking=marking, status=AssessmentStatus.SUBMITTED)
+    )
+
+
+def both_markings_submitted(case="pk"):
+    """Q: the case's first and second markings are both submitted (moderation may start, the
+    blind second marking ends). The one definition, for querysets; `markings_both_submitted` is
+    the same rule on statuses already fetched."""
+    return models.Q(submitted_marking(Marking.FIRST, case)) & models.Q(submitted_marking(Marking.SECOND, case))
+
+
+def markings_both_submitted(statuses):
+    """The same rule as `both_markings_submitted`, on {marking: status} already in memory."""
+    return (
+        statuses.get(Marking.FIRST) == AssessmentStatus.SUBMITTED
+        and statuses.get(Marking.SECOND) == AssessmentStatus.SUBMITTED
+    )
+
+
 class AssessmentQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=AssessmentStatus.SUBMITTED)
 
     def counting(self):
-        """The assessment each case counts through: the moderated one if submitted, else the first marking."""
-        moderated = Assessment.objects.filter(
-            case=models.OuterRef("case"), marking=Marking.FINAL, status=AssessmentStatus.SUBMITTED
-        )
+        """The assessment each case counts through: the moderated one if submitted, else the first
+        marking. The one definition: every page, export, record and command counts through it."""
         return self.submitted().filter(
-            models.Q(marking=Marking.FINAL) | (models.Q(marking=Marking.FIRST) & ~models.Exists(moderated))
+            models.Q(marking=Marking.FINAL)
+            | (models.Q(marking=Marking.FIRST) & ~submitted_marking(Marking.FINAL, case="case"))
         )
 
 
@@ -171,6 +196,28 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.case} ({self.get_marking_display()})"
 
+    def recount(self, values=None):
+        """Set the stored answered / yes / no / n-a counts from `values` (the answers' values), or
+        from the answers saved. The one place these counts are worked out; the caller saves."""
+        if values is None:
+            values = list(self.answers.values_list("value", flat=True))
+        self.answered = len(values)
+        self.yes = values.count(Answer.Value.YES)
+        self.no = values.count(Answer.Value.NO)
+        self.na = values.count(Answer.Value.NA)
+        return self
+
+
+def tally_counts(prefix=""):
+    """Aggregates: how many answers say yes, no and na (`prefix` is the path to the answer)."""
+    return {value: models.Count("id", filter=models.Q(**{f"{prefix}value": value})) for value in ("yes", "no", "na")}
+
+
+class AnswerQuerySet(models.QuerySet):
+    def counting(self):
+        """The answers of each case's counting assessment (AssessmentQuerySet.counting)."""
+        return self.filter(assessment__in=Assessment.objects.counting())
+
 
 class Answer(models.Model):
     class Value(models.TextChoices):
@@ -182,6 +229,8 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(max_length=3, choices=Value.choices)
     note = models.TextField(blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -2,15 +2,15 @@
 replacements in the sample. Managers and inspectors of the case's service."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from inspections.access import require
 from inspections.scoping import get_in_my_services_or_404
 
 from .models import Case, SampleChange
-from .oversight.selectors import blind_case_ids
+from .rules import Perm, blind_case_ids
 
 SKIPPED_FIELDS = {"created_at"}
 
@@ -82,8 +82,7 @@ def case_record(request, pk):
     case = get_in_my_services_or_404(
         Case.objects.select_related("inspection__service"), request.user, "inspection__service", pk=pk
     )
-    if not request.user.has_perm("cases.view_cases", case.inspection):
-        raise PermissionDenied
+    require(request.user, Perm.VIEW_CASES, case.inspection)
     assessments = case.assessments.select_related("assessor")
     if case.pk in blind_case_ids(request.user, case.inspection):
         # Marking this case blind: the other marking, and who made it, stay hidden.

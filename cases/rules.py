@@ -5,6 +5,41 @@ import rules
 from inspections.models import Role
 from inspections.rules import has_role, is_lead_inspector
 
+
+class Perm:
+    """The permissions of this app, by name; each registered with `rules` below."""
+
+    SCORE_ASSESSMENT = "cases.score_assessment"
+    VIEW_ASSESSMENT = "cases.view_assessment"
+    REOPEN_ASSESSMENT = "cases.reopen_assessment"
+    VIEW_ASSESSMENT_RECORD = "cases.view_assessment_record"
+    VIEW_CASES = "cases.view_cases"
+    ADD_CASE = "cases.add_case"
+    VIEW_JUDGEMENTS = "cases.view_judgements"
+    OVERRIDE_JUDGEMENT = "cases.override_judgement"
+    PUBLISH_INSPECTION = "cases.publish_inspection"
+    VIEW_MODERATION = "cases.view_moderation"
+    MODERATE_CASE = "cases.moderate_case"
+    VIEW_DASHBOARD = "cases.view_dashboard"
+    EXPORT_INSPECTION = "cases.export_inspection"
+    VIEW_SERVICE_TRENDS = "cases.view_service_trends"
+    VIEW_BENCHMARK = "cases.view_benchmark"
+    MANAGE_SAMPLE = "cases.manage_sample"
+    # Issue 14 (registered in feedback/rules.py and safeguarding/rules.py).
+    LINK_CASE_HOLDER = "cases.link_case_holder"
+    VIEW_CASE_FEEDBACK = "cases.view_case_feedback"
+    WRITE_FEEDBACK = "cases.write_feedback"
+    ACKNOWLEDGE_FEEDBACK = "cases.acknowledge_feedback"
+    COMPLETE_CASE_ACTION = "cases.complete_case_action"
+    VIEW_FEEDBACK_FIGURES = "cases.view_feedback_figures"
+    MARK_RE_AUDIT = "cases.mark_re_audit"
+    RAISE_CONCERN = "cases.raise_concern"
+    VIEW_CONCERN = "cases.view_concern"
+    ACT_ON_CONCERN = "cases.act_on_concern"
+    VIEW_CONCERN_REGISTER = "cases.view_concern_register"
+    SET_SAFEGUARDING_ROLES = "cases.set_safeguarding_roles"
+
+
 can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
 
 
@@ -38,21 +73,34 @@ def _markings_of_case(case_id):
     )
 
 
-def both_markings_submitted(markings):
-    statuses = {marking: status for marking, _, status in markings}
-    return statuses.get("first") == "submitted" and statuses.get("second") == "submitted"
+# --- the blind-marking rule -----------------------------------------------------------------
+# Second marking is blind: a first or second marker of a case may not see another marking of it
+# (the other marker's, or the moderated one) until both markings are submitted. `is_blind_to`
+# asks it of one assessment; `blind_case_ids` of a whole inspection (drill-down, exports, the
+# record). Both use the one "both markings submitted" rule in cases/models.py.
 
 
 @rules.predicate
 def is_blind_to(user, assessment):
-    """Second marking is blind: a first or second marker of a case may not see another marking
-    of it (the other marker's, or the moderated one) until both markings are submitted."""
+    from .models import markings_both_submitted
+
     if assessment is None or assessment.assessor_id == user.pk:
         return False
     markings = _markings_of_case(assessment.case_id)
     if not any(assessor_id == user.pk for _, assessor_id, _ in markings):
         return False
-    return not both_markings_submitted(markings)
+    return not markings_both_submitted({marking: status for marking, _, status in markings})
+
+
+def blind_case_ids(user, inspection):
+    """Cases of the inspection the person is marking blind: they made a first or second marking
+    and the two are not both submitted yet. One query."""
+    from .models import Assessment, Marking, both_markings_submitted
+
+    mine = Assessment.objects.filter(
+        case__inspection=inspection, assessor=user, marking__in=[Marking.FIRST, Marking.SECOND]
+    )
+    return set(mine.exclude(both_markings_submitted(case="case")).values_list("case_id", flat=True))
 
 
 @rules.predicate
@@ -69,24 +117,26 @@ def is_inspector_somewhere(user, obj=None):
 
 
 # Scoring: the assigned assessor only. Reading another's assessment: managers and inspectors.
-rules.add_perm("cases.score_assessment", is_assessor & inspection_is_open)
-rules.add_perm("cases.view_assessment", is_assessor | (can_run_inspection & ~is_blind_to))
-rules.add_perm("cases.reopen_assessment", can_run_inspection & inspection_is_open & ~is_blind_to)
-rules.add_perm("cases.view_assessment_record", can_run_inspection & ~is_blind_to)
-rules.add_perm("cases.view_cases", can_run_inspection)
-rules.add_perm("cases.add_case", can_run_inspection & inspection_is_open)
-rules.add_perm("cases.view_judgements", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
-rules.add_perm("cases.override_judgement", (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
-rules.add_perm("cases.publish_inspection", can_run_inspection)
+rules.add_perm(Perm.SCORE_ASSESSMENT, is_assessor & inspection_is_open)
+rules.add_perm(Perm.VIEW_ASSESSMENT, is_assessor | (can_run_inspection & ~is_blind_to))
+rules.add_perm(Perm.REOPEN_ASSESSMENT, can_run_inspection & inspection_is_open & ~is_blind_to)
+rules.add_perm(Perm.VIEW_ASSESSMENT_RECORD, can_run_inspection & ~is_blind_to)
+rules.add_perm(Perm.VIEW_CASES, can_run_inspection)
+# Sampling: the cohort, the draw, replacements and assignment.
+rules.add_perm(Perm.MANAGE_SAMPLE, can_run_inspection)
+rules.add_perm(Perm.ADD_CASE, can_run_inspection & inspection_is_open)
+rules.add_perm(Perm.VIEW_JUDGEMENTS, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+rules.add_perm(Perm.OVERRIDE_JUDGEMENT, (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
+rules.add_perm(Perm.PUBLISH_INSPECTION, can_run_inspection)
 
 # Moderation and oversight (issue 5). Objects: an inspection, or a case for moderating it.
-rules.add_perm("cases.view_moderation", can_run_inspection)
-rules.add_perm("cases.moderate_case", can_run_inspection & inspection_is_open & ~is_marker_of_case)
-rules.add_perm("cases.view_dashboard", can_run_inspection)
-rules.add_perm("cases.export_inspection", can_run_inspection)
+rules.add_perm(Perm.VIEW_MODERATION, can_run_inspection)
+rules.add_perm(Perm.MODERATE_CASE, can_run_inspection & inspection_is_open & ~is_marker_of_case)
+rules.add_perm(Perm.VIEW_DASHBOARD, can_run_inspection)
+rules.add_perm(Perm.EXPORT_INSPECTION, can_run_inspection)
 # Objects: a service.
-rules.add_perm("cases.view_service_trends", has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
-rules.add_perm("cases.view_benchmark", is_inspector_somewhere)
+rules.add_perm(Perm.VIEW_SERVICE_TRENDS, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+rules.add_perm(Perm.VIEW_BENCHMARK, is_inspector_somewhere)
 
 # Feedback, case actions, re-audit and safeguarding concerns (issue 14): their own modules.
 from .feedback import rules as _feedback_rules  # noqa: E402, F401

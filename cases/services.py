@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Inspection, InspectionStatus, Judgement, PublishedQuestionScore, Question
+from inspections.people import display_name
 
 from .judgements import inspection_judgements
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking
@@ -35,8 +36,7 @@ class ScoringProblems(Exception):
 def check_not_own_case(*, case: Case, assessor):
     if case.case_manager_id and case.case_manager_id == assessor.pk:
         raise ValidationError(
-            f"{assessor.get_full_name() or assessor.username} manages case {case.reference}, "
-            "so cannot score it. Choose another assessor."
+            f"{display_name(assessor)} manages case {case.reference}, so cannot score it. Choose another assessor."
         )
 
 
@@ -65,12 +65,12 @@ def case_assign(*, case: Case, assessor, marking=Marking.FIRST, assigned_by) -> 
     elif assessment.assessor_id != assessor.pk:
         if assessment.status != AssessmentStatus.NOT_STARTED:
             raise ValidationError(
-                f"{assessment.assessor.get_full_name() or assessment.assessor.username} has started this "
+                f"{display_name(assessment.assessor)} has started this "
                 "assessment, so it cannot be moved to someone else."
             )
         assessment.assessor = assessor
     assessment._history_user = assigned_by
-    assessment._change_reason = f"Assigned to {assessor.get_full_name() or assessor.username}"
+    assessment._change_reason = f"Assigned to {display_name(assessor)}"
     assessment.save()
     return assessment
 
@@ -146,10 +146,7 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
 
     values = [a.value for a in existing.values()] + [a.value for a in to_create]
     assessment.refresh_from_db()
-    assessment.answered = len(values)
-    assessment.yes = values.count(Answer.Value.YES)
-    assessment.no = values.count(Answer.Value.NO)
-    assessment.na = values.count(Answer.Value.NA)
+    assessment.recount(values)
     if submit:
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_at = timezone.now()

@@ -8,17 +8,17 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inspections.access import my_inspection, require
 from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
 from inspections.services import judgement_override
-from inspections.views import my_inspection, require
 
 from . import selectors
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus
-from .oversight.selectors import blind_case_ids
 from .presenters import answers_from_post, scoring_grid
+from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,
@@ -33,7 +33,7 @@ from .services import (
 @login_required
 @require_GET
 def case_list(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_cases")
+    inspection = my_inspection(request, pk, Perm.VIEW_CASES)
     return render(
         request,
         "cases/case_list.html",
@@ -42,7 +42,7 @@ def case_list(request, pk):
             "inspection": inspection,
             "cases": selectors.cases_with_assessments(inspection),
             "blind": blind_case_ids(request.user, inspection),
-            "may_add": request.user.has_perm("cases.add_case", inspection),
+            "may_add": request.user.has_perm(Perm.ADD_CASE, inspection),
         },
     )
 
@@ -50,7 +50,7 @@ def case_list(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request, pk):
-    inspection = my_inspection(request, pk, "cases.add_case")
+    inspection = my_inspection(request, pk, Perm.ADD_CASE)
     form = CaseForm(request.POST or None, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -88,8 +88,8 @@ def _my_assessment(request, pk, permission):
 @require_http_methods(["GET", "POST"])
 def assessment_page(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
-    assessment = _my_assessment(request, pk, "cases.view_assessment")
-    may_score = request.user.has_perm("cases.score_assessment", assessment) and (
+    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT)
+    may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
     areas = selectors.framework_areas(assessment.case.inspection.framework_id)
@@ -142,9 +142,9 @@ def assessment_page(request, pk):
             "answered": answered,
             "total": len(questions),
             "may_score": may_score,
-            "may_reopen": request.user.has_perm("cases.reopen_assessment", assessment)
+            "may_reopen": request.user.has_perm(Perm.REOPEN_ASSESSMENT, assessment)
             and assessment.status == AssessmentStatus.SUBMITTED,
-            "may_see_record": request.user.has_perm("cases.view_assessment_record", assessment),
+            "may_see_record": request.user.has_perm(Perm.VIEW_ASSESSMENT_RECORD, assessment),
             "reopen_form": ReopenForm(),
         },
         status=status,
@@ -154,7 +154,7 @@ def assessment_page(request, pk):
 @login_required
 @require_POST
 def assessment_reopen_view(request, pk):
-    assessment = _my_assessment(request, pk, "cases.reopen_assessment")
+    assessment = _my_assessment(request, pk, Perm.REOPEN_ASSESSMENT)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the assessment is reopened.")
@@ -172,7 +172,7 @@ def assessment_reopen_view(request, pk):
 @require_GET
 def assessment_record(request, pk):
     """Who changed what and when, for one assessment: answers, submissions, reopenings."""
-    assessment = _my_assessment(request, pk, "cases.view_assessment_record")
+    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT_RECORD)
     return render(
         request,
         "cases/assessment_record.html",
@@ -188,13 +188,13 @@ def assessment_record(request, pk):
 @require_http_methods(["GET", "POST"])
 def judgements_page(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
-    inspection = my_inspection(request, pk, "cases.view_judgements")
-    may_override = request.user.has_perm("cases.override_judgement", inspection)
+    inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
+    may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
     band_labels = [band.label for band in inspection.framework.bands.all()]
     if request.method == "POST":
         if request.POST.get("action") == "publish":
-            require(request.user, "cases.publish_inspection", inspection)
+            require(request.user, Perm.PUBLISH_INSPECTION, inspection)
             try:
                 inspection_publish(inspection=inspection, by=request.user)
             except ValidationError as error:
@@ -238,7 +238,7 @@ def judgements_page(request, pk):
             "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
             "override_record": selectors.override_record(inspection),
             "may_override": may_override,
-            "may_publish": request.user.has_perm("cases.publish_inspection", inspection)
+            "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)
             and inspection.status == "moderation",
         },
         status=400 if override_form is not None and override_form.errors else 200,

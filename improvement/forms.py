@@ -1,38 +1,15 @@
 """Forms for plans, actions, progress updates, boards and the glossary (rendered by crispy-forms-gds)."""
 
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from inspections.form_base import GovukForm, GovukModelForm, PeopleChoiceField, PersonChoiceField
 from inspections.forms import date_field
 from inspections.models import Area, Membership, Question, Recommendation, Role
 
 from . import evidence
 from .models import ActionStatus, Board, Brag, Meeting, Term, Theme
-
-
-class GdsForm:
-    """Gives the form the helper the GOV.UK error summary needs (`form.helper.form_show_errors`)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-
-def _person(user):
-    return user.get_full_name() or user.username
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _person(obj)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return _person(obj)
 
 
 class RecommendationChoiceField(forms.ModelMultipleChoiceField):
@@ -45,7 +22,7 @@ class QuestionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code}: {obj.text}"
 
 
-class PlanForm(GdsForm, forms.Form):
+class PlanForm(GovukForm):
     reinspection_due = date_field(
         "Re-inspection due",
         required=False,
@@ -53,7 +30,7 @@ class PlanForm(GdsForm, forms.Form):
     )
 
 
-class ThemeForm(GdsForm, forms.ModelForm):
+class ThemeForm(GovukModelForm):
     class Meta:
         model = Theme
         fields = ["title", "order"]
@@ -72,7 +49,7 @@ class ThemeForm(GdsForm, forms.ModelForm):
         return title
 
 
-class ActionForm(GdsForm, forms.Form):
+class ActionForm(GovukForm):
     theme = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, empty_label=None)
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -223,7 +200,7 @@ class MultipleFileField(forms.FileField):
         return [single(item, initial) for item in files]
 
 
-class ProgressUpdateForm(GdsForm, forms.Form):
+class ProgressUpdateForm(GovukForm):
     date = date_field("Date of the update")
     brag = forms.ChoiceField(
         choices=Brag.choices,
@@ -254,7 +231,7 @@ class ProgressUpdateForm(GdsForm, forms.Form):
         return files
 
 
-class ApprovalForm(GdsForm, forms.Form):
+class ApprovalForm(GovukForm):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve the plan"), ("return", "Send it back to the service for changes")],
         widget=forms.RadioSelect,
@@ -273,7 +250,7 @@ class ApprovalForm(GdsForm, forms.Form):
         return data
 
 
-class BoardForm(GdsForm, forms.Form):
+class BoardForm(GovukForm):
     name = forms.CharField(max_length=200, help_text="For example, YOS management board")
     members = PeopleChoiceField(
         queryset=get_user_model().objects.none(),
@@ -300,7 +277,7 @@ class BoardForm(GdsForm, forms.Form):
         return name
 
 
-class MeetingForm(GdsForm, forms.Form):
+class MeetingForm(GovukForm):
     held_on = date_field("Date of the meeting")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -315,7 +292,7 @@ class MeetingForm(GdsForm, forms.Form):
         return day
 
 
-class TermForm(GdsForm, forms.ModelForm):
+class TermForm(GovukModelForm):
     class Meta:
         model = Term
         fields = ["term", "meaning", "definition"]

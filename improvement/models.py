@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Area, Inspection, Question, Recommendation, Service
+from inspections.people import display_name
 
 
 def add_months(day, months):
@@ -194,7 +195,7 @@ class Action(models.Model):
     @property
     def owner_display(self):
         if self.owner_id:
-            return self.owner.get_full_name() or self.owner.username
+            return display_name(self.owner)
         return f"{self.partner_name} ({self.partner_agency})" if self.partner_agency else self.partner_name
 
     @property

@@ -14,6 +14,24 @@ from inspections.rules import has_role, is_inspector, is_manager, is_member
 from .models import ActionStatus, PlanStatus
 
 
+class Perm:
+    """The permissions of this app, by name; each registered with `rules` below."""
+
+    VIEW_PLAN = "improvement.view_plan"
+    CREATE_PLAN = "improvement.create_plan"
+    CHANGE_PLAN = "improvement.change_plan"
+    SUBMIT_PLAN = "improvement.submit_plan"
+    APPROVE_PLAN = "improvement.approve_plan"
+    START_PLAN = "improvement.start_plan"
+    CLOSE_PLAN = "improvement.close_plan"
+    VIEW_PLAN_HISTORY = "improvement.view_plan_history"
+    ADD_UPDATE = "improvement.add_update"
+    VIEW_BOARDS = "improvement.view_boards"
+    CHANGE_BOARDS = "improvement.change_boards"
+    ISSUE_REPORT = "improvement.issue_report"
+    CHANGE_GLOSSARY = "improvement.change_glossary"
+
+
 def _plan(obj):
     return getattr(obj, "plan", obj)
 
@@ -68,16 +86,16 @@ def action_is_open(user, action):
 
 is_staff_member = has_role(Role.OFFICER, Role.MANAGER, Role.INSPECTOR)
 
-rules.add_perm("improvement.view_plan", is_member)
-rules.add_perm("improvement.create_plan", is_manager)
-rules.add_perm("improvement.change_plan", is_manager & plan_is_open)
-rules.add_perm("improvement.submit_plan", is_manager & plan_is_draft)
-rules.add_perm("improvement.approve_plan", is_lead_inspector & plan_is_submitted)
-rules.add_perm("improvement.start_plan", is_manager & plan_is_approved)
-rules.add_perm("improvement.close_plan", is_manager & plan_is_in_progress)
-rules.add_perm("improvement.view_plan_history", is_manager | is_lead_inspector)
-rules.add_perm("improvement.add_update", plan_is_open & (is_manager | (owns_action & is_staff_member)))
-rules.add_perm("improvement.view_boards", is_member)
-rules.add_perm("improvement.change_boards", is_manager)
-rules.add_perm("improvement.issue_report", is_manager)
-rules.add_perm("improvement.change_glossary", is_manager)
+rules.add_perm(Perm.VIEW_PLAN, is_member)
+rules.add_perm(Perm.CREATE_PLAN, is_manager)
+rules.add_perm(Perm.CHANGE_PLAN, is_manager & plan_is_open)
+rules.add_perm(Perm.SUBMIT_PLAN, is_manager & plan_is_draft)
+rules.add_perm(Perm.APPROVE_PLAN, is_lead_inspector & plan_is_submitted)
+rules.add_perm(Perm.START_PLAN, is_manager & plan_is_approved)
+rules.add_perm(Perm.CLOSE_PLAN, is_manager & plan_is_in_progress)
+rules.add_perm(Perm.VIEW_PLAN_HISTORY, is_manager | is_lead_inspector)
+rules.add_perm(Perm.ADD_UPDATE, plan_is_open & (is_manager | (owns_action & is_staff_member)))
+rules.add_perm(Perm.VIEW_BOARDS, is_member)
+rules.add_perm(Perm.CHANGE_BOARDS, is_manager)
+rules.add_perm(Perm.ISSUE_REPORT, is_manager)
+rules.add_perm(Perm.CHANGE_GLOSSARY, is_manager)

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
+from inspections.people import display_name
 from inspections.scoping import in_my_services
 
 from .models import (
@@ -315,7 +316,7 @@ def plan_changes(plan):
         | {r.approved_by_id for r in plan_records if r.approved_by_id}
         | {r.submitted_by_id for r in plan_records if r.submitted_by_id}
     )
-    users = {u.pk: (u.get_full_name() or u.username) for u in user_model.objects.filter(pk__in=user_ids)}
+    users = {u.pk: (display_name(u)) for u in user_model.objects.filter(pk__in=user_ids)}
     theme_titles = {r.id: r.title for r in theme_records}
     action_titles = {r.id: r.title for r in action_records}
 

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inspections.access import require
 from inspections.models import Inspection
+from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
 from . import reports, selectors, services
@@ -26,6 +28,7 @@ from .forms import (
 )
 from .models import Action, Board, BoardReport, Meeting, Term, Theme
 from .presenters import Glossary
+from .rules import Perm
 
 get_or_post = require_http_methods(["GET", "POST"])
 
@@ -35,11 +38,6 @@ def _posted(request, files=False):
     if request.method != "POST":
         return (None, None) if files else None
     return (request.POST, request.FILES) if files else request.POST
-
-
-def _require(request, permission, obj):
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _plan(request, pk):
@@ -82,7 +80,7 @@ def _form_page(request, form, *, title, caption="", button="Save", cancel_url=No
 def plan_list(request):
     service = request.service
     plans = list(selectors.plans_of_service(service)) if service else []
-    can_create = service is not None and request.user.has_perm("improvement.create_plan", service)
+    can_create = service is not None and request.user.has_perm(Perm.CREATE_PLAN, service)
     waiting = list(selectors.inspections_needing_a_plan(service)) if can_create else []
     return render(
         request,
@@ -95,7 +93,7 @@ def plan_list(request):
 @get_or_post
 def plan_create(request, inspection_pk):
     inspection = get_in_my_services_or_404(Inspection.objects.published(), request.user, pk=inspection_pk)
-    _require(request, "improvement.create_plan", inspection)
+    require(request.user, Perm.CREATE_PLAN, inspection)
     if hasattr(inspection, "improvement_plan"):
         return redirect(inspection.improvement_plan)
     initial_due = None
@@ -124,7 +122,7 @@ def plan_create(request, inspection_pk):
 @require_GET
 def plan_detail(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.view_plan", plan)
+    require(request.user, Perm.VIEW_PLAN, plan)
     overview = selectors.plan_overview(plan)
     user = request.user
     return render(
@@ -138,12 +136,12 @@ def plan_detail(request, pk):
             "meetings": selectors.meetings_of_service(plan.inspection.service_id),
             "issued": {r.meeting_id: r for r in plan.board_reports.only("pk", "meeting_id", "issued_at")},
             "glossary": _glossary(),
-            "can_change": user.has_perm("improvement.change_plan", plan),
-            "can_submit": user.has_perm("improvement.submit_plan", plan),
-            "can_approve": user.has_perm("improvement.approve_plan", plan),
-            "can_start": user.has_perm("improvement.start_plan", plan),
-            "can_close": user.has_perm("improvement.close_plan", plan),
-            "can_see_history": user.has_perm("improvement.view_plan_history", plan),
+            "can_change": user.has_perm(Perm.CHANGE_PLAN, plan),
+            "can_submit": user.has_perm(Perm.SUBMIT_PLAN, plan),
+            "can_approve": user.has_perm(Perm.APPROVE_PLAN, plan),
+            "can_start": user.has_perm(Perm.START_PLAN, plan),
+            "can_close": user.has_perm(Perm.CLOSE_PLAN, plan),
+            "can_see_history": user.has_perm(Perm.VIEW_PLAN_HISTORY, plan),
         },
     )
 
@@ -152,7 +150,7 @@ def plan_detail(request, pk):
 @get_or_post
 def plan_edit(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.change_plan", plan)
+    require(request.user, Perm.CHANGE_PLAN, plan)
     form = PlanForm(_posted(request), initial={"reinspection_due": plan.reinspection_due})
     if request.method == "POST" and form.is_valid():
         services.plan_update(plan=plan, by=request.user, reinspection_due=form.cleaned_data["reinspection_due"])
@@ -167,7 +165,7 @@ def plan_edit(request, pk):
 @get_or_post
 def plan_submit(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.submit_plan", plan)
+    require(request.user, Perm.SUBMIT_PLAN, plan)
     uncovered = services.uncovered_recommendations(plan)
     if request.method == "POST" and not uncovered:
         try:
@@ -190,7 +188,7 @@ def plan_submit(request, pk):
 @get_or_post
 def plan_approve(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.approve_plan", plan)
+    require(request.user, Perm.APPROVE_PLAN, plan)
     form = ApprovalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["decision"] == "approve":
@@ -215,7 +213,7 @@ def plan_approve(request, pk):
 @require_POST
 def plan_start(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.start_plan", plan)
+    require(request.user, Perm.START_PLAN, plan)
     services.plan_start(plan=plan, by=request.user)
     messages.success(request, "The plan is now in progress.")
     return redirect(plan)
@@ -225,7 +223,7 @@ def plan_start(request, pk):
 @require_POST
 def plan_close(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.close_plan", plan)
+    require(request.user, Perm.CLOSE_PLAN, plan)
     services.plan_close(plan=plan, by=request.user)
     messages.success(request, "The plan has been closed.")
     return redirect(plan)
@@ -235,7 +233,7 @@ def plan_close(request, pk):
 @require_GET
 def plan_history(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.view_plan_history", plan)
+    require(request.user, Perm.VIEW_PLAN_HISTORY, plan)
     return render(
         request,
         "improvement/plan_history.html",
@@ -250,7 +248,7 @@ def plan_history(request, pk):
 @get_or_post
 def theme_create(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.change_plan", plan)
+    require(request.user, Perm.CHANGE_PLAN, plan)
     form = ThemeForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         services.theme_create(
@@ -280,7 +278,7 @@ def _theme(request, pk):
 def theme_edit(request, pk):
     theme = _theme(request, pk)
     plan = theme.plan
-    _require(request, "improvement.change_plan", plan)
+    require(request.user, Perm.CHANGE_PLAN, plan)
     form = ThemeForm(_posted(request), instance=theme, plan=plan)
     if request.method == "POST" and form.is_valid():
         services.theme_update(
@@ -296,7 +294,7 @@ def theme_edit(request, pk):
 def theme_delete(request, pk):
     theme = _theme(request, pk)
     plan = theme.plan
-    _require(request, "improvement.change_plan", plan)
+    require(request.user, Perm.CHANGE_PLAN, plan)
     error = ""
     if request.method == "POST":
         try:
@@ -327,7 +325,7 @@ def theme_delete(request, pk):
 @get_or_post
 def action_create(request, pk):
     plan = _plan(request, pk)
-    _require(request, "improvement.change_plan", plan)
+    require(request.user, Perm.CHANGE_PLAN, plan)
     if not plan.themes.exists():
         messages.info(request, "Add a theme first: every action belongs to a theme.")
         return redirect("improvement:theme_create", pk=plan.pk)
@@ -354,7 +352,7 @@ def action_create(request, pk):
 def action_detail(request, pk):
     action = _action(request, pk)
     plan = action.plan
-    _require(request, "improvement.view_plan", plan)
+    require(request.user, Perm.VIEW_PLAN, plan)
     return render(
         request,
         "improvement/action_detail.html",
@@ -367,8 +365,8 @@ def action_detail(request, pk):
             "questions": list(action.questions.all()),
             "updates": selectors.action_with_timeline(action),
             "glossary": _glossary(),
-            "can_change": request.user.has_perm("improvement.change_plan", plan),
-            "can_update": request.user.has_perm("improvement.add_update", action),
+            "can_change": request.user.has_perm(Perm.CHANGE_PLAN, plan),
+            "can_update": request.user.has_perm(Perm.ADD_UPDATE, action),
         },
     )
 
@@ -378,7 +376,7 @@ def action_detail(request, pk):
 def action_edit(request, pk):
     action = _action(request, pk)
     plan = action.plan
-    _require(request, "improvement.change_plan", plan)
+    require(request.user, Perm.CHANGE_PLAN, plan)
     form = ActionForm(_posted(request), plan=plan, initial=ActionForm.initial_from(action))
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +402,7 @@ def _stale_action_form(request, plan, current):
     last = current.history.select_related("history_user").first()
     who = ""
     if last is not None and last.history_user is not None:
-        who = f" ({last.history_user.get_full_name() or last.history_user.get_username()}, {last.history_date:%H:%M})"
+        who = f" ({display_name(last.history_user)}, {last.history_date:%H:%M})"
     form.add_error(
         None,
         f"Someone else changed this action while you were editing it{who}. Your changes are not saved yet. "
@@ -417,7 +415,7 @@ def _stale_action_form(request, plan, current):
 @get_or_post
 def update_create(request, pk):
     action = _action(request, pk)
-    _require(request, "improvement.add_update", action)
+    require(request.user, Perm.ADD_UPDATE, action)
     from django.utils import timezone
 
     form = ProgressUpdateForm(
@@ -451,7 +449,7 @@ def update_create(request, pk):
 def evidence_download(request, pk):
     """An evidence file, only for people who may see its plan; always as a download."""
     item = get_object_or_404(selectors.evidence_in_my_services(request.user), pk=pk)
-    _require(request, "improvement.view_plan", item.update.action.plan)
+    require(request.user, Perm.VIEW_PLAN, item.update.action.plan)
     try:
         handle = open(item.path, "rb")  # noqa: SIM115 (FileResponse closes it)
     except FileNotFoundError:
@@ -477,7 +475,7 @@ def _plan_and_meeting(request, pk, meeting_pk):
 @require_GET
 def board_report(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
-    _require(request, "improvement.view_plan", plan)
+    require(request.user, Perm.VIEW_PLAN, plan)
     issued = BoardReport.objects.filter(plan=plan, meeting=meeting).select_related("issued_by").first()
     body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, meeting))
     return render(
@@ -489,7 +487,7 @@ def board_report(request, pk, meeting_pk):
             "meeting": meeting,
             "issued": issued,
             "body": body,
-            "can_issue": request.user.has_perm("improvement.issue_report", plan),
+            "can_issue": request.user.has_perm(Perm.ISSUE_REPORT, plan),
         },
     )
 
@@ -499,7 +497,7 @@ def board_report(request, pk, meeting_pk):
 @require_GET
 def board_report_pdf(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
-    _require(request, "improvement.view_plan", plan)
+    require(request.user, Perm.VIEW_PLAN, plan)
     issued = BoardReport.objects.filter(plan=plan, meeting=meeting).first()
     if issued:
         pdf = bytes(issued.pdf)
@@ -516,7 +514,7 @@ def board_report_pdf(request, pk, meeting_pk):
 @require_POST
 def board_report_issue(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
-    _require(request, "improvement.issue_report", plan)
+    require(request.user, Perm.ISSUE_REPORT, plan)
     services.board_report_issue(plan=plan, meeting=meeting, by=request.user)
     messages.success(request, "The report has been issued. It will read the same from now on.")
     return redirect("improvement:board_report", pk=plan.pk, meeting_pk=meeting.pk)
@@ -535,7 +533,7 @@ def board_list(request):
         {
             "page_title": "Boards",
             "boards": list(selectors.boards_of_service(service)) if service else [],
-            "can_change": service is not None and request.user.has_perm("improvement.change_boards", service),
+            "can_change": service is not None and request.user.has_perm(Perm.CHANGE_BOARDS, service),
         },
     )
 
@@ -546,7 +544,7 @@ def board_create(request):
     service = request.service
     if service is None:
         raise PermissionDenied
-    _require(request, "improvement.change_boards", service)
+    require(request.user, Perm.CHANGE_BOARDS, service)
     form = BoardForm(_posted(request), service=service)
     if request.method == "POST" and form.is_valid():
         board = services.board_create(
@@ -567,7 +565,7 @@ def _board(request, pk):
 @require_GET
 def board_detail(request, pk):
     board = _board(request, pk)
-    _require(request, "improvement.view_boards", board)
+    require(request.user, Perm.VIEW_BOARDS, board)
     return render(
         request,
         "improvement/board_detail.html",
@@ -577,7 +575,7 @@ def board_detail(request, pk):
             "members": list(board.members.order_by("first_name", "last_name")),
             "meetings": list(board.meetings.order_by("-held_on")),
             "plans": list(selectors.plans_of_service(board.service_id)),
-            "can_change": request.user.has_perm("improvement.change_boards", board),
+            "can_change": request.user.has_perm(Perm.CHANGE_BOARDS, board),
         },
     )
 
@@ -586,7 +584,7 @@ def board_detail(request, pk):
 @get_or_post
 def board_edit(request, pk):
     board = _board(request, pk)
-    _require(request, "improvement.change_boards", board)
+    require(request.user, Perm.CHANGE_BOARDS, board)
     form = BoardForm(
         _posted(request),
         service=board.service,
@@ -612,7 +610,7 @@ def board_edit(request, pk):
 @get_or_post
 def meeting_create(request, pk):
     board = _board(request, pk)
-    _require(request, "improvement.change_boards", board)
+    require(request.user, Perm.CHANGE_BOARDS, board)
     form = MeetingForm(_posted(request), board=board)
     if request.method == "POST" and form.is_valid():
         services.meeting_create(
@@ -634,7 +632,7 @@ def meeting_create(request, pk):
 
 
 def _can_change_glossary(request):
-    return request.service is not None and request.user.has_perm("improvement.change_glossary", request.service)
+    return request.service is not None and request.user.has_perm(Perm.CHANGE_GLOSSARY, request.service)
 
 
 @login_required

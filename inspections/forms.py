@@ -4,7 +4,9 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .form_base import GovukForm, GovukModelForm
 from .models import Area, Finding, Framework, Inspection, Recommendation, Role, Service
+from .people import display_name
 
 
 class GovukDateField(DateInputField):
@@ -53,7 +55,7 @@ def date_field(label, required=True, help_text=""):
     return GovukDateField(label=label, required=required, help_text=help_text)
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(GovukModelForm):
     period_start = date_field("Start of the period inspected", required=False)
     period_end = date_field("End of the period inspected", required=False)
     notified_on = date_field("Date the service was notified", required=False)
@@ -86,14 +88,14 @@ class InspectionForm(forms.ModelForm):
             .objects.filter(memberships__service=service, memberships__role=Role.INSPECTOR)
             .order_by("first_name", "last_name")
         )
-        self.fields["lead_inspector"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["lead_inspector"].label_from_instance = display_name
         follows = Inspection.objects.filter(service=service)
         if self.instance.pk:
             follows = follows.exclude(pk=self.instance.pk)
         self.fields["follows"].queryset = follows
 
 
-class ReportItemForm(forms.ModelForm):
+class ReportItemForm(GovukModelForm):
     """A finding or a recommendation: its text, the area it is about, its place in the list."""
 
     def __init__(self, *args, framework: Framework, **kwargs):
@@ -115,7 +117,7 @@ class RecommendationForm(ReportItemForm):
         fields = ["text", "area", "order"]
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(GovukForm):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), widget=forms.HiddenInput)
     band_label = forms.ChoiceField(label="Band to record instead", required=False)
     reason = forms.CharField(label="Reason for the override", widget=forms.Textarea(attrs={"rows": 3}), required=False)

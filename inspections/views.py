@@ -8,25 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .access import my_inspection
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
-from .scoping import get_in_my_services_or_404, in_my_services
+from .rules import Perm
+from .scoping import in_my_services
 from .services import inspection_create, inspection_move_on, inspection_update
-
-
-def require(user, permission, obj):
-    """403 unless the person has `permission` on `obj` (which is already in their services)."""
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-    return obj
-
-
-def my_inspection(request, pk, permission="inspections.view_inspection"):
-    """The inspection if it is in the person's services (else 404) and they may `permission` it (else 403)."""
-    inspection = get_in_my_services_or_404(
-        Inspection.objects.select_related("service", "framework", "lead_inspector", "follows"), request.user, pk=pk
-    )
-    return require(request.user, permission, inspection)
 
 
 @login_required
@@ -45,7 +32,7 @@ def inspection_list(request):
         {
             "page_title": "Inspections and audits",
             "inspections": inspections,
-            "may_set_up": request.user.has_perm("inspections.change_inspection", request.service),
+            "may_set_up": request.user.has_perm(Perm.CHANGE_INSPECTION, request.service),
         },
     )
 
@@ -54,7 +41,7 @@ def inspection_list(request):
 @require_http_methods(["GET", "POST"])
 def inspection_new(request):
     service = request.service
-    if service is None or not request.user.has_perm("inspections.change_inspection", service):
+    if service is None or not request.user.has_perm(Perm.CHANGE_INSPECTION, service):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +62,7 @@ def inspection_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_edit(request, pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +91,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "findings": inspection.findings.select_related("area"),
             "recommendations": inspection.recommendations.select_related("area"),
-            "may_change": request.user.has_perm("inspections.change_inspection", inspection),
+            "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
         },
     )
@@ -113,7 +100,7 @@ def inspection_detail(request, pk):
 @login_required
 @require_POST
 def inspection_status(request, pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     to_status = request.POST.get("status", "")
     if to_status == InspectionStatus.PUBLISHED:
         # Publishing stores the judgements: it happens on the judgements page.
@@ -137,7 +124,7 @@ REPORT_ITEMS = {
 @require_http_methods(["GET", "POST"])
 def report_item_edit(request, pk, kind, item_pk=None):
     """Add or change a finding or recommendation of the report."""
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model, form_class, related = REPORT_ITEMS[kind]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection) if item_pk else None
     if item is None:
@@ -162,7 +149,7 @@ def report_item_edit(request, pk, kind, item_pk=None):
 @login_required
 @require_POST
 def report_item_delete(request, pk, kind, item_pk):
-    inspection = my_inspection(request, pk, "inspections.change_inspection")
+    inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model = REPORT_ITEMS[kind][0]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection)
     item.delete()

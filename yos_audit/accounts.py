@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inspections.form_base import GovukForm
+
 from .two_factor import (
     NEEDS_CODE_SESSION_KEY,
     confirmed_device,
@@ -33,7 +35,7 @@ PENDING_SECONDS = 5 * 60
 MAX_CODE_TRIES = 3  # per sign-in; wrong codes also count towards the django-axes lockout
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code your authenticator app shows now",

@@ -9,6 +9,8 @@ import rules
 from inspections.models import Role
 from inspections.rules import has_role
 
+from ..rules import Perm
+
 
 @rules.predicate
 def is_counting_assessor(user, case):
@@ -31,10 +33,10 @@ def owns_case_action(user, action):
 can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
 is_manager = has_role(Role.MANAGER)
 
-rules.add_perm("cases.link_case_holder", can_run_inspection)
-rules.add_perm("cases.view_case_feedback", can_run_inspection | is_counting_assessor)
-rules.add_perm("cases.write_feedback", is_manager | is_counting_assessor)
-rules.add_perm("cases.acknowledge_feedback", is_case_holder)
-rules.add_perm("cases.complete_case_action", owns_case_action)
-rules.add_perm("cases.view_feedback_figures", can_run_inspection)
-rules.add_perm("cases.mark_re_audit", is_manager)
+rules.add_perm(Perm.LINK_CASE_HOLDER, can_run_inspection)
+rules.add_perm(Perm.VIEW_CASE_FEEDBACK, can_run_inspection | is_counting_assessor)
+rules.add_perm(Perm.WRITE_FEEDBACK, is_manager | is_counting_assessor)
+rules.add_perm(Perm.ACKNOWLEDGE_FEEDBACK, is_case_holder)
+rules.add_perm(Perm.COMPLETE_CASE_ACTION, owns_case_action)
+rules.add_perm(Perm.VIEW_FEEDBACK_FIGURES, can_run_inspection)
+rules.add_perm(Perm.MARK_RE_AUDIT, is_manager)

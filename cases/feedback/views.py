@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from inspections.access import my_inspection, require
 from inspections.scoping import get_in_my_services_or_404
-from inspections.views import my_inspection, require
 
 from ..models import Answer, AssessmentStatus, Case, CaseAction, Feedback, ReAudit
 from ..oversight.disclosure import SMALL_GROUP
+from ..rules import Perm
 from ..safeguarding.selectors import open_concerns_for
 from . import selectors, services
 from .forms import AcknowledgeForm, CaseActionDoneForm, CaseActionForm, CaseHolderForm, FeedbackForm, ReAuditForm
@@ -42,7 +43,7 @@ def _form_page(request, context, status=200):
 @require_GET
 def case_feedback(request, pk):
     """The case's feedback page: its case holder, the feedback, case actions and any re-audit."""
-    case = _my_case(request, pk, "cases.view_case_feedback")
+    case = _my_case(request, pk, Perm.VIEW_CASE_FEEDBACK)
     re_audit = ReAudit.objects.filter(case=case).select_related("assessor").first()
     return render(
         request,
@@ -55,9 +56,9 @@ def case_feedback(request, pk):
             "today": timezone.localdate(),
             "re_audit": re_audit,
             "re_audit_answers": re_audit.answers.select_related("question") if re_audit else [],
-            "may_link": request.user.has_perm("cases.link_case_holder", case),
-            "may_write": request.user.has_perm("cases.write_feedback", case),
-            "may_re_audit": request.user.has_perm("cases.mark_re_audit", case),
+            "may_link": request.user.has_perm(Perm.LINK_CASE_HOLDER, case),
+            "may_write": request.user.has_perm(Perm.WRITE_FEEDBACK, case),
+            "may_re_audit": request.user.has_perm(Perm.MARK_RE_AUDIT, case),
         },
     )
 
@@ -65,7 +66,7 @@ def case_feedback(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_holder_link(request, pk):
-    case = _my_case(request, pk, "cases.link_case_holder")
+    case = _my_case(request, pk, Perm.LINK_CASE_HOLDER)
     form = CaseHolderForm(
         request.POST or None, service=case.inspection.service, initial={"case_holder": case.case_manager_id}
     )
@@ -93,7 +94,7 @@ def case_holder_link(request, pk):
 @require_http_methods(["GET", "POST"])
 def feedback_write(request, pk):
     """Write (or change, until acknowledged) the feedback, prefilled with the questions answered No."""
-    case = _my_case(request, pk, "cases.write_feedback")
+    case = _my_case(request, pk, Perm.WRITE_FEEDBACK)
     counting = services.counting_assessment(case)
     if counting is None:
         messages.error(request, "Feedback can be written once the case's counting assessment is final.")
@@ -142,7 +143,7 @@ def feedback_write(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_action_create(request, pk):
-    case = _my_case(request, pk, "cases.write_feedback")
+    case = _my_case(request, pk, Perm.WRITE_FEEDBACK)
     feedback = Feedback.objects.filter(case=case).select_related("case__inspection", "case_holder").first()
     if feedback is None:
         messages.error(request, "Give feedback on the case before adding case actions.")
@@ -194,7 +195,7 @@ def feedback_detail(request, pk):
         "case__inspection__service",
         pk=pk,
     )
-    require(request.user, "cases.acknowledge_feedback", feedback)
+    require(request.user, Perm.ACKNOWLEDGE_FEEDBACK, feedback)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,7 +227,7 @@ def case_action_done(request, pk):
         "feedback__case__inspection__service",
         pk=pk,
     )
-    require(request.user, "cases.complete_case_action", action)
+    require(request.user, Perm.COMPLETE_CASE_ACTION, action)
     form = CaseActionDoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,7 +253,7 @@ def case_action_done(request, pk):
 @login_required
 @require_GET
 def feedback_figures(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_feedback_figures")
+    inspection = my_inspection(request, pk, Perm.VIEW_FEEDBACK_FIGURES)
     return render(
         request,
         "cases/feedback/figures.html",
@@ -272,7 +273,7 @@ def feedback_figures(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def re_audit_mark(request, pk):
-    case = _my_case(request, pk, "cases.mark_re_audit")
+    case = _my_case(request, pk, Perm.MARK_RE_AUDIT)
     form = ReAuditForm(request.POST or None, service=case.inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
@@ -304,7 +305,7 @@ def re_audit_page(request, pk):
         ReAudit.objects.select_related("case__inspection"), request.user, "case__inspection__service", pk=pk
     )
     if re_audit.assessor_id != request.user.pk:
-        require(request.user, "cases.view_case_feedback", re_audit.case)
+        require(request.user, Perm.VIEW_CASE_FEEDBACK, re_audit.case)
     rows = list(re_audit.answers.select_related("question__area"))
     may_record = re_audit.assessor_id == request.user.pk and re_audit.status != AssessmentStatus.SUBMITTED
     error = None

@@ -5,7 +5,7 @@
 - Groups of fewer than 5 cases read "fewer than 5", and the groups hidden to protect them "hidden",
   by the same rule as the pages (`disclosure.protect`).
 - The case-level answers leave out every marking the person is marking blind (see
-  `oversight.blind_case_ids`): a second marker never receives the first marking, and vice versa.
+  `rules.blind_case_ids`): a second marker never receives the first marking, and vice versa.
 """
 
 import csv
@@ -18,7 +18,10 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 
 from ..models import Answer
-from .selectors import SUPPRESSED, blind_case_ids, manager_label
+from ..rules import blind_case_ids
+from .disclosure import SUPPRESSED
+from .figures import manager_label
+from .presenters import score_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -101,7 +104,7 @@ def answers_table(inspection, user) -> Table:
 
 
 def summary_tables(figures) -> list[Table]:
-    """The dashboard's figures (an `oversight.Dashboard`) as tables."""
+    """The dashboard's figures (a `dashboard.Dashboard`) as tables."""
     p = figures.progress
     area_names = [line.area.name for line in figures.areas]
     tables = [
@@ -141,7 +144,7 @@ def summary_tables(figures) -> list[Table]:
         Table(
             "Area by stage",
             ["area", *[label for _, label in figures.stages]],
-            [[area.name, *[cell.text for cell in cells]] for area, cells in figures.matrix],
+            [[area.name, *[score_text(cell) for cell in cells]] for area, cells in figures.matrix],
         ),
         Table(
             "Breakdowns",
@@ -151,7 +154,7 @@ def summary_tables(figures) -> list[Table]:
                     b.dimension.title,
                     row.label,
                     row.cases_text,
-                    *[s.text if s.suppressed else s.percent for s in row.scores],
+                    *[score_text(s) if s.suppressed else s.percent for s in row.scores],
                 ]
                 for b in figures.breakdowns
                 for row in b.rows

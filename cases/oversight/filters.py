@@ -11,7 +11,7 @@ from django.db.models import Q
 from inspections.models import Stage
 
 from ..models import Answer, Case, Disposal, Gender, RiskLevel
-from .selectors import manager_label
+from .figures import manager_label
 
 NOT_RECORDED = "Not recorded"
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Question
+from inspections.people import display_name
 
-from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
+from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 from ..services import ScoringProblems
 
 VALUE_LABELS = dict(Answer.Value.choices)
@@ -64,12 +65,7 @@ class Comparison:
     @property
     def ready(self):
         """Both markings are submitted, so they can be compared and moderated."""
-        return bool(
-            self.first
-            and self.second
-            and self.first.status == AssessmentStatus.SUBMITTED
-            and self.second.status == AssessmentStatus.SUBMITTED
-        )
+        return markings_both_submitted({a.marking: a.status for a in (self.first, self.second) if a})
 
     @property
     def moderated(self):
@@ -145,14 +141,6 @@ def _carried_note(compared):
     return first_note or second_note
 
 
-def _retally(assessment):
-    values = list(assessment.answers.values_list("value", flat=True))
-    assessment.answered = len(values)
-    assessment.yes = values.count(Answer.Value.YES)
-    assessment.no = values.count(Answer.Value.NO)
-    assessment.na = values.count(Answer.Value.NA)
-
-
 @transaction.atomic
 def moderation_start(*, case: Case, by) -> Assessment:
     """The case's moderated assessment, created if need be with every agreed answer carried over.
@@ -176,14 +164,14 @@ def moderation_start(*, case: Case, by) -> Assessment:
         ]
         if carried:
             bulk_create_with_history(carried, Answer, default_user=by, default_change_reason="Agreed by both markers")
-        _retally(final)
+        final.recount()
         final.save(update_fields=["answered", "yes", "no", "na"])
     elif final.assessor_id != by.pk:
         if final.status == AssessmentStatus.SUBMITTED:
             raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
         final.assessor = by
         final._history_user = by
-        final._change_reason = f"Moderation taken over by {by.get_full_name() or by.username}"
+        final._change_reason = f"Moderation taken over by {display_name(by)}"
         final.save()
     return final
 
@@ -233,7 +221,7 @@ def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
         bulk_update_with_history(
             to_update, Answer, ["value", "note"], default_user=by, default_change_reason="Changed in moderation"
         )
-    _retally(final)
+    final.recount()
     final.version += 1
     final._history_user = by
     final._change_reason = "Moderation saved"
@@ -251,7 +239,7 @@ def moderation_complete(*, case: Case, by) -> Assessment:
     unsettled = {q.question.code: f"Settle question {q.question.code}" for q in comparison.questions if not q.final[0]}
     if unsettled:
         raise ScoringProblems(unsettled)
-    _retally(final)
+    final.recount()
     final.status = AssessmentStatus.SUBMITTED
     final.submitted_at = timezone.now()
     final.version += 1

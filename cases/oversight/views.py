@@ -5,27 +5,29 @@ and exports; board members may read the service's trend; inspectors the benchmar
 members get 403; an inspection or service outside the person's services answers 404.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from inspections.access import my_inspection, require
 from inspections.models import Service
 from inspections.scoping import get_in_my_services_or_404, my_services
-from inspections.views import my_inspection, require
 
 from ..models import Case
+from ..rules import Perm, blind_case_ids
 from ..services import ScoringProblems
-from . import charts, exports
-from . import selectors as oversight
+from . import charts, exports, presenters
+from .agreement import moderation_lines
+from .benchmark import benchmark as benchmark_figures
+from .dashboard import dashboard, drill_down
+from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
 from .forms import decisions_from_post, parse_sort, sort_links
 from .moderation import case_comparison, moderation_complete, moderation_settle
+from .trend import service_trend
 
 FILTER_PARAMS = list(DashboardFilter.Meta.fields)
 
@@ -37,53 +39,27 @@ def _filter_params(filterset):
     return {k: v for k, v in filterset.form.cleaned_data.items() if k in FILTER_PARAMS and v not in (None, "")}
 
 
-def _drill(inspection, params, **figure):
-    query = {**params, **{k: v for k, v in figure.items() if v not in (None, "")}}
-    return reverse("cases:dashboard_cases", args=[inspection.pk]) + ("?" + urlencode(query) if query else "")
-
-
-def _band_markers(bands):
-    return [(f"{band.label} from {band.min_percent}%", band.min_percent) for band in bands if band.min_percent > 0]
-
-
 @login_required
 @require_GET
 def inspection_dashboard(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_dashboard")
-    base = oversight.inspection_cases(inspection)
+    inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
+    base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base)
     params = _filter_params(filterset)
-    figures = oversight.dashboard(inspection, filterset.qs if params else None)
-
-    for line in figures.areas:
-        line.href = _drill(inspection, params, area=line.area.code)
-    for line in figures.weakest + figures.oversight_questions:
-        line.href = _drill(inspection, params, question=line.question.code, answer="no")
-    matrix = []
-    for area, cells in figures.matrix:
-        for (stage, _), cell in zip(figures.stages, cells, strict=True):
-            cell.href = _drill(inspection, params, area=area.code, stage=stage)
-        matrix.append((area, cells))
-    for breakdown in figures.breakdowns:
-        for row in breakdown.rows:
-            row.href = None if row.suppressed else _drill(inspection, {**params, breakdown.dimension.param: row.value})
-            row.cells = [
-                (score, _drill(inspection, {**params, breakdown.dimension.param: row.value}, area=area.area.code))
-                for score, area in zip(row.scores, figures.areas, strict=True)
-            ]
+    figures = presenters.link_dashboard(dashboard(inspection, filterset.qs if params else None), inspection, params)
 
     area_chart = charts.bar_chart(
         "chart-areas",
         "Area scores against the bands",
-        [(line.area.name, line.score.percent, line.score.text, line.href) for line in figures.areas],
-        markers=_band_markers(figures.bands),
+        [(line.area.name, line.score.percent, presenters.score_text(line.score), line.href) for line in figures.areas],
+        markers=presenters.band_markers(figures.bands),
         label_heading="Area",
     )
     weakest_chart = charts.bar_chart(
         "chart-weakest",
         "The weakest questions",
         [(f"{line.question.code}", line.score, f"{line.score}%", line.href) for line in figures.weakest],
-        markers=_band_markers(figures.bands),
+        markers=presenters.band_markers(figures.bands),
         label_heading="Question",
     )
     return render(
@@ -99,8 +75,8 @@ def inspection_dashboard(request, pk):
             "area_chart": area_chart,
             "weakest_chart": weakest_chart,
             "export_kinds": exports.KINDS,
-            "may_moderate": request.user.has_perm("cases.view_moderation", inspection),
-            "small_group": oversight.SMALL_GROUP,
+            "may_moderate": request.user.has_perm(Perm.VIEW_MODERATION, inspection),
+            "small_group": SMALL_GROUP,
             "section": "dashboard",
         },
     )
@@ -132,12 +108,12 @@ def _sort_value(line, key):
 @require_GET
 def dashboard_cases(request, pk):
     """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
-    inspection = my_inspection(request, pk, "cases.view_dashboard")
-    base = oversight.inspection_cases(inspection)
+    inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
+    base = inspection_cases(inspection)
     filterset = DrillDownFilter(request.GET or None, queryset=base, framework=inspection.framework)
     cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    blind = oversight.blind_case_ids(request.user, inspection)
-    lines = [line for line in oversight.drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
+    blind = blind_case_ids(request.user, inspection)
+    lines = [line for line in drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
     hidden = len(blind)
     key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in DRILL_COLUMNS}, "reference")
     lines.sort(key=lambda line: (_sort_value(line, key), line.case.reference), reverse=descending)
@@ -164,8 +140,8 @@ MODERATION_COLUMNS = [("reference", "Case"), ("agreement", "Agreement"), ("state
 @login_required
 @require_GET
 def moderation_list(request, pk):
-    inspection = my_inspection(request, pk, "cases.view_moderation")
-    lines = oversight.moderation_lines(inspection)
+    inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
+    lines = moderation_lines(inspection)
     key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in MODERATION_COLUMNS}, "reference")
     sorters = {
         "reference": lambda line: line.case.reference,
@@ -191,14 +167,14 @@ def moderation_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def moderation_case(request, pk, case_pk):
     """Both markings side by side; the moderator settles each disagreement with a note."""
-    inspection = my_inspection(request, pk, "cases.view_moderation")
+    inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
     case = get_object_or_404(Case.objects.select_related("inspection__framework"), inspection=inspection, pk=case_pk)
     comparison = case_comparison(case)
     if not comparison.ready:
         # Until both markings are submitted there is nothing to compare, and showing either would
         # break the blind second marking.
         raise Http404("Both markings must be submitted first")
-    may_moderate = request.user.has_perm("cases.moderate_case", case) and not comparison.moderated
+    may_moderate = request.user.has_perm(Perm.MODERATE_CASE, case) and not comparison.moderated
     problems, typed = {}, {}
     if request.method == "POST":
         if not may_moderate:
@@ -244,13 +220,13 @@ def moderation_case(request, pk, case_pk):
 @login_required
 @require_GET
 def inspection_export(request, pk, kind, fmt):
-    inspection = my_inspection(request, pk, "cases.export_inspection")
+    inspection = my_inspection(request, pk, Perm.EXPORT_INSPECTION)
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
     if kind == "answers":
         tables = [exports.answers_table(inspection, request.user)]
     else:
-        tables = exports.summary_tables(oversight.dashboard(inspection))
+        tables = exports.summary_tables(dashboard(inspection))
         if kind != "summary":
             tables = [t for t in tables if t.name == exports.SUMMARY_KINDS[kind]]
     return exports.download(tables, name=f"{inspection.title} {kind}", fmt=fmt)
@@ -272,8 +248,8 @@ def _service(request):
 @login_required
 @require_GET
 def service_trends(request):
-    service = require(request.user, "cases.view_service_trends", _service(request))
-    trend = oversight.service_trend(service)
+    service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
+    trend = service_trend(service)
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
         "chart-trend",
@@ -296,13 +272,13 @@ def service_trends(request):
 @login_required
 @require_GET
 def benchmark(request):
-    if not request.user.has_perm("cases.view_benchmark"):
-        raise PermissionDenied
-    figures = oversight.benchmark(my_services(request.user))
+    require(request.user, Perm.VIEW_BENCHMARK)
+    figures = benchmark_figures(my_services(request.user))
     area_charts = []
     for area in figures.areas:
         rows = [
-            (row.service.name, row.scores.get(area.code), _percent(row.scores.get(area.code))) for row in figures.rows
+            (row.service.name, row.scores.get(area.code), presenters.published_text(row.scores.get(area.code)))
+            for row in figures.rows
         ]
         markers = [(f"Average {area.average}%", area.average)]
         area_charts.append((area, charts.bar_chart(f"chart-{area.code}", f"{area.name}: each service", rows, markers)))
@@ -313,7 +289,3 @@ def benchmark(request):
         "cases/oversight/benchmark.html",
         {"page_title": "Benchmark", "figures": figures, "area_charts": area_charts},
     )
-
-
-def _percent(value):
-    return "Not published" if value is None else f"{value}%"

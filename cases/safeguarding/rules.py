@@ -11,6 +11,8 @@ import rules
 from inspections.models import Role
 from inspections.rules import has_role, service_of
 
+from ..rules import Perm
+
 
 def _flags(user, service_id):
     """(safeguarding lead, head of service) of the person in the service: one query, kept on the user."""
@@ -52,8 +54,8 @@ def is_assessor(user, assessment):
 
 can_act = has_role(Role.MANAGER) | is_safeguarding_lead | is_head_of_service
 
-rules.add_perm("cases.raise_concern", is_assessor)
-rules.add_perm("cases.view_concern", can_act | has_role(Role.INSPECTOR) | raised_it)
-rules.add_perm("cases.act_on_concern", can_act)
-rules.add_perm("cases.view_concern_register", can_act | has_role(Role.INSPECTOR))
-rules.add_perm("cases.set_safeguarding_roles", has_role(Role.MANAGER))
+rules.add_perm(Perm.RAISE_CONCERN, is_assessor)
+rules.add_perm(Perm.VIEW_CONCERN, can_act | has_role(Role.INSPECTOR) | raised_it)
+rules.add_perm(Perm.ACT_ON_CONCERN, can_act)
+rules.add_perm(Perm.VIEW_CONCERN_REGISTER, can_act | has_role(Role.INSPECTOR))
+rules.add_perm(Perm.SET_SAFEGUARDING_ROLES, has_role(Role.MANAGER))

@@ -4,27 +4,21 @@ register with its times, and the open concerns on a home page. Fixed numbers of 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from inspections.models import Membership, Role
 from inspections.scoping import in_my_services
 
-from ..models import Assessment, AssessmentStatus, ConcernStatus, Marking, SafeguardingConcern
+from ..models import (
+    Assessment,
+    ConcernStatus,
+    Marking,
+    SafeguardingConcern,
+    both_markings_submitted,
+    markings_both_submitted,
+)
 from ..working_days import working_days_between
-
-
-def _both_submitted():
-    """Both markings of the case submitted (the one definition of when blindness ends, as a Q)."""
-    return Q(
-        Exists(
-            Assessment.objects.filter(case=OuterRef("case"), marking=Marking.FIRST, status=AssessmentStatus.SUBMITTED)
-        )
-    ) & Q(
-        Exists(
-            Assessment.objects.filter(case=OuterRef("case"), marking=Marking.SECOND, status=AssessmentStatus.SUBMITTED)
-        )
-    )
 
 
 def blind_cases_of(user):
@@ -32,7 +26,7 @@ def blind_cases_of(user):
     submitted), as a subquery."""
     return (
         Assessment.objects.filter(assessor=user, marking__in=[Marking.FIRST, Marking.SECOND])
-        .exclude(_both_submitted())
+        .exclude(both_markings_submitted(case="case"))
         .values("case_id")
     )
 
@@ -52,9 +46,13 @@ def people_to_tell(concern, *, heads_only):
         members = members.filter(head_of_service=True)
     else:
         members = members.filter(Q(role=Role.MANAGER) | Q(safeguarding_lead=True))
-    blind = Assessment.objects.filter(case_id=concern.case_id, marking__in=[Marking.FIRST, Marking.SECOND])
-    if concern.case_id and blind.filter(status=AssessmentStatus.SUBMITTED).count() != 2:
-        members = members.exclude(user__in=blind.values("assessor_id"))
+    markers = list(
+        Assessment.objects.filter(case_id=concern.case_id, marking__in=[Marking.FIRST, Marking.SECOND]).values_list(
+            "assessor_id", "marking", "status"
+        )
+    )
+    if not markings_both_submitted({marking: status for _, marking, status in markers}):
+        members = members.exclude(user__in=[assessor_id for assessor_id, _, _ in markers])
     return list(get_user_model().objects.filter(pk__in=members.values("user_id")).exclude(pk=concern.raised_by_id))
 
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from inspections.access import require
 from inspections.scoping import get_in_my_services_or_404
-from inspections.views import require
 
 from ..models import Assessment, ConcernStatus, SafeguardingConcern
+from ..rules import Perm
 from . import selectors, services
 from .forms import ConcernForm, ConcernStepForm, RegisterFilterForm, SafeguardingRolesForm
 
@@ -27,7 +28,7 @@ def concern_raise(request, pk):
     assessment = get_in_my_services_or_404(
         Assessment.objects.select_related("case__inspection__service"), request.user, "case__inspection__service", pk=pk
     )
-    require(request.user, "cases.raise_concern", assessment)
+    require(request.user, Perm.RAISE_CONCERN, assessment)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,8 +72,8 @@ def _my_concern(request, pk, permission):
 @require_http_methods(["GET", "POST"])
 def concern_detail(request, pk):
     """The concern, its steps (who, when, note) and, for those who act on it, the next step."""
-    concern = _my_concern(request, pk, "cases.view_concern")
-    may_act = request.user.has_perm("cases.act_on_concern", concern) and concern.next_status is not None
+    concern = _my_concern(request, pk, Perm.VIEW_CONCERN)
+    may_act = request.user.has_perm(Perm.ACT_ON_CONCERN, concern) and concern.next_status is not None
     form = ConcernStepForm(request.POST or None)
     if request.method == "POST":
         if not may_act:
@@ -109,7 +110,7 @@ def concern_detail(request, pk):
 
 def _register(request):
     service = request.service
-    if service is None or not request.user.has_perm("cases.view_concern_register", service):
+    if service is None or not request.user.has_perm(Perm.VIEW_CONCERN_REGISTER, service):
         raise PermissionDenied
     filters = RegisterFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -131,7 +132,7 @@ def concern_register(request):
             "rows": rows,
             "filters": filters,
             "query": request.GET.urlencode(),
-            "may_set_roles": request.user.has_perm("cases.set_safeguarding_roles", service),
+            "may_set_roles": request.user.has_perm(Perm.SET_SAFEGUARDING_ROLES, service),
         },
     )
 
@@ -196,7 +197,7 @@ def _safe(text):
 def safeguarding_roles(request):
     """Managers choose the service's safeguarding leads and heads of service."""
     service = request.service
-    if service is None or not request.user.has_perm("cases.set_safeguarding_roles", service):
+    if service is None or not request.user.has_perm(Perm.SET_SAFEGUARDING_ROLES, service):
         raise PermissionDenied
     from inspections.models import Membership
 

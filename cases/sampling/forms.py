@@ -3,21 +3,14 @@
 import secrets
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.conf import settings
 
+from inspections.form_base import GovukForm
+from inspections.people import display_name
+
 from ..models import Case, Disposal, Gender, RiskLevel
 from .selectors import DEFAULT_STRATA, STRATA_CHOICES
-
-
-class GovukForm(forms.Form):
-    """A form whose errors crispy-forms-gds lists in the GOV.UK error summary."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class CohortUploadForm(GovukForm):
@@ -165,7 +158,7 @@ class AutoAssignForm(GovukForm):
         super().__init__(*args, **kwargs)
         field = self.fields["assessors"]
         field.queryset = assessors
-        field.label_from_instance = lambda user: user.get_full_name() or user.username
+        field.label_from_instance = display_name
 
 
 class CohortFilter(django_filters.FilterSet):

@@ -15,6 +15,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Inspection, InspectionStatus, Membership
+from inspections.people import display_name
 
 from ..models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
 from .arithmetic import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
@@ -401,7 +402,7 @@ def _check_assessors(inspection, assessors):
     eligible = {user.pk for user in eligible_assessors(inspection)}
     outside = [a for a in assessors if a.pk not in eligible]
     if outside:
-        names = ", ".join(a.get_full_name() or a.username for a in outside)
+        names = ", ".join(display_name(a) for a in outside)
         raise ValidationError(f"{names} cannot score cases of this inspection's service.")
 
 
@@ -493,7 +494,7 @@ def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None
     if current is not None and current.status != AssessmentStatus.NOT_STARTED:
         if assessor is not None and assessor.pk == current.assessor_id:
             return current
-        who = current.assessor.get_full_name() or current.assessor.username
+        who = display_name(current.assessor)
         raise ValidationError(
             f"{who} has started the {label} of {case.reference}, so it cannot be moved. "
             "Ask them to finish it, or speak to the lead inspector."
@@ -504,7 +505,7 @@ def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None
         return None
     if current is not None and current.assessor_id == assessor.pk:
         return current
-    name = assessor.get_full_name() or assessor.username
+    name = display_name(assessor)
     if assessor.pk == case.case_manager_id:
         raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
     other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)

@@ -10,15 +10,14 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from inspections.models import Inspection
-from inspections.rules import is_inspector, is_manager
-from inspections.scoping import get_in_my_services_or_404
+from inspections.access import my_inspection
 
 from ..models import Case, Marking
+from ..rules import Perm
 from . import selectors, services
 from .cohort import UnreadableFile, read_cells
 from .forms import (
@@ -32,7 +31,6 @@ from .forms import (
     new_seed,
 )
 
-can_manage_sample = is_manager | is_inspector
 GET_POST = ["GET", "POST"]
 
 
@@ -42,12 +40,9 @@ def _pending_key(inspection):
 
 def _inspection(request, pk):
     """The inspection if it is in one of the person's services (else 404) and they may manage its sample."""
-    inspection = get_in_my_services_or_404(
-        Inspection.objects.select_related("service", "framework"), request.user, pk=pk
+    return my_inspection(
+        request, pk, Perm.MANAGE_SAMPLE, "Only the service's managers and inspectors can manage the cohort and sample."
     )
-    if not can_manage_sample.test(request.user, inspection):
-        raise PermissionDenied("Only the service's managers and inspectors can manage the cohort and sample.")
-    return inspection
 
 
 def _case(inspection, case_pk):

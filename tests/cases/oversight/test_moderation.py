@@ -243,7 +243,7 @@ def test_moderation_page_of_another_service_is_404(client, marked, other_service
 def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, client):
     from django.core.management import call_command
 
-    from cases.oversight.selectors import moderation_lines
+    from cases.oversight.agreement import moderation_lines
     from inspections.models import Inspection
 
     settings.DEBUG = True

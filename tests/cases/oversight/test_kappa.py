@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.oversight.agreement import cohens_kappa, percentage_agreement
+from cases.oversight.kappa import cohens_kappa, percentage_agreement
 
 
 def table(cells):

@@ -1,0 +1,382 @@
+"""Reads for the inspection dashboard and its drill-down: area and question scores, the area by
+stage matrix, breakdowns by team, case manager and the other dimensions, scoring progress and
+agreement. Every figure is aggregated in the database; each selector runs a fixed number of
+queries whatever the number of cases.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+
+from inspections import ratings
+from inspections.models import Area, Inspection, Question, Stage
+from inspections.people import name_from
+
+from ..judgements import framework_bands, inspection_judgements
+from ..models import (
+    Assessment,
+    AssessmentStatus,
+    Case,
+    Disposal,
+    Gender,
+    Marking,
+    RiskLevel,
+    submitted_marking,
+    tally_counts,
+)
+from .agreement import Agreement, agreement
+from .disclosure import protect
+from .figures import (
+    NA,
+    SMALL_GROUP,
+    STAGES,
+    WEAKEST,
+    Score,
+    area_score,
+    counting_answers,
+    counting_assessments,
+    framework_areas,
+    inspection_cases,
+    manager_label,
+    question_tallies,
+)
+
+# --- the dimensions a breakdown or filter can use -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dimension:
+    param: str  # query-string parameter of the filters and drill-down
+    title: str
+    field: str  # path from Case
+    labels: dict = field(default_factory=dict)
+
+    def label(self, value):
+        if value in (None, ""):
+            return "Not recorded"
+        return self.labels.get(value, value)
+
+    def param_value(self, value):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+
+DIMENSIONS = [
+    Dimension("team", "Team", "team"),
+    Dimension("case_manager", "Case manager", "manager_label"),
+    Dimension("disposal", "Disposal", "disposal", dict(Disposal.choices)),
+    Dimension("rosh", "Risk of serious harm", "rosh", dict(RiskLevel.choices)),
+    Dimension("gender", "Gender", "gender", dict(Gender.choices)),
+    Dimension("ethnicity", "Ethnicity", "ethnicity"),
+    Dimension("looked_after", "Looked after", "looked_after", {True: "Yes", False: "No"}),
+]
+
+
+def _case_path(dimension, prefix):
+    if dimension.field == "manager_label":
+        return None
+    return f"{prefix}{dimension.field}"
+
+
+def _grouped(queryset, dimension, prefix, *others, **aggregates):
+    path = _case_path(dimension, prefix)
+    group = manager_label(prefix) if path is None else F(path)
+    queryset = queryset.annotate(group=group)
+    return queryset.values("group", *others).annotate(**aggregates).order_by()
+
+
+# --- result shapes ---------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionLine:
+    question: Question
+    tally: ratings.Tally
+    score: int | None
+
+
+@dataclass
+class AreaLine:
+    area: Area
+    score: Score
+    cases: int
+    tally: ratings.Tally
+    band_label: str = ""
+
+
+@dataclass
+class BreakdownRow:
+    label: str
+    value: str  # the drill-down parameter's value
+    cases: int
+    scores: list[Score]  # one per area, in order
+    suppressed: bool = False  # hidden by disclosure control (disclosure.protect)
+    cases_text: str = ""
+
+
+@dataclass
+class Breakdown:
+    dimension: Dimension
+    rows: list[BreakdownRow]
+    withheld: bool = False  # so few cases that no group can be shown
+
+
+@dataclass
+class AssessorProgress:
+    name: str
+    counts: dict  # {(marking, status): n}
+
+    def get(self, marking, status):
+        return self.counts.get((marking, status), 0)
+
+    @property
+    def first_assigned(self):
+        return sum(n for (m, _), n in self.counts.items() if m == Marking.FIRST)
+
+    @property
+    def first_submitted(self):
+        return self.get(Marking.FIRST, AssessmentStatus.SUBMITTED)
+
+    @property
+    def first_draft(self):
+        return self.get(Marking.FIRST, AssessmentStatus.DRAFT)
+
+    @property
+    def second_assigned(self):
+        return sum(n for (m, _), n in self.counts.items() if m == Marking.SECOND)
+
+    @property
+    def second_submitted(self):
+        return self.get(Marking.SECOND, AssessmentStatus.SUBMITTED)
+
+    @property
+    def moderated(self):
+        return self.get(Marking.FINAL, AssessmentStatus.SUBMITTED)
+
+
+@dataclass
+class Progress:
+    sampled: int
+    assigned: int
+    not_started: int
+    draft: int
+    submitted: int
+    second_assigned: int
+    second_submitted: int
+    ready_to_moderate: int
+    moderated: int
+    assessors: list[AssessorProgress]
+
+
+@dataclass
+class Dashboard:
+    inspection: Inspection
+    filtered: bool
+    cases_counted: int
+    areas: list[AreaLine]
+    bands: list[ratings.Band]
+    questions: list[QuestionLine]
+    weakest: list[QuestionLine]
+    oversight_questions: list[QuestionLine]
+    matrix: list[tuple[Area, list[Score]]]
+    stages: list[tuple[str, str]]
+    breakdowns: list[Breakdown]
+    progress: Progress
+    agreement: Agreement
+
+    @property
+    def suppressed(self):
+        return self.filtered and 0 < self.cases_counted < SMALL_GROUP
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def progress(cases) -> Progress:
+    """Scoring progress overall and per assessor: three queries."""
+    assessments = Assessment.objects.filter(case__in=cases)
+    rows = list(
+        assessments.values(
+            "assessor_id", "assessor__first_name", "assessor__last_name", "assessor__username", "marking", "status"
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals = defaultdict(int)
+    people = {}
+    for row in rows:
+        totals[(row["marking"], row["status"])] += row["n"]
+        person = people.setdefault(
+            row["assessor_id"],
+            AssessorProgress(
+                name_from(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
+            ),
+        )
+        person.counts[(row["marking"], row["status"])] = row["n"]
+    figures = cases.both_markings_submitted().aggregate(ready=Count("pk", filter=~Q(submitted_marking(Marking.FINAL))))
+    sampled = cases.filter(in_sample=True).count()
+
+    def total(marking, *statuses):
+        return sum(totals[(marking, s)] for s in statuses or AssessmentStatus.values)
+
+    return Progress(
+        sampled=sampled,
+        assigned=total(Marking.FIRST),
+        not_started=total(Marking.FIRST, AssessmentStatus.NOT_STARTED),
+        draft=total(Marking.FIRST, AssessmentStatus.DRAFT),
+        submitted=total(Marking.FIRST, AssessmentStatus.SUBMITTED),
+        second_assigned=total(Marking.SECOND),
+        second_submitted=total(Marking.SECOND, AssessmentStatus.SUBMITTED),
+        ready_to_moderate=figures["ready"],
+        moderated=total(Marking.FINAL, AssessmentStatus.SUBMITTED),
+        assessors=sorted(people.values(), key=lambda p: p.name),
+    )
+
+
+# --- the inspection dashboard ----------------------------------------------------------------
+
+
+def dashboard(inspection, cases=None) -> Dashboard:
+    """Everything the inspection dashboard shows, for `cases` (a filtered queryset of the
+    inspection's cases) or all of them. A fixed number of queries."""
+    filtered = cases is not None
+    if cases is None:
+        cases = inspection_cases(inspection)
+    framework = inspection.framework
+    areas = framework_areas(framework.pk)
+    bands = framework_bands(framework)
+    answers = counting_answers(cases)
+    cases_counted = counting_assessments(cases).count()
+
+    by_question = question_tallies(answers, "question_id")
+    cases_by_area = {
+        row["question__area_id"]: row["n"]
+        for row in answers.exclude(value=NA)
+        .values("question__area_id")
+        .annotate(n=Count("assessment", distinct=True))
+        .order_by()
+    }
+    suppress_all = filtered and cases_counted < SMALL_GROUP
+    if not filtered:
+        # The judgements page's own figures (stored ones once published).
+        judged = inspection_judgements(inspection)
+        area_lines = [
+            AreaLine(
+                a.area,
+                Score(a.score, a.band),
+                a.cases,
+                a.result.tally,
+                a.shown_band_label,
+            )
+            for a in judged.areas
+        ]
+        cases_counted = judged.cases_counted if judged.published else cases_counted
+    else:
+        area_lines = []
+        for area in areas:
+            result, score = area_score(framework, area, by_question, bands, cases_counted)
+            area_lines.append(
+                AreaLine(
+                    area, score, cases_by_area.get(area.pk, 0), result.tally, score.band.label if score.band else ""
+                )
+            )
+
+    lines = [
+        QuestionLine(q, by_question.get(q.pk, ratings.Tally()), None) for area in areas for q in area.questions.all()
+    ]
+    for line in lines:
+        line.score = None if suppress_all else ratings.whole_percent(line.tally.yes, line.tally.no)
+    weakest = sorted(
+        (line for line in lines if line.score is not None), key=lambda line: (line.score, line.question.code)
+    )
+    oversight = [line for line in lines if line.question.stage == Stage.OVERSIGHT]
+
+    cells = question_tallies(answers, "question__area_id", "question__stage")
+    matrix = []
+    for area in areas:
+        row = []
+        for stage, _ in STAGES:
+            tally = cells.get((area.pk, stage))
+            percent = ratings.whole_percent(tally.yes, tally.no) if tally else None
+            row.append(Score(None if suppress_all else percent, suppressed=suppress_all and tally is not None))
+        matrix.append((area, row))
+
+    breakdowns = [breakdown(dimension, cases, areas, framework, bands) for dimension in DIMENSIONS]
+    return Dashboard(
+        inspection=inspection,
+        filtered=filtered,
+        cases_counted=cases_counted,
+        areas=area_lines,
+        bands=bands,
+        questions=lines,
+        weakest=weakest[:WEAKEST],
+        oversight_questions=oversight,
+        matrix=matrix,
+        stages=STAGES,
+        breakdowns=breakdowns,
+        progress=progress(cases),
+        agreement=agreement(cases, areas),
+    )
+
+
+def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
+    """Each group's cases and area scores; groups under SMALL_GROUP cases suppressed: two queries."""
+    sizes = {
+        row["group"]: row["n"]
+        for row in _grouped(counting_assessments(cases), dimension, "case__", n=Count("case", distinct=True))
+    }
+    tallies = defaultdict(dict)
+    for row in _grouped(counting_answers(cases), dimension, "assessment__case__", "question_id", **tally_counts()):
+        tallies[row["group"]][row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
+    groups = list(sizes.items())
+    protection = protect([n for _, n in groups])
+    rows = []
+    for index, (group, n) in enumerate(groups):
+        hidden = protection.withheld or index in protection.hidden
+        text = protection.text(index, n)
+        scores = [
+            Score(None, suppressed=True, marker=text)
+            if hidden
+            else area_score(framework, area, tallies[group], bands)[1]
+            for area in areas
+        ]
+        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
+    rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
+    return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
+
+
+# --- drill-down ------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseLine:
+    case: Case
+    manager: str
+    tally: ratings.Tally
+    counting: Assessment | None
+
+    @property
+    def score(self):
+        return ratings.whole_percent(self.tally.yes, self.tally.no)
+
+
+def drill_down(cases, answer_filter=None):
+    """The cases behind a figure, each with its counting assessment's Yes / No / N/A within
+    `answer_filter` (a Q on Answer): two queries."""
+    answers = counting_answers(cases)
+    if answer_filter is not None:
+        answers = answers.filter(answer_filter)
+    tallies = {
+        row["assessment__case_id"]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
+        for row in answers.values("assessment__case_id", "assessment_id").annotate(**tally_counts()).order_by()
+    }
+    if answer_filter is not None:
+        cases = cases.filter(pk__in=list(tallies))
+    listed = cases.select_related("case_manager").annotate(manager=manager_label())
+    lines = []
+    for case in listed:
+        tally, counting = tallies.get(case.pk, (ratings.Tally(), None))
+        lines.append(CaseLine(case, case.manager or "", tally, counting))
+    return lines

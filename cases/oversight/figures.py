@@ -1,0 +1,77 @@
+"""What every oversight figure is built from: the counting assessments' answers, tallied in the
+database, and an area's score. Groups of fewer than SMALL_GROUP cases are suppressed so no child
+can be singled out; the presenters say so in words.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+
+from inspections import ratings
+from inspections.models import Area, Question, Stage
+
+from ..models import Answer, Assessment, Case, tally_counts
+from .disclosure import SMALL_GROUP, SUPPRESSED
+
+WEAKEST = 5
+STAGES = list(Stage.choices)
+
+NA = Answer.Value.NA
+
+
+def manager_label(prefix=""):
+    """The case manager as shown: the linked person's full name (or username), else the name imported."""
+    p = prefix
+    full_name = NullIf(
+        Trim(Concat(F(f"{p}case_manager__first_name"), Value(" "), F(f"{p}case_manager__last_name"))), Value("")
+    )
+    return Coalesce(full_name, F(f"{p}case_manager__username"), F(f"{p}case_manager_name"))
+
+
+def counting_assessments(cases):
+    return Assessment.objects.counting().filter(case__in=cases)
+
+
+def counting_answers(cases):
+    return Answer.objects.counting().filter(assessment__case__in=cases)
+
+
+def inspection_cases(inspection):
+    return Case.objects.filter(inspection=inspection)
+
+
+@dataclass
+class Score:
+    """A shown score: a whole percentage, "not rated" or suppressed (see presenters.score_text)."""
+
+    percent: int | None
+    band: ratings.Band | None = None
+    suppressed: bool = False
+    marker: str = SUPPRESSED  # what a suppressed score reads (disclosure.protect decides)
+
+
+def framework_areas(framework_id):
+    return list(
+        Area.objects.filter(framework_id=framework_id).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order"))
+        )
+    )
+
+
+def area_score(framework, area, by_question, bands, cases=None):
+    """The area's result and its shown Score from {question id: Tally}; suppressed under SMALL_GROUP cases."""
+    questions = list(area.questions.all())
+    tallies = {q.code: by_question.get(q.pk, ratings.Tally()) for q in questions}
+    result = ratings.area_result(framework.rule, tallies, bands, key_questions=[q.code for q in questions if q.key])
+    suppressed = cases is not None and cases < SMALL_GROUP
+    return result, Score(None if suppressed else result.score, None if suppressed else result.band, suppressed)
+
+
+def question_tallies(answers, *group_by):
+    return {
+        tuple(row[g] for g in group_by) if len(group_by) > 1 else row[group_by[0]]: ratings.Tally(
+            row["yes"], row["no"], row["na"]
+        )
+        for row in answers.values(*group_by).annotate(**tally_counts()).order_by()
+    }

@@ -1,0 +1,62 @@
+"""How the oversight figures read on a page and in an export: the words for a suppressed group or
+a missing score, and the links from each figure to the cases behind it. The selectors (dashboard,
+agreement, trend, benchmark) return numbers; the words and hrefs are made here.
+"""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+
+def score_text(score):
+    """A Score as shown: its disclosure marker ("fewer than 5", "hidden"), "Not rated" or a whole percentage."""
+    if score.suppressed:
+        return score.marker
+    return "Not rated" if score.percent is None else f"{score.percent}%"
+
+
+def percent_text(line):
+    """An agreement line's percentage agreement, whole."""
+    return "None" if line.percent is None else f"{line.percent:.0f}%"
+
+
+def kappa_text(line):
+    """An agreement line's Cohen's kappa to two places."""
+    return "Not computable" if line.kappa is None else f"{line.kappa:.2f}"
+
+
+def published_text(value):
+    """A published score on the benchmark."""
+    return "Not published" if value is None else f"{value}%"
+
+
+def band_markers(bands):
+    """Chart markers: each band above 0% at the percentage it starts."""
+    return [(f"{band.label} from {band.min_percent}%", band.min_percent) for band in bands if band.min_percent > 0]
+
+
+def drill_href(inspection, params, **figure):
+    """The drill-down page for a figure: the dashboard's filters `params` plus the figure's own."""
+    query = {**params, **{k: v for k, v in figure.items() if v not in (None, "")}}
+    return reverse("cases:dashboard_cases", args=[inspection.pk]) + ("?" + urlencode(query) if query else "")
+
+
+def link_dashboard(figures, inspection, params):
+    """Gives each figure of the dashboard (areas, weakest and oversight questions, matrix cells,
+    breakdown rows and cells) the href of the cases behind it."""
+    for line in figures.areas:
+        line.href = drill_href(inspection, params, area=line.area.code)
+    for line in figures.weakest + figures.oversight_questions:
+        line.href = drill_href(inspection, params, question=line.question.code, answer="no")
+    for area, cells in figures.matrix:
+        for (stage, _), cell in zip(figures.stages, cells, strict=True):
+            cell.href = drill_href(inspection, params, area=area.code, stage=stage)
+    for breakdown in figures.breakdowns:
+        for row in breakdown.rows:
+            group = {**params, breakdown.dimension.param: row.value}
+            row.href = None if row.suppressed else drill_href(inspection, group)
+            row.cells = [
+                (score, drill_href(inspection, group, area=area.area.code))
+                for score, area in zip(row.scores, figures.areas, strict=True)
+            ]
+    return figures

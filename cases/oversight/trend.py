@@ -1,0 +1,153 @@
+"""Reads for a service over time: each area's score across the service's inspections (published
+judgements, plus the live figure of any in progress) and the questions that moved most.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from inspections import ratings
+from inspections.models import Area, Framework, Inspection, Judgement, PublishedQuestionScore
+
+from ..models import Answer, tally_counts
+from .figures import WEAKEST, Score, area_score
+
+
+@dataclass
+class TrendPoint:
+    inspection: Inspection
+    scores: dict  # {area code: Score}
+    live: bool
+
+
+@dataclass
+class Mover:
+    code: str
+    text: str
+    before: int
+    after: int
+
+    @property
+    def change(self):
+        return self.after - self.before
+
+
+@dataclass
+class Trend:
+    points: list[TrendPoint]
+    areas: list[tuple[str, str]]  # (code, name)
+    movers: list[Mover]
+    mover_from: Inspection | None = None
+    mover_to: Inspection | None = None
+
+
+def _chain_order(inspections):
+    """Inspections in follows-chain order: each root (by period), then whatever follows it."""
+    by_id = {i.pk: i for i in inspections}
+    children = defaultdict(list)
+    roots = []
+    for inspection in inspections:
+        if inspection.follows_id in by_id:
+            children[inspection.follows_id].append(inspection)
+        else:
+            roots.append(inspection)
+
+    def when(i):
+        return (i.period_end or i.period_start or i.created_at.date(), i.pk)
+
+    ordered, seen = [], set()
+
+    def walk(inspection):
+        if inspection.pk in seen:
+            return
+        seen.add(inspection.pk)
+        ordered.append(inspection)
+        for child in sorted(children[inspection.pk], key=when):
+            walk(child)
+
+    for root in sorted(roots, key=when):
+        walk(root)
+    for inspection in inspections:  # a cycle would leave some unvisited
+        walk(inspection)
+    return ordered
+
+
+def _frameworks(framework_ids):
+    return {
+        f.pk: f
+        for f in Framework.objects.filter(pk__in=framework_ids).prefetch_related(
+            "bands", Prefetch("areas", queryset=Area.objects.prefetch_related("questions"))
+        )
+    }
+
+
+def service_trend(service) -> Trend:
+    """Each area's score across the service's inspections, published judgements plus the live
+    figure of any in progress, in follows-chain order; and the questions that moved most between
+    the last two with figures. A fixed number of queries."""
+    inspections = _chain_order(
+        list(Inspection.objects.filter(service=service).exclude(status="planned").select_related("framework"))
+    )
+    frameworks = _frameworks({i.framework_id for i in inspections})
+    published_ids = [i.pk for i in inspections if i.is_published]
+    live_ids = [i.pk for i in inspections if not i.is_published]
+    stored = defaultdict(dict)
+    for judgement in Judgement.objects.filter(inspection_id__in=published_ids).select_related("area"):
+        stored[judgement.inspection_id][judgement.area.code] = judgement
+    question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
+    for row in PublishedQuestionScore.objects.filter(inspection_id__in=published_ids).values(
+        "inspection_id", "question__code", "score"
+    ):
+        question_scores[row["inspection_id"]][row["question__code"]] = row["score"]
+    live = defaultdict(dict)  # {inspection id: {question id: Tally}}
+    for row in (
+        Answer.objects.counting()
+        .filter(assessment__case__inspection_id__in=live_ids)
+        .values("assessment__case__inspection_id", "question_id")
+        .annotate(**tally_counts())
+        .order_by()
+    ):
+        live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
+            row["yes"], row["no"], row["na"]
+        )
+
+    area_names = {}
+    points = []
+    for inspection in inspections:
+        framework = frameworks[inspection.framework_id]
+        bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
+        scores = {}
+        for area in framework.areas.all():
+            area_names.setdefault(area.code, area.name)
+            if inspection.is_published:
+                judgement = stored[inspection.pk].get(area.code)
+                percent = judgement.score if judgement else None
+                scores[area.code] = Score(percent, ratings.band_for(percent, bands))
+            else:
+                result, score = area_score(framework, area, live[inspection.pk], bands)
+                scores[area.code] = score
+                for q in area.questions.all():
+                    tally = live[inspection.pk].get(q.pk)
+                    if tally:
+                        question_scores[inspection.pk][q.code] = ratings.whole_percent(tally.yes, tally.no)
+        if inspection.is_published or live[inspection.pk]:
+            points.append(TrendPoint(inspection, scores, not inspection.is_published))
+
+    movers, mover_from, mover_to = [], None, None
+    scored = [p for p in points if question_scores.get(p.inspection.pk)]
+    if len(scored) >= 2:
+        mover_from, mover_to = scored[-2].inspection, scored[-1].inspection
+        before, after = question_scores[mover_from.pk], question_scores[mover_to.pk]
+        texts = {
+            q.code: q.text
+            for f in frameworks.values()
+            if f.pk == mover_to.framework_id
+            for a in f.areas.all()
+            for q in a.questions.all()
+        }
+        for code in before.keys() & after.keys():
+            if before[code] is not None and after[code] is not None:
+                movers.append(Mover(code, texts.get(code, ""), before[code], after[code]))
+        movers.sort(key=lambda m: (-abs(m.change), m.code))
+    return Trend(points, list(area_names.items()), movers[:WEAKEST], mover_from, mover_to)

@@ -1,0 +1,20 @@
+from django import template
+
+from ..oversight import presenters
+
+register = template.Library()
+
+
+@register.filter
+def score_text(score):
+    return presenters.score_text(score)
+
+
+@register.filter
+def percent_text(line):
+    return presenters.percent_text(line)
+
+
+@register.filter
+def kappa_text(line):
+    return presenters.kappa_text(line)

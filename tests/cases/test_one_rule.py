@@ -1,0 +1,207 @@
+"""Each rule has one definition, and every page, export and command agrees with it:
+
+- which assessment counts (`Assessment.objects.counting()`),
+- "both markings submitted" (`cases.models.both_markings_submitted`),
+- the blind-marking rule (`cases.rules.is_blind_to` / `blind_case_ids`),
+- re-counting an assessment's yes / no / n-a (`Assessment.recount`).
+"""
+
+import csv
+import io
+import json
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.assessment_import import assessments_import
+from cases.judgements import inspection_judgements
+from cases.models import Answer, Assessment, Case
+from cases.oversight.agreement import moderation_lines
+from cases.oversight.dashboard import dashboard, drill_down
+from cases.oversight.exports import answers_table, summary_tables
+from cases.oversight.moderation import case_comparison, moderation_settle
+from cases.rules import blind_case_ids, is_blind_to
+from cases.services import assessment_save
+from inspections.models import Role
+from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
+
+from .oversight_factories import answer
+
+pytestmark = pytest.mark.django_db
+
+ALL = ["roh-1", "roh-2", "roh-3", "saf-1", "saf-2", "saf-3"]
+
+
+def values(yes=(), na=()):
+    return {code: "yes" if code in yes else "na" if code in na else "no" for code in ALL}
+
+
+@pytest.fixture
+def world(service):
+    """Five cases: A moderated, B first marking only, C moderation in draft, D second marking in
+    draft, E both markings submitted and not yet moderated."""
+    inspection = InspectionFactory(service=service, status="scoring", framework=FrameworkFactory())
+    first = member(service, Role.MANAGER, username="marker1")
+    second = member(service, Role.MANAGER, username="marker2")
+    moderator = member(service, Role.INSPECTOR, username="moderator")
+    cases = {ref: CaseFactory(inspection=inspection, reference=ref, team="North team") for ref in "ABCDE"}
+
+    def mark(ref, marking, assessor, vals, submit=True):
+        assessment = AssessmentFactory(case=cases[ref], assessor=assessor, marking=marking)
+        answer(assessment, vals)
+        if not submit:
+            Assessment.objects.filter(pk=assessment.pk).update(status="draft")
+        return assessment
+
+    marks = {
+        "A1": mark("A", "first", first, values(yes=ALL)),
+        "A2": mark("A", "second", second, values()),
+        "Af": mark("A", "final", moderator, values(yes=["roh-2", "saf-1"], na=["saf-3"])),
+        "B1": mark("B", "first", first, values(yes=["roh-1", "roh-2", "saf-1"])),
+        "C1": mark("C", "first", first, values(na=["roh-3"])),
+        "C2": mark("C", "second", second, values(yes=ALL)),
+        "Cf": mark("C", "final", moderator, values(yes=ALL), submit=False),
+        "D1": mark("D", "first", first, values(yes=["saf-2"])),
+        "D2": mark("D", "second", second, values(yes=ALL), submit=False),
+        "E1": mark("E", "first", second, values(yes=ALL, na=["roh-1"])),
+        "E2": mark("E", "second", first, values(yes=["roh-3"])),
+    }
+    return inspection, cases, marks, (first, second, moderator)
+
+
+def tallied(tally):
+    return (tally.yes, tally.no, tally.na)
+
+
+def expected_tallies(assessments):
+    """{question code: (yes, no, na)} over the answers of `assessments`."""
+    counts = Counter(
+        (a.question.code, a.value) for a in Answer.objects.filter(assessment__in=assessments).select_related("question")
+    )
+    return {code: (counts[(code, "yes")], counts[(code, "no")], counts[(code, "na")]) for code in ALL}
+
+
+def test_which_assessment_counts_is_one_rule_and_pages_exports_and_commands_agree(client, world):
+    inspection, cases, marks, (first, _, _) = world
+    counting = set(Assessment.objects.counting().filter(case__inspection=inspection))
+    # The rule: the moderated assessment once submitted, else the first marking.
+    assert counting == {marks["Af"], marks["B1"], marks["C1"], marks["D1"], marks["E1"]}
+    expected = expected_tallies(counting)
+
+    figures = dashboard(inspection)
+    assert {line.question.code: tallied(line.tally) for line in figures.questions} == expected
+    judged = inspection_judgements(inspection)
+    assert {q.question.code: tallied(q.tally) for a in judged.areas for q in a.questions} == expected
+
+    exported = next(t for t in summary_tables(figures) if t.name == "Questions")
+    assert {row[0]: tuple(row[5:8]) for row in exported.rows} == expected
+
+    out = io.StringIO()
+    call_command("inspection_report", str(inspection.pk), "--format", "csv", stdout=out)
+    areas = {row["code"]: row for row in csv.DictReader(io.StringIO(out.getvalue())) if row["kind"] == "area"}
+    for code in ("roh", "saf"):
+        totals = [sum(v[i] for q, v in expected.items() if q.startswith(code)) for i in range(3)]
+        assert [int(areas[code][k]) for k in ("yes", "no", "na")] == totals
+
+    lines = {line.case.reference: line.counting for line in drill_down(Case.objects.filter(inspection=inspection))}
+    assert lines == {ref: next(a.pk for a in counting if a.case_id == case.pk) for ref, case in cases.items()}
+
+    client.force_login(first)
+    page = client.get(reverse("cases:judgements", args=[inspection.pk]))
+    assert page.status_code == 200
+    shown = {q.question.code: tallied(q.tally) for a in page.context["figures"].areas for q in a.questions}
+    assert shown == expected
+
+
+def test_both_markings_submitted_is_one_rule_and_moderation_progress_and_import_agree(client, world):
+    inspection, cases, marks, (_, _, moderator) = world
+    both = set(Case.objects.filter(inspection=inspection).both_markings_submitted())
+    assert both == {cases["A"], cases["C"], cases["E"]}  # D's second marking is a draft
+
+    assert {line.case for line in moderation_lines(inspection)} == both
+    assert {ref for ref, case in cases.items() if case_comparison(case).ready} == {"A", "C", "E"}
+    # Ready to moderate: both submitted and no submitted moderated assessment (C's is a draft).
+    assert dashboard(inspection).progress.ready_to_moderate == 2
+
+    client.force_login(moderator)
+    for ref, case in cases.items():
+        url = reverse("cases:moderation_case", args=[inspection.pk, case.pk])
+        assert client.get(url).status_code == (200 if case in both else 404), ref
+
+    # The assessment import refuses a moderated marking unless both are submitted: D is refused, E not.
+    header = "case_reference,marking,assessor,status,question_code,answer,note\n"
+    rows = "".join(f"{{ref}},final,moderator,draft,{code},yes,\n" for code in ALL)
+    refused = assessments_import(inspection=inspection, text=header + rows.format(ref="D"), by=moderator)
+    assert any("both submitted" in p.reason for p in refused.problems)
+    accepted = assessments_import(inspection=inspection, text=header + rows.format(ref="E"), by=moderator)
+    assert not [p for p in accepted.problems if "both submitted" in p.reason]
+
+
+def test_the_blind_rule_is_one_predicate_and_lists_exports_and_records_agree(client, world):
+    inspection, cases, marks, (first, second, _) = world
+    # D: the second marking is a draft, so both its markers are blind to the other's marking. B has
+    # no second marking yet: its first marker counts as blind too, though there is nothing to hide.
+    assert blind_case_ids(first, inspection) == {cases["B"].pk, cases["D"].pk}
+    assert blind_case_ids(second, inspection) == {cases["D"].pk}
+    for person in (first, second):
+        others = [a for a in Assessment.objects.filter(case__inspection=inspection) if a.assessor_id != person.pk]
+        blind = {a.case_id for a in others if is_blind_to(person, a)}
+        assert blind == {cases["D"].pk}
+        assert blind == blind_case_ids(person, inspection) & {a.case_id for a in others}
+
+    client.force_login(first)
+    drill = client.get(reverse("cases:dashboard_cases", args=[inspection.pk])).content.decode()
+    assert ">D<" not in drill.replace(" ", "") and ">E<" in drill.replace(" ", "")
+    table = answers_table(inspection, first)
+    exported = {(row[0], row[8]) for row in table.rows}
+    assert ("D", "second") not in exported and ("D", "first") in exported and ("E", "first") in exported
+    assert client.get(reverse("cases:assessment", args=[marks["D2"].pk])).status_code == 403
+    assert client.get(reverse("cases:assessment", args=[marks["E1"].pk])).status_code == 200
+    record = client.get(reverse("cases:case_record", args=[cases["D"].pk]))
+    assert record.context["assessments"] == [marks["D1"]]  # the other marking, and who made it, stay hidden
+    record = client.get(reverse("cases:case_record", args=[cases["E"].pk]))
+    assert set(record.context["assessments"]) == {marks["E1"], marks["E2"]}
+
+
+def _stored(assessment):
+    assessment.refresh_from_db()
+    return (assessment.answered, assessment.yes, assessment.no, assessment.na)
+
+
+def _recounted(assessment):
+    fresh = Assessment.objects.get(pk=assessment.pk).recount()
+    return (fresh.answered, fresh.yes, fresh.no, fresh.na)
+
+
+def test_recounting_yes_no_na_is_one_method_used_by_scoring_moderation_and_import(world, service):
+    inspection, cases, marks, (first, second, moderator) = world
+    # Scoring page's service.
+    d2 = Assessment.objects.get(pk=marks["D2"].pk)
+    saved = assessment_save(
+        assessment=d2,
+        answers={code: ("yes" if code == "roh-1" else "na", "") for code in ALL[:4]},
+        version=d2.version,
+        by=second,
+    )
+    assert _stored(saved) == _recounted(saved) == (6, 3, 0, 3)  # four changed, two Yes kept from before
+    # Moderation.
+    comparison = case_comparison(cases["E"])
+    decisions = {q.question.code: ("na", "Settled") for q in comparison.disagreements}
+    final = moderation_settle(case=cases["E"], decisions=decisions, by=moderator)
+    assert _stored(final) == _recounted(final)
+    assert final.na >= len(decisions)
+    # Import.
+    officer = member(service, Role.OFFICER, username="importer")
+    new = CaseFactory(inspection=inspection, reference="F")
+    header = "case_reference,marking,assessor,status,question_code,answer,note\n"
+    text = header + "".join(
+        f"F,first,importer,submitted,{code},{v},{'Missing' if v == 'no' else ''}\n"
+        for code, v in zip(ALL, ["yes", "no", "na", "yes", "yes", "no"], strict=True)
+    )
+    result = assessments_import(inspection=inspection, text=text, by=officer)
+    assert not result.problems, result.problems
+    imported = Assessment.objects.get(case=new, marking="first")
+    assert _stored(imported) == _recounted(imported) == (6, 3, 2, 1)
+    assert json.dumps(_stored(imported))  # plain numbers, shown as they are on the case list
