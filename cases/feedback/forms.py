@@ -1,30 +1,17 @@
 """Forms for case holders, feedback, case actions and re-audits (rendered by crispy-forms-gds)."""
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 
-from ..forms import person_label
-
-
-class GdsForm:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return person_label(obj)
+from inspections.form_base import GovukForm, PersonChoiceField
 
 
 def people_of(service):
     return get_user_model().objects.filter(memberships__service=service).order_by("first_name", "last_name")
 
 
-class CaseHolderForm(GdsForm, forms.Form):
+class CaseHolderForm(GovukForm):
     case_holder = PersonChoiceField(
         queryset=get_user_model().objects.none(),
         label="Case holder",
@@ -36,7 +23,7 @@ class CaseHolderForm(GdsForm, forms.Form):
         self.fields["case_holder"].queryset = people_of(service)
 
 
-class FeedbackForm(GdsForm, forms.Form):
+class FeedbackForm(GovukForm):
     """Overall feedback, then what was done well and what to improve for each area."""
 
     done_well = forms.CharField(label="What was done well", widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -63,7 +50,7 @@ class FeedbackForm(GdsForm, forms.Form):
         }
 
 
-class CaseActionForm(GdsForm, forms.Form):
+class CaseActionForm(GovukForm):
     text = forms.CharField(
         label="What to put right on the file",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -80,17 +67,17 @@ class CaseActionForm(GdsForm, forms.Form):
         self.fields["owner"].queryset = people_of(service)
 
 
-class AcknowledgeForm(GdsForm, forms.Form):
+class AcknowledgeForm(GovukForm):
     reply = forms.CharField(
         label="Your reply (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
 
 
-class CaseActionDoneForm(GdsForm, forms.Form):
+class CaseActionDoneForm(GovukForm):
     note = forms.CharField(label="What you did", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class ReAuditForm(GdsForm, forms.Form):
+class ReAuditForm(GovukForm):
     assessor = PersonChoiceField(queryset=get_user_model().objects.none(), label="Who re-audits the case")
 
     def __init__(self, *args, service, **kwargs):

@@ -3,18 +3,18 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from ..feedback.forms import GdsForm
-from ..forms import person_label
+from inspections.form_base import GovukForm, PeopleChoiceField
+
 from ..models import ConcernStatus
 
 
-class ConcernForm(GdsForm, forms.Form):
+class ConcernForm(GovukForm):
     found = forms.CharField(label="What you found", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     why_now = forms.CharField(label="Why it matters now", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     recommended = forms.CharField(label="What you recommend", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class ConcernStepForm(GdsForm, forms.Form):
+class ConcernStepForm(GovukForm):
     note = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -24,14 +24,11 @@ class ConcernStepForm(GdsForm, forms.Form):
     )
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(PeopleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj):
-        return person_label(obj)
 
-
-class SafeguardingRolesForm(GdsForm, forms.Form):
+class SafeguardingRolesForm(GovukForm):
     leads = PeopleField(
         queryset=get_user_model().objects.none(),
         required=False,
@@ -55,6 +52,6 @@ class SafeguardingRolesForm(GdsForm, forms.Form):
 STATUS_CHOICES = [("", "Any"), ("open", "Open (not closed)"), *ConcernStatus.choices]
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(GovukForm):
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label="Status")
     overdue = forms.BooleanField(required=False, label="Only those not acknowledged within one working day")
