@@ -9,20 +9,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.access import my_inspection, require
+from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
-from inspections.services import judgement_override
+from inspections.services import area_judge, judgement_override
 
-from . import selectors
+from . import selectors, services
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
-from .models import Assessment, AssessmentStatus
+from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
 from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,
-    assessment_reopen,
     assessment_save,
     case_add,
     case_assign,
@@ -49,7 +49,7 @@ def case_list(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request, pk):
+def case_create(request, pk):
     inspection = my_inspection(request, pk, Perm.ADD_CASE)
     form = CaseForm(request.POST or None, service=inspection.service)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +86,7 @@ def _my_assessment(request, pk, permission):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_page(request, pk):
+def assessment(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
     assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT)
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
@@ -153,14 +153,14 @@ def assessment_page(request, pk):
 
 @login_required
 @require_POST
-def assessment_reopen_view(request, pk):
+def assessment_reopen(request, pk):
     assessment = _my_assessment(request, pk, Perm.REOPEN_ASSESSMENT)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the assessment is reopened.")
         return redirect("cases:assessment", assessment.pk)
     try:
-        assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+        services.assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -184,9 +184,49 @@ def assessment_record(request, pk):
     )
 
 
+# What the one form of an area records: (service, its band and text attributes, word for success).
+_AREA_BAND_WRITES = {
+    True: (area_judge, "evidence", {"band_label": "judged_band_label", "reason": "evidence_note"}, "judgement"),
+    False: (
+        judgement_override,
+        "reason",
+        {"band_label": "override_band_label", "reason": "override_reason"},
+        "override",
+    ),
+}
+
+
+def _record_area_band(request, inspection, form):
+    """Record the band posted for an area: judged from evidence for an area judged once per
+    inspection, else an override of the computed band. True when saved; otherwise the form says why
+    (a stale save keeps what was typed and says what changed)."""
+    area = form.cleaned_data["area"]
+    write, text_name, attributes, word = _AREA_BAND_WRITES[area.judged_once]
+    try:
+        write(
+            inspection=inspection,
+            area=area,
+            band_label=form.cleaned_data["band_label"],
+            by=request.user,
+            version=form.cleaned_data["version"],
+            **{text_name: form.cleaned_data["reason"]},
+        )
+    except StaleEdit as stale:
+        refuse_stale(form, stale.current, "judgement", attributes)
+        return False
+    except ValidationError as error:
+        problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for field, texts in problems.items():
+            for message in texts:
+                form.add_error({"evidence": "reason"}.get(field, field), message)
+        return False
+    messages.success(request, f"The {word} for {area.name} is recorded.")
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def judgements_page(request, pk):
+def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
     inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
@@ -205,27 +245,17 @@ def judgements_page(request, pk):
         if not may_override:
             raise PermissionDenied
         override_form = OverrideForm(request.POST, framework=inspection.framework, band_labels=band_labels)
-        if override_form.is_valid():
-            try:
-                judgement_override(
-                    inspection=inspection,
-                    area=override_form.cleaned_data["area"],
-                    band_label=override_form.cleaned_data["band_label"],
-                    reason=override_form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                override_form.add_error(None, error)
-            else:
-                messages.success(request, f"The override for {override_form.cleaned_data['area'].name} is recorded.")
-                return redirect("cases:judgements", inspection.pk)
+        if override_form.is_valid() and _record_area_band(request, inspection, override_form):
+            return redirect("cases:judgements", inspection.pk)
 
     figures = inspection_judgements(inspection)
     forms = []
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
-        initial = {"area": area.area.pk}
-        if area.is_overridden:
+        initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
+        if area.judged_once and area.override:
+            initial.update(band_label=area.override.judged_band_label, reason=area.override.evidence_note)
+        elif area.is_overridden:
             initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
         forms.append(bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels))
     return render(
@@ -242,4 +272,44 @@ def judgements_page(request, pk):
             and inspection.status == "moderation",
         },
         status=400 if override_form is not None and override_form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def case_record(request, pk):
+    """The record of a case: who changed which of its attributes and when (old and new), and its
+    replacements in the sample. Managers and inspectors of the case's service."""
+    case = get_in_my_services_or_404(
+        Case.objects.select_related("inspection__service"), request.user, "inspection__service", pk=pk
+    )
+    require(request.user, Perm.VIEW_CASES, case.inspection)
+    assessments = case.assessments.select_related("assessor")
+    if case.pk in blind_case_ids(request.user, case.inspection):
+        # Marking this case blind: the other marking, and who made it, stay hidden.
+        assessments = assessments.filter(assessor=request.user)
+    return render(
+        request,
+        "cases/case_record.html",
+        {
+            "page_title": f"Record of changes: case {case.reference}",
+            "case": case,
+            "entries": selectors.case_record_entries(case),
+            "assessments": list(assessments),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inspection_record(request, pk):
+    inspection = my_inspection(request, pk, Perm.VIEW_INSPECTION_RECORD)
+    return render(
+        request,
+        "cases/inspection_record.html",
+        {
+            "page_title": f"Record of changes: {inspection.title}",
+            "inspection": inspection,
+            "entries": selectors.inspection_record_entries(inspection, request.user),
+        },
     )

@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import services
 from .access import my_inspection
+from .concurrency import StaleEdit, refuse_stale
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .rules import Perm
 from .scoping import in_my_services
-from .services import inspection_create, inspection_move_on, inspection_update
+from .services import inspection_move_on, inspection_update, report_item_save
 
 
 @login_required
@@ -39,14 +41,14 @@ def inspection_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_new(request):
+def inspection_create(request):
     service = request.service
     if service is None or not request.user.has_perm(Perm.CHANGE_INSPECTION, service):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = services.inspection_create(service=service, created_by=request.user, **form.changes())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -66,7 +68,11 @@ def inspection_edit(request, pk):
     form = InspectionForm(request.POST or None, instance=inspection, service=inspection.service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection_update(inspection=inspection, changed_by=request.user, **form.cleaned_data)
+            inspection_update(
+                inspection=inspection, changed_by=request.user, version=form.cleaned_data["version"], **form.changes()
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "inspection")
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -83,14 +89,17 @@ def inspection_edit(request, pk):
 @require_GET
 def inspection_detail(request, pk):
     inspection = my_inspection(request, pk)
+    may_read_report = request.user.has_perm(Perm.VIEW_REPORT, inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "page_title": inspection.title,
             "inspection": inspection,
-            "findings": inspection.findings.select_related("area"),
-            "recommendations": inspection.recommendations.select_related("area"),
+            "may_read_report": may_read_report,
+            "may_read_judgements": request.user.has_perm("cases.view_judgements", inspection),
+            "findings": inspection.findings.select_related("area") if may_read_report else [],
+            "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
             "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
         },
@@ -131,9 +140,13 @@ def report_item_edit(request, pk, kind, item_pk=None):
         item = model(inspection=inspection, order=getattr(inspection, related).count() + 1)
     form = form_class(request.POST or None, instance=item, framework=inspection.framework)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"The {kind} is saved.")
-        return redirect("inspections:inspection_detail", inspection.pk)
+        try:
+            report_item_save(item=item, by=request.user, version=form.cleaned_data["version"], **form.changes())
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, kind)
+        else:
+            messages.success(request, f"The {kind} is saved.")
+            return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/report_item_form.html",

@@ -13,8 +13,7 @@ from django.urls import reverse
 from improvement import selectors, services
 from improvement.models import BoardReport
 from inspections.models import PublishedQuestionScore
-
-from .factories import ActionFactory, BoardFactory, MeetingFactory, PublishedInspectionFactory, ThemeFactory
+from tests.factories import ActionFactory, BoardFactory, MeetingFactory, PublishedInspectionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +123,34 @@ def test_an_issued_report_reads_the_same_later(client, plan, story, manager, boa
     assert report.html in page
     pdf = client.get(reverse("improvement:board_report_pdf", args=[plan.pk, story["second"].pk]))
     assert pdf.content == bytes(report.pdf)
+
+
+def test_reissuing_keeps_every_earlier_version_numbered_and_readable(client, plan, story, manager, board_member):
+    meeting = story["second"]
+    client.force_login(manager)
+    url = reverse("improvement:board_report", args=[plan.pk, meeting.pk])
+    with at(datetime.date(2026, 2, 13)):
+        client.post(reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]))
+    services.action_update(action=story["oversight"], by=manager, title="Renamed before the second issue")
+    with time_machine.travel(datetime.datetime(2026, 2, 13, 12, 10), tick=False):  # signed in still
+        client.post(reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]))
+    first, second = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("number")
+    assert (first.number, second.number) == (1, 2)
+    assert "Renamed before the second issue" not in first.html and "Renamed before the second issue" in second.html
+
+    client.force_login(board_member)
+    page = client.get(url).content.decode()
+    assert "Version 2 (the current version)" in page
+    assert "Renamed before the second issue" in page
+    assert f'href="{url}?version=1"' in page
+    earlier = client.get(url, {"version": 1}).content.decode()
+    assert "Version 1: an earlier version" in earlier and "Read the current version (2)" in earlier
+    assert first.html in earlier and "Renamed before the second issue" not in earlier
+    pdf = client.get(reverse("improvement:board_report_pdf", args=[plan.pk, meeting.pk]), {"version": 1})
+    assert pdf.content == bytes(first.pdf)
+    assert pdf["Content-Disposition"].endswith('-version-1.pdf"')
+    assert client.get(reverse("improvement:board_report_pdf", args=[plan.pk, meeting.pk])).content == bytes(second.pdf)
+    assert client.get(url, {"version": 3}).status_code == 404
 
 
 def pdf_text(data, tmp_path):

@@ -12,14 +12,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from improvement.models import Evidence, Term
 from inspections.models import Finding, InspectionStatus, Recommendation, Role
-from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
-from tests.improvement.factories import (
+from tests.factories import (
     ActionFactory,
+    AssessmentFactory,
     BoardFactory,
+    CaseFactory,
+    FrameworkFactory,
+    InspectionFactory,
     MeetingFactory,
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
+    member,
 )
 
 ROLES = ["officer", "manager", "board", "inspector", "lead"]
@@ -116,6 +120,9 @@ def build_service(service, prefix, framework, private_root):
         "board": board,
         "meeting": meeting,
         **held,
+        "term": Term.objects.create(
+            service=service, term=f"ZZ{prefix}", meaning="A test term", definition="For the access test"
+        ),
     }
     return ServiceWorld(service, people, objects)
 
@@ -185,12 +192,12 @@ def _kwargs(objects, builder, name):
         "case_action": lambda: {"pk": o["case_action"].pk},
         "re_audit": lambda: {"pk": o["re_audit"].pk},
         "concern": lambda: {"pk": o["concern"].pk},
+        "term": lambda: {"pk": o["term"].pk},
     }[builder]()
 
 
 SHARED_BUILDERS = {
     "none": lambda world: {},
-    "term": lambda world: {"pk": world["term"].pk},
     "framework": lambda world: {"pk": world["framework"].pk},
     "password_reset_link": lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
 }
@@ -201,7 +208,6 @@ def build_world(other_service, service, private_root):
     return {
         "own": build_service(service, "own", framework, private_root),
         "other": build_service(other_service, "oth", framework, private_root),
-        "term": Term.objects.create(term="ZZTEST", meaning="A test term", definition="For the access test"),
         "framework": framework,
     }
 

@@ -338,6 +338,27 @@ ACCESS = {
             "anon": "login",
         },
     },
+    "cases:inspection_record": {
+        "objects": "inspection",
+        "GET": {
+            "officer": 403,
+            "manager": 200,
+            "board": 403,
+            "inspector": 200,
+            "lead": 200,
+            "other": 404,
+            "anon": "login",
+        },
+        "POST": {
+            "officer": 405,
+            "manager": 405,
+            "board": 405,
+            "inspector": 405,
+            "lead": 405,
+            "other": 405,
+            "anon": "login",
+        },
+    },
     "cases:cohort": {
         "objects": "inspection",
         "GET": {
@@ -698,7 +719,7 @@ ACCESS = {
         "GET": {
             "officer": 403,
             "manager": 200,
-            "board": 200,
+            "board": 403,  # still being scored: board members read published judgements only (200 once published)
             "inspector": 200,
             "lead": 200,
             "other": 404,
@@ -1164,13 +1185,45 @@ ACCESS = {
     },
     "improvement:term_delete": {
         "objects": "term",
-        "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
-        "POST": {"officer": 403, "manager": 302, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
+        "GET": {
+            "officer": 403,
+            "manager": 200,
+            "board": 403,
+            "inspector": 403,
+            "lead": 403,
+            "other": 404,
+            "anon": "login",
+        },
+        "POST": {
+            "officer": 403,
+            "manager": 302,
+            "board": 403,
+            "inspector": 403,
+            "lead": 403,
+            "other": 404,
+            "anon": "login",
+        },
     },
     "improvement:term_edit": {
         "objects": "term",
-        "GET": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
-        "POST": {"officer": 403, "manager": 200, "board": 403, "inspector": 403, "lead": 403, "anon": "login"},
+        "GET": {
+            "officer": 403,
+            "manager": 200,
+            "board": 403,
+            "inspector": 403,
+            "lead": 403,
+            "other": 404,
+            "anon": "login",
+        },
+        "POST": {
+            "officer": 403,
+            "manager": 200,
+            "board": 403,
+            "inspector": 403,
+            "lead": 403,
+            "other": 404,
+            "anon": "login",
+        },
     },
     "improvement:theme_create": {
         "objects": "plan",
