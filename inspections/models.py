@@ -44,8 +44,6 @@ class Membership(models.Model):
         default=False, help_text="Told when a safeguarding concern is not acknowledged within one working day"
     )
 
-    history = HistoricalRecords()
-
     history = HistoricalRecords()  # who gave whom which role, and when
 
     class Meta:

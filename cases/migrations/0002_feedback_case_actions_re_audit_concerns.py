@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
-        ('inspections', '0004_membership_safeguarding_flags'),
+        ('inspections', '0006_membership_safeguarding_flags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
