@@ -5,8 +5,15 @@ acknowledges the feedback and marks the case action done. Axe-clean on every pag
 from playwright.sync_api import expect
 
 from inspections.models import Membership, Role
-from tests.cases.oversight_factories import answer
-from tests.factories import PASSWORD, AssessmentFactory, CaseFactory, InspectionFactory, ServiceFactory, member
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    ServiceFactory,
+    make_answers,
+    member,
+)
 
 
 def test_concern_feedback_and_case_action(live_server, page, sign_in, check_accessible):
@@ -18,7 +25,7 @@ def test_concern_feedback_and_case_action(live_server, page, sign_in, check_acce
     manager = member(service, Role.MANAGER, username="marcus", first_name="Marcus", last_name="Manager")
     inspection = InspectionFactory(service=service, status="scoring", title="Audit 2026")
     scored = CaseFactory(inspection=inspection, reference="NS-0001", case_manager=holder)
-    answer(
+    make_answers(
         AssessmentFactory(case=scored, assessor=assessor),
         {"roh-1": "no", "roh-2": "yes", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"},
         note="No risk plan after the new offence",
