@@ -39,6 +39,12 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    safeguarding_lead = models.BooleanField(
+        default=False, help_text="Told at once of every safeguarding concern raised in the service"
+    )
+    head_of_service = models.BooleanField(
+        default=False, help_text="Told when a safeguarding concern is not acknowledged within one working day"
+    )
 
     history = HistoricalRecords()  # who gave whom which role, and when
 
