@@ -45,8 +45,7 @@ def main():
         from django.test import Client
 
         from inspections.models import Role
-        from tests.cases.oversight_factories import build_scored_cases
-        from tests.factories import FrameworkFactory, InspectionFactory, ServiceFactory, member
+        from tests.factories import FrameworkFactory, InspectionFactory, ServiceFactory, make_scored_cases, member
 
         service = ServiceFactory()
         framework = FrameworkFactory(structure=15)  # two areas of 15 questions: 30 questions
@@ -59,7 +58,7 @@ def main():
         print(f"{'cases':>6} {'queries':>8} {'median ms':>10}   page")
         for size in SIZES:
             inspection = InspectionFactory(service=service, framework=framework)
-            build_scored_cases(inspection, size, first, second, start=size * 10)
+            make_scored_cases(inspection, size, first, second, start=size * 10)
             for name in ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"]:
                 url = reverse(name, args=[inspection.pk])
                 client.get(url)  # warm up

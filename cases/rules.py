@@ -14,6 +14,7 @@ class Perm:
     REOPEN_ASSESSMENT = "cases.reopen_assessment"
     VIEW_ASSESSMENT_RECORD = "cases.view_assessment_record"
     VIEW_CASES = "cases.view_cases"
+    VIEW_INSPECTION_RECORD = "cases.view_inspection_record"
     ADD_CASE = "cases.add_case"
     VIEW_JUDGEMENTS = "cases.view_judgements"
     OVERRIDE_JUDGEMENT = "cases.override_judgement"
@@ -23,8 +24,22 @@ class Perm:
     VIEW_DASHBOARD = "cases.view_dashboard"
     EXPORT_INSPECTION = "cases.export_inspection"
     VIEW_SERVICE_TRENDS = "cases.view_service_trends"
+    VIEW_LIVE_FIGURES = "cases.view_live_figures"
     VIEW_BENCHMARK = "cases.view_benchmark"
     MANAGE_SAMPLE = "cases.manage_sample"
+    # Issue 14 (registered in feedback/rules.py and safeguarding/rules.py).
+    LINK_CASE_HOLDER = "cases.link_case_holder"
+    VIEW_CASE_FEEDBACK = "cases.view_case_feedback"
+    WRITE_FEEDBACK = "cases.write_feedback"
+    ACKNOWLEDGE_FEEDBACK = "cases.acknowledge_feedback"
+    COMPLETE_CASE_ACTION = "cases.complete_case_action"
+    VIEW_FEEDBACK_FIGURES = "cases.view_feedback_figures"
+    MARK_RE_AUDIT = "cases.mark_re_audit"
+    RAISE_CONCERN = "cases.raise_concern"
+    VIEW_CONCERN = "cases.view_concern"
+    ACT_ON_CONCERN = "cases.act_on_concern"
+    VIEW_CONCERN_REGISTER = "cases.view_concern_register"
+    SET_SAFEGUARDING_ROLES = "cases.set_safeguarding_roles"
 
 
 can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
@@ -47,6 +62,11 @@ def _inspection(obj):
 @rules.predicate
 def inspection_is_open(user, obj):
     return not _inspection(obj).is_published
+
+
+@rules.predicate
+def inspection_is_published(user, obj):
+    return _inspection(obj).is_published
 
 
 def _markings_of_case(case_id):
@@ -109,10 +129,12 @@ rules.add_perm(Perm.VIEW_ASSESSMENT, is_assessor | (can_run_inspection & ~is_bli
 rules.add_perm(Perm.REOPEN_ASSESSMENT, can_run_inspection & inspection_is_open & ~is_blind_to)
 rules.add_perm(Perm.VIEW_ASSESSMENT_RECORD, can_run_inspection & ~is_blind_to)
 rules.add_perm(Perm.VIEW_CASES, can_run_inspection)
+rules.add_perm(Perm.VIEW_INSPECTION_RECORD, can_run_inspection)
 # Sampling: the cohort, the draw, replacements and assignment.
 rules.add_perm(Perm.MANAGE_SAMPLE, can_run_inspection)
 rules.add_perm(Perm.ADD_CASE, can_run_inspection & inspection_is_open)
-rules.add_perm(Perm.VIEW_JUDGEMENTS, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+# Board members read published figures only: an inspection still being scored is not theirs to read.
+rules.add_perm(Perm.VIEW_JUDGEMENTS, can_run_inspection | (has_role(Role.BOARD_MEMBER) & inspection_is_published))
 rules.add_perm(Perm.OVERRIDE_JUDGEMENT, (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
 rules.add_perm(Perm.PUBLISH_INSPECTION, can_run_inspection)
 
@@ -123,4 +145,10 @@ rules.add_perm(Perm.VIEW_DASHBOARD, can_run_inspection)
 rules.add_perm(Perm.EXPORT_INSPECTION, can_run_inspection)
 # Objects: a service.
 rules.add_perm(Perm.VIEW_SERVICE_TRENDS, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+# Live figures of inspections not yet published (trends): not board members, who read published ones only.
+rules.add_perm(Perm.VIEW_LIVE_FIGURES, can_run_inspection)
 rules.add_perm(Perm.VIEW_BENCHMARK, is_inspector_somewhere)
+
+# Feedback, case actions, re-audit and safeguarding concerns (issue 14): their own modules.
+from .feedback import rules as _feedback_rules  # noqa: E402, F401
+from .safeguarding import rules as _safeguarding_rules  # noqa: E402, F401

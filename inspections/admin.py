@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, Band, Framework, Inspection, Judgement, Membership, OverallBand, Question, Service
+from .models import (
+    BEFORE_SCORING,
+    Area,
+    Band,
+    Framework,
+    Inspection,
+    Judgement,
+    Membership,
+    OverallBand,
+    Question,
+    Service,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,14 +37,41 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "service"]
 
 
-class BandInline(admin.TabularInline):
+class FrozenWhenInUse:
+    """An inline of a framework's parts: nothing added, changed or removed once an inspection uses it."""
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.is_in_use) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_in_use) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_in_use) and super().has_delete_permission(request, obj)
+
+
+class BandInline(FrozenWhenInUse, admin.TabularInline):
     model = Band
     extra = 0
 
 
-class OverallBandInline(admin.TabularInline):
+class OverallBandInline(FrozenWhenInUse, admin.TabularInline):
     model = OverallBand
     extra = 0
+
+
+class FrameworkPartAdmin(admin.ModelAdmin):
+    """Areas and questions come from `load_framework`: none added or changed here, and none removed
+    from a framework an inspection uses (a change is a new version of the framework)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and not obj.framework.is_in_use and super().has_delete_permission(request, obj)
 
 
 @admin.register(Framework)
@@ -51,22 +89,16 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(FrameworkPartAdmin):
     list_display = ["name", "code", "framework"]
     list_filter = ["framework"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(FrameworkPartAdmin):
     list_display = ["code", "area", "stage", "key"]
     list_filter = ["framework", "stage", "key"]
     search_fields = ["code", "text"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inspection)
@@ -74,6 +106,14 @@ class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "service", "kind", "status", "period_end"]
     list_filter = ["service", "kind", "status"]
     search_fields = ["title"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The framework and service cannot change once scoring has started (the model refuses it too)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Asked of the stored inspection: a refused post has already written its status onto `obj`.
+        if obj is not None and Inspection.objects.filter(pk=obj.pk).exclude(status__in=BEFORE_SCORING).exists():
+            readonly += ["framework", "service"]
+        return readonly
 
 
 @admin.register(Judgement)

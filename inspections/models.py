@@ -5,8 +5,11 @@ modules of this package, imported at the bottom so Django finds every model).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from . import applicability
 
 
 class Role(models.TextChoices):
@@ -36,6 +39,14 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    safeguarding_lead = models.BooleanField(
+        default=False, help_text="Told at once of every safeguarding concern raised in the service"
+    )
+    head_of_service = models.BooleanField(
+        default=False, help_text="Told when a safeguarding concern is not acknowledged within one working day"
+    )
+
+    history = HistoricalRecords()  # who gave whom which role, and when
 
     class Meta:
         ordering = ["service__name"]
@@ -195,6 +206,15 @@ class Area(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    judged_once = models.BooleanField(
+        default=False,
+        help_text="Judged once per inspection from evidence (by the lead inspector or a manager), not on each case",
+    )
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked its questions (inspections/applicability.py)"
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order"]
@@ -202,6 +222,10 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this area's questions."""
+        return applicability.applies(self.applies_to, applicability.case_facts(case))
 
 
 class Question(models.Model):
@@ -213,6 +237,11 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     key = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked it (inspections/applicability.py)"
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__order", "order"]
@@ -225,6 +254,11 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.text}"
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this question: its own rule and its area's both hold."""
+        facts = applicability.case_facts(case)
+        return applicability.applies(self.area.applies_to, facts) and applicability.applies(self.applies_to, facts)
 
 
 class InspectionKind(models.TextChoices):
@@ -250,6 +284,17 @@ NEXT_STATUS = {
     InspectionStatus.SCORING: InspectionStatus.MODERATION,
     InspectionStatus.MODERATION: InspectionStatus.PUBLISHED,
     InspectionStatus.PUBLISHED: InspectionStatus.CLOSED,
+}
+
+
+# Statuses before scoring starts: only then may the framework (or the service) of an inspection change.
+BEFORE_SCORING = (InspectionStatus.PLANNED, InspectionStatus.SAMPLING)
+
+# Fields that change an inspection's figures (which questions, bands and rule; whose cases): frozen once
+# scoring has started, whatever the route (form, admin, service, command), checked on every save.
+FROZEN_ONCE_SCORING = {
+    "framework_id": ("framework", "The framework cannot change once scoring has started"),
+    "service_id": ("service", "The service cannot change once scoring has started"),
 }
 
 
@@ -287,6 +332,7 @@ class Inspection(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was closed: its case-level data is purged RETENTION_DAYS later"
     )
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -306,9 +352,43 @@ class Inspection(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        problems = self.frozen_field_problems()
+        if problems:
+            raise ValidationError(problems)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        problems = self.frozen_field_problems()
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def is_published(self):
         return self.status in (InspectionStatus.PUBLISHED, InspectionStatus.CLOSED)
+
+    @property
+    def scoring_started(self):
+        return self.status not in BEFORE_SCORING
+
+    def frozen_field_problems(self):
+        """{field: message} for each figure-changing field that differs from what is stored, once the stored
+        inspection has started scoring (or for a move back to before scoring). Read from the database, so
+        a form that has already written its values onto this instance cannot slip past."""
+        if self.pk is None:
+            return {}
+        stored = type(self).objects.filter(pk=self.pk).values("status", *FROZEN_ONCE_SCORING).first()
+        if stored is None or stored["status"] in BEFORE_SCORING:
+            return {}
+        problems = {
+            field: message
+            for attribute, (field, message) in FROZEN_ONCE_SCORING.items()
+            if getattr(self, attribute) != stored[attribute]
+        }
+        if self.status in BEFORE_SCORING:
+            problems["status"] = "An inspection cannot go back to before scoring once scoring has started"
+        return problems
 
     @property
     def next_status(self):
@@ -322,6 +402,7 @@ class Finding(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -337,6 +418,7 @@ class Recommendation(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -369,6 +451,15 @@ class Judgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    judged_band_label = models.CharField(
+        max_length=100, blank=True, help_text="For an area judged once per inspection: the band given"
+    )
+    evidence_note = models.TextField(blank=True, help_text="The evidence the judged band rests on")
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
 
@@ -382,6 +473,11 @@ class Judgement(models.Model):
                 name="override_needs_reason_and_person",
             ),
             models.CheckConstraint(condition=models.Q(score__lte=100), name="judgement_score_is_a_percentage"),
+            models.CheckConstraint(
+                condition=models.Q(judged_band_label="")
+                | (~models.Q(evidence_note="") & models.Q(judged_by__isnull=False)),
+                name="judged_band_needs_evidence_and_person",
+            ),
         ]
 
     def __str__(self):

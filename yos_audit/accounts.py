@@ -13,6 +13,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.views import DRAFT_SAVED_SESSION_KEY
 from inspections.form_base import GovukForm, GovukFormMixin
 from inspections.invitations.services import invitation_accept, invitation_for_token, invitation_problem
 
@@ -279,15 +281,33 @@ def two_factor_remove(request):
     return redirect("account")
 
 
+@login_required
+@require_POST
+def stay_signed_in(request):
+    """ "Stay signed in" in the timeout warning: the request itself resets the idle clock
+    (SessionIdleTimeoutMiddleware). Answers 204 to the page's script, so the page stays as it is;
+    without JavaScript the form goes back to the page it came from."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("home")
+    return redirect(next_url)
+
+
 @require_GET
 def session_expired(request):
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
     return render(
         request,
         "account/session_expired.html",
         {
             "page_title": "You were signed out",
-            "next": request.GET.get("next", ""),
+            "next": next_url,
             "minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+            "draft_saved": request.session.pop(DRAFT_SAVED_SESSION_KEY, ""),
         },
     )
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/sign-in/code/", accounts.login_code, name="login_code"),
     path("account/invitation/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("account/signed-out/", accounts.session_expired, name="session_expired"),
+    path("account/stay-signed-in/", accounts.stay_signed_in, name="stay_signed_in"),
     path("account/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/remove/", accounts.two_factor_remove, name="two_factor_remove"),
     path("account/two-factor/email-link/", accounts.two_factor_email_link, name="two_factor_email_link"),

@@ -1,6 +1,6 @@
 """Moderation: a manager or inspector who made neither marking compares the first and the blind
 second marking of a case, settles each disagreement with a note, and so makes the moderated
-(final) assessment that the judgements count (DESIGN.md sections 3 and 4).
+(final) assessment that the judgements count (docs/architecture.md, "The rules the code computes").
 
 Services are keyword-only and run in one transaction each; every change is on record through
 django-simple-history with the moderator as the person who made it.
@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from inspections.models import Question
 from inspections.people import display_name
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
-from ..services import ScoringProblems
+from ..services import ScoringProblems, StaleAssessment, answers_write
 
 VALUE_LABELS = dict(Answer.Value.choices)
 
@@ -98,11 +98,13 @@ def _markings(case):
 def case_comparison(case) -> Comparison:
     """Both markings (and the moderated one) of `case`, question by question: four queries."""
     markings = _markings(case)
-    questions = list(
-        Question.objects.filter(framework_id=case.inspection.framework_id)
+    questions = [
+        q
+        for q in Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
         .select_related("area")
         .order_by("area__order", "order")
-    )
+        if q.applies_to_case(case)
+    ]
 
     def answers(marking):
         assessment = markings.get(marking)
@@ -176,24 +178,23 @@ def moderation_start(*, case: Case, by) -> Assessment:
     return final
 
 
-@transaction.atomic
-def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
-    """Settle disagreements: `decisions` is {question code: (value, note)}; a note is required.
+def check_moderation_version(*, case: Case, version):
+    """Refuse (StaleAssessment) when the moderated assessment is no longer the one the page showed:
+    `version` is its version then, 0 when there was none yet. Locks the case until the end of the
+    transaction, so two moderators saving at once are taken one after the other."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    final = Assessment.objects.select_related("assessor").filter(case=case, marking=Marking.FINAL).first()
+    if (final.version if final else 0) != version:
+        raise StaleAssessment(final)
 
-    Only questions the markers disagreed on can be settled here. Raises ScoringProblems (nothing
-    saved) for a missing value or note.
-    """
-    final = moderation_start(case=case, by=by)
-    if final.status == AssessmentStatus.SUBMITTED:
-        raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
-    comparison = case_comparison(final.case)
-    problems = {}
-    chosen = {}
+
+def _settled(comparison, decisions):
+    """[(question, value, note)] the moderator settled among the disagreements; ScoringProblems for
+    a value without a note or a note without a value. Questions left blank are left alone."""
+    problems, chosen = {}, []
     for compared in comparison.disagreements:
         code = compared.question.code
-        if code not in decisions:
-            continue
-        value, note = decisions[code]
+        value, note = decisions.get(code, ("", ""))
         value, note = (value or "").strip().lower(), (note or "").strip()
         if not value and not note:
             continue
@@ -202,25 +203,33 @@ def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
         elif not note:
             problems[code] = f"Say why you chose this answer to {code}"
         else:
-            chosen[compared.question.pk] = (compared.question, value, note)
+            chosen.append((compared.question, value, note))
     if problems:
         raise ScoringProblems(problems)
+    return chosen
 
-    existing = {a.question_id: a for a in final.answers.all()}
-    to_create, to_update = [], []
-    for question_id, (question, value, note) in chosen.items():
-        answer = existing.get(question_id)
-        if answer is None:
-            to_create.append(Answer(assessment=final, question=question, value=value, note=note))
-        elif (answer.value, answer.note) != (value, note):
-            answer.value, answer.note = value, note
-            to_update.append(answer)
-    if to_create:
-        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason="Settled in moderation")
-    if to_update:
-        bulk_update_with_history(
-            to_update, Answer, ["value", "note"], default_user=by, default_change_reason="Changed in moderation"
-        )
+
+@transaction.atomic
+def moderation_settle(*, case: Case, decisions: dict, by, version=None) -> Assessment:
+    """Settle disagreements: `decisions` is {question code: (value, note)}; a note is required.
+
+    Only questions the markers disagreed on can be settled here. Raises ScoringProblems (nothing
+    saved) for a missing value or note, and StaleAssessment when `version` (the moderated
+    assessment's as the page showed it) is out of date.
+    """
+    if version is not None:
+        check_moderation_version(case=case, version=version)
+    final = moderation_start(case=case, by=by)
+    if final.status == AssessmentStatus.SUBMITTED:
+        raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
+    chosen = _settled(case_comparison(final.case), decisions)
+    answers_write(
+        assessment=final,
+        answers=chosen,
+        by=by,
+        created="Settled in moderation",
+        changed="Changed in moderation",
+    )
     final.recount()
     final.version += 1
     final._history_user = by

@@ -187,8 +187,23 @@ class UnreadableFile(Exception):
 # --- reading ---------------------------------------------------------------------------------
 
 
+# Hard limits on what an upload may hold, whatever the file declares (a 2 KB workbook can declare a
+# million rows): rows with anything in them (the header included), columns, characters in a cell; rows
+# read at all, empty ones included (a sheet of a million empty rows is refused rather than walked); and
+# the unpacked size of a workbook (a zip bomb is refused before it is opened).
+MAX_ROWS = 20_001
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 1_000
+MAX_ROWS_READ = 5 * MAX_ROWS
+XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
 def read_cells(data: bytes, filename: str = "", max_bytes: int | None = None) -> list[list[str]]:
-    """The file's rows (header first) as lists of text cells. Raises UnreadableFile."""
+    """The file's rows (header first) as lists of text cells. Raises UnreadableFile.
+
+    Read row by row, never trusting the size a workbook declares, and refused past the hard limits
+    (MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS) with a message saying which and where. Empty rows at the
+    end are dropped."""
     if max_bytes is not None and len(data) > max_bytes:
         raise UnreadableFile(
             Problem(
@@ -205,6 +220,59 @@ def read_cells(data: bytes, filename: str = "", max_bytes: int | None = None) ->
     if filename.lower().endswith((".xls", ".ods", ".numbers")):
         raise UnreadableFile(Problem(None, "", "The file must be a CSV or an Excel workbook (.xlsx)."))
     return _read_csv(data)
+
+
+def _limited(rows) -> list[list[str]]:
+    """Take rows of text cells one at a time, refusing at the first that goes past a limit."""
+    cells: list[list[str]] = []
+    blank_run = 0  # empty rows seen since the last row with something in it (kept only if one follows)
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS_READ:
+            raise UnreadableFile(
+                Problem(
+                    None,
+                    "",
+                    f"The file goes on past row {MAX_ROWS_READ:,} (empty rows included). A cohort can have at most "
+                    f"{MAX_ROWS - 1:,} cases: delete the rows below the last case and upload it again.",
+                )
+            )
+        while row and not row[-1]:
+            row = row[:-1]
+        if not row or not any(cell.strip() for cell in row):
+            blank_run += 1
+            continue
+        if len(row) > MAX_COLUMNS:
+            raise UnreadableFile(
+                Problem(
+                    number,
+                    "",
+                    f"Row {number} has something in column {len(row):,}; a cohort file can have at most "
+                    f"{MAX_COLUMNS} columns. Delete the columns that are not needed.",
+                )
+            )
+        for position, cell in enumerate(row, start=1):
+            if len(cell) > MAX_CELL_CHARS:
+                raise UnreadableFile(
+                    Problem(
+                        number,
+                        "",
+                        f"Row {number}, column {position} has {len(cell):,} characters; a cell can have at most "
+                        f"{MAX_CELL_CHARS:,}.",
+                    )
+                )
+        if number > MAX_ROWS:
+            raise UnreadableFile(
+                Problem(
+                    number,
+                    "",
+                    f"The file has cases on row {number:,}; a cohort can have at most {MAX_ROWS - 1:,} cases "
+                    f"(rows 2 to {MAX_ROWS:,}). Split the cohort, or remove rows that are not cases.",
+                )
+            )
+        cells.extend([] for _ in range(blank_run))
+        blank_run = 0
+        cells.append(row)
+    return cells
 
 
 def _size(n: int) -> str:
@@ -227,7 +295,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise UnreadableFile(Problem(None, "", "The file is not a CSV text file. Upload a CSV or an .xlsx file."))
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        return _limited(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise UnreadableFile(Problem(None, "", f"The CSV file could not be read: {error}.")) from error
 
@@ -235,15 +303,34 @@ def _read_csv(data: bytes) -> list[list[str]]:
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    unreadable = UnreadableFile(
+        Problem(None, "", "The file could not be read as an Excel workbook (.xlsx). Save it again and retry.")
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise unreadable from error
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise UnreadableFile(
+            Problem(
+                None,
+                "",
+                f"The workbook unpacks to {_size(unpacked)}; the most a cohort workbook may hold is "
+                f"{_size(XLSX_MAX_UNPACKED_BYTES)}. Save the cohort sheet alone as CSV UTF-8 and upload that.",
+            )
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(
-            Problem(None, "", "The file could not be read as an Excel workbook (.xlsx). Save it again and retry.")
-        ) from error
+        raise unreadable from error
     try:
         sheet = workbook.worksheets[0]
-        return [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # The sheet's declared dimension (which a crafted file sets to a million rows) is ignored: rows are
+        # read as they come, each as wide as its own last cell, and reading stops at the first over a limit.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        return _limited([_xlsx_text(value) for value in row] for row in rows)
     finally:
         workbook.close()
 
@@ -457,17 +544,41 @@ def _choice(value, choices, column, spellings, error) -> str:
     return chosen
 
 
+# The numeric formats of DATE_FORMATS, read without strptime (ten times faster: a cohort has
+# thousands of dates): year-month-day with - or /, day-month-year with /, - or . (the same both times).
+_NUMERIC_DATES = [
+    (re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})"), (0, 2, 3)),
+    (re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})"), (3, 2, 0)),
+]
+
+
+def _dates_in(text):
+    """The date `text` reads as (at most one), by DATE_FORMATS."""
+    for pattern, (year, month, day) in _NUMERIC_DATES:
+        match = pattern.fullmatch(text)
+        if match:
+            parts = match.groups()
+            try:
+                found = dt.date(int(parts[year]), int(parts[month]), int(parts[day]))
+            except ValueError:
+                return
+            yield found
+            return
+    for fmt in DATE_FORMATS:
+        try:
+            yield dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
+        except ValueError:
+            continue
+        return
+
+
 def _date(value, column, today, error) -> dt.date | None:
     if not value:
         return None
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text):
         text = text[:10]
-    for fmt in DATE_FORMATS:
-        try:
-            parsed = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
-        except ValueError:
-            continue
+    for parsed in _dates_in(text):
         if parsed.year < 1900:
             break
         if parsed > today:

@@ -136,7 +136,23 @@ def test_signed_in_pages_load_the_warning_script_from_a_file(client, officer):
     page = client.get("/").content.decode()
     assert 'data-session-timeout="1800"' in page
     assert "js/session-timeout.mjs" in page
-    assert "data-session-warning-banner hidden" in page
+    assert "<dialog" in page and "Stay signed in" in page
+    assert reverse("stay_signed_in") in page
+
+
+def test_stay_signed_in_resets_the_idle_clock_without_leaving_the_page(client, officer):
+    with time_machine.travel("2026-03-02 09:00 +0000", tick=False) as traveller:
+        client.force_login(officer)
+        client.get("/")
+        traveller.shift(26 * 60)
+        response = client.post(reverse("stay_signed_in"), headers={"X-Requested-With": "fetch"})
+        assert response.status_code == 204
+        traveller.shift(26 * 60)  # 52 minutes after the page, 26 after "stay signed in"
+        assert client.get("/").status_code == 200
+        without_script = client.post(reverse("stay_signed_in"), {"next": "/glossary/"})
+        assert without_script.url == "/glossary/"
+        elsewhere = client.post(reverse("stay_signed_in"), {"next": "https://evil.example/"})
+        assert elsewhere.url == "/"
 
 
 # Two-factor sign-in ---------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from improvement.models import Evidence
 from inspections.models import InspectionStatus, Role
-from tests.factories import InspectionFactory, member
-from tests.improvement.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.factories import ActionFactory, InspectionFactory, PlanFactory, ThemeFactory, member
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # The start of a Windows program (a PE file: "MZ" header and DOS stub).
@@ -144,3 +143,57 @@ def test_a_cohort_file_over_the_limit_is_refused(client, manager, service, setti
     )
     assert "smaller than" in response.content.decode() or "largest file" in response.content.decode()
     assert not inspection.cases.exists()
+
+
+OPEN_ACTION_SCRIPT = (
+    b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction 3 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"3 0 obj<</S/JavaScript/JS(app.alert('hello'))>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+LAUNCH_HIDDEN_BY_ESCAPES = (
+    b"%PDF-1.7\n1 0 obj<</Type/Catalog/OpenAction<</S/L#61unch/F(cmd.exe)>>>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+HTML_POLYGLOT = b"%PDF-1.4\n%<html><body><script>alert(document.domain)</script></body></html>\n" + PDF_BYTES[9:]
+
+
+def compressed_object_stream(body):
+    import zlib
+
+    packed = zlib.compress(body)
+    return (
+        b"%PDF-1.7\n5 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length "
+        + str(len(packed)).encode()
+        + b">>stream\n"
+        + packed
+        + b"\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (OPEN_ACTION_SCRIPT, "contains JavaScript"),
+        (LAUNCH_HIDDEN_BY_ESCAPES, "an action that opens a program"),
+        (compressed_object_stream(b"3 0 <</S/JavaScript/JS(app.alert(1))>>"), "contains JavaScript"),
+        (HTML_POLYGLOT, "web page mark-up"),
+    ],
+    ids=["open-action-script", "escaped-launch", "script-in-compressed-stream", "pdf-html-polyglot"],
+)
+def test_a_pdf_that_runs_something_is_refused_saying_why(client, manager, action, private_files, content, reason):
+    client.force_login(manager)
+    response = post_update(client, action, SimpleUploadedFile("minutes.pdf", content, "application/pdf"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert reason in page and "There is a problem" in page
+    assert not Evidence.objects.exists()
+    assert not any(p.is_file() for p in private_files.rglob("*"))
+
+
+def test_an_ordinary_pdf_is_still_accepted(client, manager, action):
+    from weasyprint import HTML
+
+    ordinary = HTML(string="<h1>Board minutes</h1><p>See <a href='https://example.org'>the plan</a>.</p>").write_pdf()
+    client.force_login(manager)
+    response = post_update(client, action, SimpleUploadedFile("minutes.pdf", ordinary, "application/pdf"))
+    assert response.status_code == 302
+    assert Evidence.objects.count() == 1
