@@ -36,6 +36,11 @@ class AreaJudgement:
         return self.result.score
 
     @property
+    def judged_once(self):
+        """Judged on the inspection from evidence (`judged: once`), not from the cases' answers."""
+        return self.area.judged_once
+
+    @property
     def shown_band_label(self):
         """The band a reader should take: the override if there is one, else the computed band."""
         if self.override and self.override.override_band_label:
@@ -82,6 +87,8 @@ class InspectionJudgements:
                     "score": a.score,
                     "band": a.band.label if a.band else None,
                     "equivalent": (a.band.equivalent or None) if a.band else None,
+                    "judged": "once" if a.judged_once else "per_case",
+                    "evidence": (a.override.evidence_note or None) if a.judged_once and a.override else None,
                     "override": a.override.override_band_label if a.is_overridden else None,
                     "override_equivalent": (a.shown_equivalent or None) if a.is_overridden else None,
                     "cases": a.cases,
@@ -152,6 +159,12 @@ def inspection_judgements(inspection) -> InspectionJudgements:
         result = ratings.area_result(
             framework.rule, question_tallies, bands, key_questions=[q.code for q in questions if q.key]
         )
+        if area.judged_once:
+            # Judged on the inspection from evidence: the band given, no score from the cases.
+            judged = stored.get(area.pk)
+            label = judged.judged_band_label if judged else ""
+            band = next((b for b in bands if b.label == label), None)
+            result = ratings.AreaResult(None, band, ratings.Tally(), {q.code: None for q in questions}, None)
         area_judgements.append(
             AreaJudgement(
                 area=area,

@@ -1,18 +1,47 @@
 """Reads the case pages share, each in a fixed number of queries."""
 
 from django.db.models import Prefetch, Q
+from django.template.defaultfilters import pluralize
 
+from inspections import applicability
+from inspections.applicability import case_facts
 from inspections.models import Area, Question
+from inspections.people import display_name
 
-from .models import Answer, Assessment, Case, SampleChange
+from .models import Answer, Assessment, AssessmentStatus, Case, SampleChange
+
+
+def case_areas(case):
+    """The areas the case is asked, each with `asked`: its questions that apply to the case
+    (`applies_to` in the framework file), in order. Two queries."""
+    areas = []
+    for area in framework_areas(case.inspection.framework_id):
+        if not area.applies_to_case(case):
+            continue
+        area.asked = [q for q in area.questions.all() if applicability.applies(q.applies_to, case_facts(case))]
+        if area.asked:
+            areas.append(area)
+    return areas
 
 
 def framework_areas(framework_id):
     """The framework's areas with their questions, in order: two queries."""
     return list(
-        Area.objects.filter(framework_id=framework_id).prefetch_related(
+        Area.objects.filter(framework_id=framework_id, judged_once=False).prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("order"))
         )
+    )
+
+
+def next_assessment_for(assessment):
+    """The assessor's next case to score in the same inspection (by reference), or None: one query."""
+    return (
+        Assessment.objects.filter(assessor_id=assessment.assessor_id, case__inspection_id=assessment.case.inspection_id)
+        .exclude(status=AssessmentStatus.SUBMITTED)
+        .exclude(pk=assessment.pk)
+        .select_related("case")
+        .order_by("case__reference", "pk")
+        .first()
     )
 
 
@@ -99,6 +128,33 @@ def override_record(inspection):
     return list(reversed(entries))
 
 
+def outstanding_before_publishing(inspection):
+    """What publishing now would leave out, in words: assessments not submitted (they do not count)
+    and disagreeing markings not moderated (the first marking counts): four queries."""
+    from .oversight.selectors import moderation_lines
+
+    lines = []
+    waiting = Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.SUBMITTED).count()
+    if waiting:
+        lines.append(
+            f"{waiting} assessment{pluralize(waiting)} not submitted: "
+            f"{'it does' if waiting == 1 else 'they do'} not count."
+        )
+    unmoderated = [
+        line
+        for line in moderation_lines(inspection)
+        if line.agreed < line.compared and (line.final is None or line.final.status != AssessmentStatus.SUBMITTED)
+    ]
+    if unmoderated:
+        count = len(unmoderated)
+        lines.append(
+            f"{count} case{pluralize(count)} with disagreeing markings not moderated: "
+            f"the first marking counts ({', '.join(line.case.reference for line in unmoderated[:10])}"
+            f"{', ...' if count > 10 else ''})."
+        )
+    return lines
+
+
 # --- the record of a case -------------------------------------------------------------------
 
 SKIPPED_FIELDS = {"created_at"}
@@ -163,3 +219,111 @@ def _shown(value):
     if value is False:
         return "No"
     return str(value)
+
+
+# --- the inspection's record of changes -------------------------------------------------------
+
+
+def _object_entries(records, name_of, labels, skipped=SKIPPED_FIELDS):
+    """Entries for historical `records` (any model), each object's changes diffed against its
+    previous record: {when, who, what, detail, old, new}."""
+    entries = []
+    previous = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(record.id)
+        name = name_of(record)
+        if before is None or record.history_type != "~":
+            what = {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type]
+            reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
+            entries.append(_entry(record, f"{name}: {what.lower()}{reason}", "", "", ""))
+        else:
+            for change in record.diff_against(before).changes:
+                if change.field in skipped:
+                    continue
+                detail = str(labels.get(change.field, change.field)).capitalize()
+                what = f"{name}: {(record.history_change_reason or 'changed').lower()}"
+                entries.append(_entry(record, what, detail, _shown(change.old), _shown(change.new)))
+        previous[record.id] = record
+    return entries
+
+
+def _entry(record, what, detail, old, new):
+    return {
+        "when": record.history_date,
+        "who": record.history_user,
+        "what": what,
+        "detail": detail,
+        "old": old,
+        "new": new,
+    }
+
+
+def _labels(model):
+    return {f.name: f.verbose_name for f in model._meta.fields}
+
+
+def inspection_record_entries(inspection, user):
+    """Everything on record about the inspection, newest first: its details and status, its
+    judgements and overrides, its findings and recommendations (once they are on record), the
+    assessments' submissions, reopenings and moderation (less the ones `user` marks blind), and
+    who gave whom which role in the service. A fixed number of queries."""
+    from inspections.models import Inspection, Judgement, Membership
+
+    from .models import Assessment
+
+    entries = _object_entries(
+        Inspection.history.filter(id=inspection.pk).select_related("history_user"),
+        lambda r: "Inspection",
+        _labels(Inspection),
+        SKIPPED_FIELDS | {"version"},
+    )
+    areas = dict(inspection.framework.areas.values_list("pk", "name"))
+    entries += _object_entries(
+        Judgement.history.filter(inspection_id=inspection.pk).select_related("history_user"),
+        lambda r: f"Judgement for {areas.get(r.area_id, 'an area')}",
+        _labels(Judgement),
+        SKIPPED_FIELDS | {"version", "published_at", "overridden_at"},
+    )
+    for model, word in [(inspection.findings.model, "Finding"), (inspection.recommendations.model, "Recommendation")]:
+        history = getattr(model, "history", None)
+        if history is not None:
+            entries += _object_entries(
+                history.filter(inspection_id=inspection.pk).select_related("history_user"),
+                lambda r, word=word: f"{word} {r.order}",
+                _labels(model),
+                SKIPPED_FIELDS | {"version"},
+            )
+    from .rules import blind_case_ids
+
+    blind = blind_case_ids(user, inspection)
+    references = dict(Case.objects.filter(inspection=inspection).values_list("pk", "reference"))
+    for record in (
+        Assessment.history.filter(case_id__in=list(references))
+        .exclude(case_id__in=blind)
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason__in=["", "Draft saved"])
+        .select_related("history_user")
+    ):
+        marking = dict(Assessment._meta.get_field("marking").choices).get(record.marking, record.marking)
+        entries.append(
+            _entry(
+                record,
+                f"Case {references.get(record.case_id)}, {marking.lower()}: {record.history_change_reason}",
+                "",
+                "",
+                "",
+            )
+        )
+    users = {}
+    memberships = list(
+        Membership.history.filter(service_id=inspection.service_id).select_related("history_user", "user")
+    )
+    for record in memberships:
+        users[record.user_id] = record.user
+    entries += _object_entries(
+        memberships,
+        lambda r: f"Role of {display_name(users.get(r.user_id)) if users.get(r.user_id) else 'a former member'}",
+        _labels(Membership),
+    )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries

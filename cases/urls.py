@@ -12,6 +12,9 @@ urlpatterns = [
     path("assessments/<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
     path("assessments/<int:pk>/record/", views.assessment_record, name="assessment_record"),
     path("cases/<int:pk>/record/", views.case_record, name="case_record"),
+    path("inspections/<int:pk>/record/", views.inspection_record, name="inspection_record"),
     path("", include("cases.sampling.urls")),
     path("", include("cases.oversight.urls")),
+    path("", include("cases.feedback.urls")),
+    path("", include("cases.safeguarding.urls")),
 ]

@@ -1,17 +1,23 @@
 """Case pages: the inspection's cases, adding one, scoring, reopening, the record of changes,
 and the judgements page (with overrides and publishing)."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.access import my_inspection, require
+from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
-from inspections.services import judgement_override
+from inspections.services import area_judge, judgement_override
 
 from . import selectors, services
 from .forms import CaseForm, ReopenForm
@@ -27,6 +33,12 @@ from .services import (
     case_assign,
     inspection_publish,
 )
+
+RETURN_TO = re.compile(r"(question|area)-[a-z0-9-]{1,60}")
+
+# Set in the new, signed-out session when the scoring page saved the answers as a draft just before
+# the idle limit: the signed-out page (yos_audit.accounts.session_expired) says what was kept.
+DRAFT_SAVED_SESSION_KEY = "draft_saved_on_timeout"
 
 
 @login_required
@@ -91,8 +103,8 @@ def assessment(request, pk):
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
-    areas = selectors.framework_areas(assessment.case.inspection.framework_id)
-    questions = [q for area in areas for q in area.questions.all()]
+    areas = selectors.case_areas(assessment.case)
+    questions = [q for area in areas for q in area.asked]
     problems, conflict, status = {}, None, 200
 
     if request.method == "POST":
@@ -100,6 +112,8 @@ def assessment(request, pk):
             raise PermissionDenied
         typed = answers_from_post(request.POST, questions)
         submit = request.POST.get("action") == "submit"
+        # Posted by the page's script just before the idle limit: keep the answers as a draft, then sign out.
+        on_timeout = request.POST.get("action") == "timeout"
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
@@ -115,11 +129,19 @@ def assessment(request, pk):
             messages.error(request, " ".join(error.messages))
             return redirect("cases:assessment", assessment.pk)
         else:
+            if on_timeout:
+                next_url = reverse("cases:assessment", args=[assessment.pk])
+                logout(request)
+                request.session[DRAFT_SAVED_SESSION_KEY] = assessment.case.reference
+                return redirect(reverse("session_expired") + "?" + urlencode({"next": next_url}))
             if submit:
                 messages.success(request, f"Case {assessment.case.reference} is submitted.")
-                return redirect("home")
+                return redirect("cases:assessment", assessment.pk)
             messages.success(request, "Your draft is saved. You can come back to it at any time.")
-            return redirect("cases:assessment", assessment.pk)
+            # Back to where the person was on the long page (the page's script names the question in view).
+            return_to = request.POST.get("return_to", "")
+            anchor = f"#{return_to}" if RETURN_TO.fullmatch(return_to) else ""
+            return redirect(reverse("cases:assessment", args=[assessment.pk]) + anchor)
         answers = typed  # keep what the person typed, never drop it
     else:
         answers = selectors.answers_of(assessment)
@@ -130,8 +152,11 @@ def assessment(request, pk):
         request,
         "cases/assessment.html",
         {
-            "page_title": f"Case {assessment.case.reference}",
+            "page_title": f"{'Error: ' if problems else ''}Case {assessment.case.reference}",
             "assessment": assessment,
+            "next_assessment": selectors.next_assessment_for(assessment)
+            if assessment.status == AssessmentStatus.SUBMITTED and assessment.assessor_id == request.user.pk
+            else None,
             "case": assessment.case,
             "inspection": assessment.case.inspection,
             "grid": grid,
@@ -183,6 +208,46 @@ def assessment_record(request, pk):
     )
 
 
+# What the one form of an area records: (service, its band and text attributes, word for success).
+_AREA_BAND_WRITES = {
+    True: (area_judge, "evidence", {"band_label": "judged_band_label", "reason": "evidence_note"}, "judgement"),
+    False: (
+        judgement_override,
+        "reason",
+        {"band_label": "override_band_label", "reason": "override_reason"},
+        "override",
+    ),
+}
+
+
+def _record_area_band(request, inspection, form):
+    """Record the band posted for an area: judged from evidence for an area judged once per
+    inspection, else an override of the computed band. True when saved; otherwise the form says why
+    (a stale save keeps what was typed and says what changed)."""
+    area = form.cleaned_data["area"]
+    write, text_name, attributes, word = _AREA_BAND_WRITES[area.judged_once]
+    try:
+        write(
+            inspection=inspection,
+            area=area,
+            band_label=form.cleaned_data["band_label"],
+            by=request.user,
+            version=form.cleaned_data["version"],
+            **{text_name: form.cleaned_data["reason"]},
+        )
+    except StaleEdit as stale:
+        refuse_stale(form, stale.current, "judgement", attributes)
+        return False
+    except ValidationError as error:
+        problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for field, texts in problems.items():
+            for message in texts:
+                form.add_error({"evidence": "reason"}.get(field, field), message)
+        return False
+    messages.success(request, f"The {word} for {area.name} is recorded.")
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def judgements(request, pk):
@@ -194,6 +259,23 @@ def judgements(request, pk):
     if request.method == "POST":
         if request.POST.get("action") == "publish":
             require(request.user, Perm.PUBLISH_INSPECTION, inspection)
+            if request.POST.get("confirmed") != "yes":
+                outstanding = selectors.outstanding_before_publishing(inspection)
+                return render(
+                    request,
+                    "includes/confirm_page.html",
+                    {
+                        "page_title": f"Publish the judgements of {inspection.title}?",
+                        "caption": inspection.service.name,
+                        "outstanding": outstanding,
+                        "warning": "Publishing stores these judgements for good: later changes to answers, "
+                        "moderation included, will not alter them.",
+                        "action": reverse("cases:judgements", args=[inspection.pk]),
+                        "hidden": [("action", "publish")],
+                        "button": "Publish anyway" if outstanding else "Publish the judgements",
+                        "cancel_url": reverse("cases:judgements", args=[inspection.pk]),
+                    },
+                )
             try:
                 inspection_publish(inspection=inspection, by=request.user)
             except ValidationError as error:
@@ -204,27 +286,17 @@ def judgements(request, pk):
         if not may_override:
             raise PermissionDenied
         override_form = OverrideForm(request.POST, framework=inspection.framework, band_labels=band_labels)
-        if override_form.is_valid():
-            try:
-                judgement_override(
-                    inspection=inspection,
-                    area=override_form.cleaned_data["area"],
-                    band_label=override_form.cleaned_data["band_label"],
-                    reason=override_form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                override_form.add_error(None, error)
-            else:
-                messages.success(request, f"The override for {override_form.cleaned_data['area'].name} is recorded.")
-                return redirect("cases:judgements", inspection.pk)
+        if override_form.is_valid() and _record_area_band(request, inspection, override_form):
+            return redirect("cases:judgements", inspection.pk)
 
     figures = inspection_judgements(inspection)
     forms = []
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
-        initial = {"area": area.area.pk}
-        if area.is_overridden:
+        initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
+        if area.judged_once and area.override:
+            initial.update(band_label=area.override.judged_band_label, reason=area.override.evidence_note)
+        elif area.is_overridden:
             initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
         forms.append(bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels))
     return render(
@@ -265,5 +337,20 @@ def case_record(request, pk):
             "case": case,
             "entries": selectors.case_record_entries(case),
             "assessments": list(assessments),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inspection_record(request, pk):
+    inspection = my_inspection(request, pk, Perm.VIEW_INSPECTION_RECORD)
+    return render(
+        request,
+        "cases/inspection_record.html",
+        {
+            "page_title": f"Record of changes: {inspection.title}",
+            "inspection": inspection,
+            "entries": selectors.inspection_record_entries(inspection, request.user),
         },
     )

@@ -161,7 +161,7 @@ def create_demo_plan(inspection, *, manager, lead_inspector, board_members, toda
 
 def ensure_glossary():
     for term, meaning, definition in TERMS:
-        Term.objects.get_or_create(term=term, defaults={"meaning": meaning, "definition": definition})
+        Term.objects.get_or_create(term=term, service=None, defaults={"meaning": meaning, "definition": definition})
 
 
 def _at(day):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from inspections.concurrency import VersionedModelForm, VersionField
 from inspections.form_base import GovukForm, GovukModelForm, PeopleChoiceField, PersonChoiceField
 from inspections.forms import date_field
 from inspections.models import Area, Membership, Question, Recommendation, Role
@@ -28,9 +29,10 @@ class PlanForm(GovukForm):
         required=False,
         help_text="Normally 12 months after the report was published. For example, 8 6 2027",
     )
+    version = VersionField()
 
 
-class ThemeForm(GovukModelForm):
+class ThemeForm(VersionedModelForm, GovukModelForm):
     class Meta:
         model = Theme
         fields = ["title", "order"]
@@ -212,7 +214,8 @@ class ProgressUpdateForm(GovukForm):
     evidence = MultipleFileField(
         required=False,
         label="Evidence (optional)",
-        help_text=f"{evidence.ACCEPTED_DESCRIPTION}, each smaller than the size limit. You can choose several files.",
+        help_text=f"{evidence.ACCEPTED_DESCRIPTION}, each smaller than {evidence.size_limit_in_words()}. "
+        "You can choose several files.",
     )
 
     def clean_date(self):
@@ -258,6 +261,7 @@ class BoardForm(GovukForm):
         required=False,
         help_text="People with the board member role in this service",
     )
+    version = VersionField()
 
     def __init__(self, *args, service, board=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,9 +296,22 @@ class MeetingForm(GovukForm):
         return day
 
 
-class TermForm(GovukModelForm):
+class TermForm(VersionedModelForm, GovukModelForm):
+    """One of a service's own glossary terms."""
+
     class Meta:
         model = Term
         fields = ["term", "meaning", "definition"]
         labels = {"meaning": "What it stands for (for an abbreviation)"}
         widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+
+    def clean_term(self):
+        term = self.cleaned_data["term"].strip()
+        clash = Term.objects.filter(service=self.service, term__iexact=term).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"{self.service.name}'s glossary already has this term")
+        return term

@@ -78,6 +78,7 @@ class ImprovementPlan(models.Model):
     )
     returned_reason = models.TextField(blank=True, help_text="Why the lead inspector sent the plan back")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
 
@@ -116,6 +117,7 @@ class Theme(models.Model):
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="themes")
     title = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0, help_text="Themes are listed from the lowest number")
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
 
@@ -159,7 +161,7 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[recommendations])  # the links to recommendations are on record too
 
     class Meta:
         ordering = ["theme__order", "order", "due_on", "pk"]
@@ -277,6 +279,7 @@ class Board(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(max_length=200)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords(m2m_fields=[members])
 
@@ -293,6 +296,8 @@ class Meeting(models.Model):
     held_on = models.DateField("date")
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["board", "-held_on"]
         constraints = [models.UniqueConstraint(fields=["board", "held_on"], name="one_meeting_per_board_and_day")]
@@ -306,10 +311,15 @@ class Meeting(models.Model):
 
 
 class BoardReport(models.Model):
-    """A board report as issued for a meeting: its HTML and PDF are stored so it reads the same later."""
+    """A board report as issued for a meeting: its HTML and PDF are stored so it reads the same later.
+
+    Issuing it again for the same meeting adds version 2, 3...; every earlier version is kept and
+    readable, and the highest number is the current one.
+    """
 
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="board_reports")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
+    number = models.PositiveSmallIntegerField("version", default=1)
     html = models.TextField()
     pdf = models.BinaryField()
     brag_counts = models.JSONField(default=dict)
@@ -317,30 +327,56 @@ class BoardReport(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
-        ordering = ["-meeting__held_on"]
-        constraints = [models.UniqueConstraint(fields=["plan", "meeting"], name="one_report_per_plan_and_meeting")]
+        ordering = ["-meeting__held_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "meeting", "number"], name="one_report_version_per_plan_and_meeting"
+            )
+        ]
 
     def __str__(self):
-        return f"Board report: {self.meeting}"
+        return f"Board report: {self.meeting} (version {self.number})"
+
+
+class TermQuerySet(models.QuerySet):
+    def national(self):
+        return self.filter(service__isnull=True)
 
 
 class Term(models.Model):
-    """A glossary entry, e.g. YOS: Youth offending service."""
+    """A glossary entry, e.g. YOS: Youth offending service.
 
-    term = models.CharField(max_length=100, unique=True)
+    Terms without a service are the national ones shipped with the product (read-only on the
+    pages); a service's own terms are read by that service only and changed by its managers.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="glossary_terms")
+    term = models.CharField(max_length=100)
     meaning = models.CharField(
         max_length=200, blank=True, help_text="What an abbreviation stands for, e.g. Youth offending service"
     )
     definition = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
+    objects = TermQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "term"], name="term_unique_in_service"),
+            models.UniqueConstraint(
+                fields=["term"], condition=models.Q(service__isnull=True), name="national_term_unique"
+            ),
+        ]
 
     def __str__(self):
         return self.term
+
+    @property
+    def is_national(self):
+        return self.service_id is None
 
     @property
     def is_abbreviation(self):

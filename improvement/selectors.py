@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
@@ -17,6 +17,7 @@ from .models import (
     BRAG_TAG_CLASSES,
     Action,
     Board,
+    BoardReport,
     Evidence,
     ImprovementPlan,
     Meeting,
@@ -107,8 +108,26 @@ def action_with_timeline(action):
     return list(action.updates.select_related("author").prefetch_related("evidence"))
 
 
-def glossary_terms():
-    return list(Term.objects.all())
+def latest_issued_report(service_id):
+    """The service's most recently issued board report (what a board member reads first), or None."""
+    return (
+        BoardReport.objects.filter(plan__inspection__service_id=service_id)
+        .select_related("meeting", "meeting__board", "plan__inspection")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def glossary_terms(service=None):
+    """The national terms plus `service`'s own (one query). A service's own term of the same name
+    is the one its readers see."""
+    rows = Term.objects.filter(Q(service__isnull=True) | Q(service=service)) if service else Term.objects.national()
+    chosen = {}
+    for entry in rows.order_by("term", "service_id"):
+        key = entry.term.lower()
+        if key not in chosen or entry.service_id is not None:
+            chosen[key] = entry
+    return sorted(chosen.values(), key=lambda e: e.term.lower())
 
 
 def boards_of_service(service):
@@ -207,7 +226,7 @@ def board_report_data(plan, meeting, today=None):
         "completed_late": [a for a in ordered if a.completed_late],
         "updates": updates,
         "did_it_work": did_it_work(plan, current.values(), by=meeting.held_on),
-        "glossary": glossary_terms(),
+        "glossary": glossary_terms(plan.inspection.service),
         "days_to_reinspection": plan.days_to_reinspection(as_on),
     }
 

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from inspections.concurrency import claim_version
 from inspections.models import Recommendation
 
 from . import evidence as evidence_files
@@ -93,7 +94,9 @@ def plan_create(*, inspection, by, reinspection_due=None):
 
 
 @transaction.atomic
-def plan_update(*, plan, by, reinspection_due):
+def plan_update(*, plan, by, reinspection_due, version=None):
+    """Change the re-inspection date; StaleEdit if the plan changed since `version` was read."""
+    claim_version(plan, version)
     plan.reinspection_due = reinspection_due
     _by(plan, by).save()
     return plan
@@ -182,7 +185,8 @@ def theme_create(*, plan, by, title, order=None):
 
 
 @transaction.atomic
-def theme_update(*, theme, by, title, order):
+def theme_update(*, theme, by, title, order, version=None):
+    claim_version(theme, version)
     theme.title, theme.order = title, order
     _by(theme, by).save()
     return theme
@@ -350,8 +354,9 @@ def board_create(*, service, by, name, members=()):
 
 
 @transaction.atomic
-def board_update(*, board, by, name, members):
+def board_update(*, board, by, name, members, version=None):
     _check_members(board.service_id, members)
+    claim_version(board, version)
     board.name = name
     _by(board, by).save()
     board.members.set(members)
@@ -369,7 +374,8 @@ def meeting_create(*, board, by, held_on, notes=""):
 
 @transaction.atomic
 def board_report_issue(*, plan, meeting, by, base_url=None):
-    """Store the report as it reads now (HTML and PDF), so it reads the same later. Reissuing replaces it."""
+    """Store the report as it reads now (HTML and PDF), so it reads the same later. Issuing it again
+    adds the next numbered version; every earlier one is kept."""
     from . import reports, selectors
 
     if meeting.board.service_id != plan.inspection.service_id:
@@ -377,16 +383,18 @@ def board_report_issue(*, plan, meeting, by, base_url=None):
     data = selectors.board_report_data(plan, meeting)
     html = reports.render_report_html(data, issued=True)
     pdf = reports.html_to_pdf(html, base_url=base_url)
-    report, _ = BoardReport.objects.update_or_create(
+    # Lock the meeting so two people issuing at once get numbers 2 and 3, never the same one.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    last = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number").values_list("number", flat=True)
+    report = BoardReport.objects.create(
         plan=plan,
         meeting=meeting,
-        defaults={
-            "html": html,
-            "pdf": pdf,
-            "brag_counts": data["brag_counts"],
-            "issued_at": timezone.now(),
-            "issued_by": by,
-        },
+        number=(last.first() or 0) + 1,
+        html=html,
+        pdf=pdf,
+        brag_counts=data["brag_counts"],
+        issued_at=timezone.now(),
+        issued_by=by,
     )
     return report
 
@@ -394,15 +402,23 @@ def board_report_issue(*, plan, meeting, by, base_url=None):
 # Glossary ------------------------------------------------------------------------------------
 
 
+def _own_term(entry):
+    if entry.is_national:
+        raise PermissionDenied("The national glossary terms are shipped with YOS Audit and cannot be changed here")
+
+
 @transaction.atomic
-def term_create(*, by, term, meaning, definition):
-    entry = _by(Term(term=term, meaning=meaning, definition=definition), by)
+def term_create(*, service, by, term, meaning, definition):
+    """Add one of `service`'s own terms (read by that service only)."""
+    entry = _by(Term(service=service, term=term, meaning=meaning, definition=definition), by)
     entry.save()
     return entry
 
 
 @transaction.atomic
-def term_update(*, entry, by, term, meaning, definition):
+def term_update(*, entry, by, term, meaning, definition, version=None):
+    _own_term(entry)
+    claim_version(entry, version)
     entry.term, entry.meaning, entry.definition = term, meaning, definition
     _by(entry, by).save()
     return entry
@@ -410,6 +426,7 @@ def term_update(*, entry, by, term, meaning, definition):
 
 @transaction.atomic
 def term_delete(*, entry, by):
+    _own_term(entry)
     _by(entry, by).delete()
 
 

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.access import require
-from inspections.models import Inspection
+from inspections.concurrency import StaleEdit, refuse_stale
+from inspections.models import Inspection, Role
 from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
@@ -53,8 +55,8 @@ def _action(request, pk):
     )
 
 
-def _glossary():
-    return Glossary(selectors.glossary_terms(), link_base=reverse("improvement:glossary"))
+def _glossary(service):
+    return Glossary(selectors.glossary_terms(service), link_base=reverse("improvement:glossary"))
 
 
 def _form_page(request, form, *, title, caption="", button="Save", cancel_url=None, intro=""):
@@ -134,8 +136,11 @@ def plan_detail(request, pk):
             **overview,
             "days_left": plan.days_to_reinspection(),
             "meetings": selectors.meetings_of_service(plan.inspection.service_id),
-            "issued": {r.meeting_id: r for r in plan.board_reports.only("pk", "meeting_id", "issued_at")},
-            "glossary": _glossary(),
+            "issued": {
+                r.meeting_id: r
+                for r in plan.board_reports.only("pk", "meeting_id", "issued_at", "number").order_by("number")
+            },
+            "glossary": _glossary(plan.inspection.service),
             "can_change": user.has_perm(Perm.CHANGE_PLAN, plan),
             "can_submit": user.has_perm(Perm.SUBMIT_PLAN, plan),
             "can_approve": user.has_perm(Perm.APPROVE_PLAN, plan),
@@ -151,11 +156,20 @@ def plan_detail(request, pk):
 def plan_edit(request, pk):
     plan = _plan(request, pk)
     require(request.user, Perm.CHANGE_PLAN, plan)
-    form = PlanForm(_posted(request), initial={"reinspection_due": plan.reinspection_due})
+    form = PlanForm(_posted(request), initial={"reinspection_due": plan.reinspection_due, "version": plan.version})
     if request.method == "POST" and form.is_valid():
-        services.plan_update(plan=plan, by=request.user, reinspection_due=form.cleaned_data["reinspection_due"])
-        messages.success(request, "The re-inspection date has been saved.")
-        return redirect(plan)
+        try:
+            services.plan_update(
+                plan=plan,
+                by=request.user,
+                reinspection_due=form.cleaned_data["reinspection_due"],
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "plan")
+        else:
+            messages.success(request, "The re-inspection date has been saved.")
+            return redirect(plan)
     return _form_page(
         request, form, title="Change the re-inspection date", caption=str(plan), cancel_url=plan.get_absolute_url()
     )
@@ -281,11 +295,19 @@ def theme_edit(request, pk):
     require(request.user, Perm.CHANGE_PLAN, plan)
     form = ThemeForm(_posted(request), instance=theme, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.theme_update(
-            theme=theme, by=request.user, title=form.cleaned_data["title"], order=form.cleaned_data.get("order") or 0
-        )
-        messages.success(request, "The theme has been saved.")
-        return redirect(plan)
+        try:
+            services.theme_update(
+                theme=theme,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                order=form.cleaned_data.get("order") or 0,
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "theme")
+        else:
+            messages.success(request, "The theme has been saved.")
+            return redirect(plan)
     return _form_page(request, form, title="Change the theme", caption=str(plan), cancel_url=plan.get_absolute_url())
 
 
@@ -364,7 +386,7 @@ def action_detail(request, pk):
             "areas": list(action.areas.all()),
             "questions": list(action.questions.all()),
             "updates": selectors.action_with_timeline(action),
-            "glossary": _glossary(),
+            "glossary": _glossary(plan.inspection.service),
             "can_change": request.user.has_perm(Perm.CHANGE_PLAN, plan),
             "can_update": request.user.has_perm(Perm.ADD_UPDATE, action),
         },
@@ -471,12 +493,41 @@ def _plan_and_meeting(request, pk, meeting_pk):
     return plan, meeting
 
 
+def _chosen_version(request, versions):
+    """The issued version asked for (`?version=N`), else the current one (the highest number)."""
+    asked = request.GET.get("version")
+    if asked is None:
+        return versions[0] if versions else None
+    chosen = next((v for v in versions if str(v.number) == asked), None)
+    if chosen is None:
+        raise Http404("No such version of this report")
+    return chosen
+
+
 @login_required
 @require_GET
 def board_report(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     require(request.user, Perm.VIEW_PLAN, plan)
-    issued = BoardReport.objects.filter(plan=plan, meeting=meeting).select_related("issued_by").first()
+    versions = list(
+        BoardReport.objects.filter(plan=plan, meeting=meeting)
+        .select_related("issued_by")
+        .defer("pdf")
+        .order_by("-number")
+    )
+    issued = _chosen_version(request, versions)
+    if issued is None and _reads_issued_reports_only(request, plan):
+        return render(
+            request,
+            "improvement/board_report.html",
+            {
+                "page_title": f"Board report: {meeting}",
+                "plan": plan,
+                "meeting": meeting,
+                "hidden_draft": True,
+                "latest_issued": selectors.latest_issued_report(plan.inspection.service_id),
+            },
+        )
     body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, meeting))
     return render(
         request,
@@ -486,10 +537,18 @@ def board_report(request, pk, meeting_pk):
             "plan": plan,
             "meeting": meeting,
             "issued": issued,
+            "versions": versions,
+            "current": versions[0] if versions else None,
             "body": body,
             "can_issue": request.user.has_perm(Perm.ISSUE_REPORT, plan),
         },
     )
+
+
+def _reads_issued_reports_only(request, plan):
+    """Board members read reports as issued, never the draft of one not issued yet."""
+    roles = {m.role for m in getattr(request, "memberships", []) if m.service_id == plan.inspection.service_id}
+    return roles == {Role.BOARD_MEMBER}
 
 
 @login_required
@@ -498,14 +557,17 @@ def board_report(request, pk, meeting_pk):
 def board_report_pdf(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     require(request.user, Perm.VIEW_PLAN, plan)
-    issued = BoardReport.objects.filter(plan=plan, meeting=meeting).first()
+    issued = _chosen_version(request, list(BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number")))
+    if issued is None and _reads_issued_reports_only(request, plan):
+        raise Http404("The report for this meeting has not been issued yet")
     if issued:
         pdf = bytes(issued.pdf)
     else:
         body = reports.render_report_html(selectors.board_report_data(plan, meeting))
         pdf = reports.html_to_pdf(body, title=f"Board report: {meeting}")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="board-report-{meeting.held_on:%Y-%m-%d}.pdf"'
+    suffix = f"-version-{issued.number}" if issued else ""
+    response["Content-Disposition"] = f'attachment; filename="board-report-{meeting.held_on:%Y-%m-%d}{suffix}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -515,6 +577,29 @@ def board_report_pdf(request, pk, meeting_pk):
 def board_report_issue(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     require(request.user, Perm.ISSUE_REPORT, plan)
+    if request.POST.get("confirmed") != "yes":
+        issued = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number").first()
+        overdue = len(selectors.plan_overview(plan)["overdue"])
+        outstanding = [f"{overdue} action{pluralize(overdue)} overdue."] if overdue else []
+        return render(
+            request,
+            "includes/confirm_page.html",
+            {
+                "page_title": f"Issue the board report for {meeting}?",
+                "caption": str(plan),
+                "outstanding": outstanding,
+                "warning": (
+                    f"This makes a new version of the report with today's figures. The version issued on "
+                    f"{issued.issued_at:%-d %B %Y} stays on record."
+                    if issued
+                    else "Once issued, board members read the report as it is today: it will not change."
+                ),
+                "action": reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]),
+                "hidden": [],
+                "button": "Issue a new version" if issued else "Issue the report",
+                "cancel_url": reverse("improvement:board_report", args=[plan.pk, meeting.pk]),
+            },
+        )
     services.board_report_issue(plan=plan, meeting=meeting, by=request.user)
     messages.success(request, "The report has been issued. It will read the same from now on.")
     return redirect("improvement:board_report", pk=plan.pk, meeting_pk=meeting.pk)
@@ -589,14 +674,22 @@ def board_edit(request, pk):
         _posted(request),
         service=board.service,
         board=board,
-        initial={"name": board.name, "members": list(board.members.all())},
+        initial={"name": board.name, "members": list(board.members.all()), "version": board.version},
     )
     if request.method == "POST" and form.is_valid():
-        services.board_update(
-            board=board, by=request.user, name=form.cleaned_data["name"], members=list(form.cleaned_data["members"])
-        )
-        messages.success(request, "The board has been saved.")
-        return redirect("improvement:board_detail", pk=board.pk)
+        try:
+            services.board_update(
+                board=board,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                members=list(form.cleaned_data["members"]),
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "board")
+        else:
+            messages.success(request, "The board has been saved.")
+            return redirect("improvement:board_detail", pk=board.pk)
     return _form_page(
         request,
         form,
@@ -632,7 +725,16 @@ def meeting_create(request, pk):
 
 
 def _can_change_glossary(request):
+    """Whether the person manages the service they are working in now (its own terms only)."""
     return request.service is not None and request.user.has_perm(Perm.CHANGE_GLOSSARY, request.service)
+
+
+def _own_term(request, pk):
+    """One of the person's services' own terms, which they manage; a national term or another
+    service's answers 404."""
+    entry = get_in_my_services_or_404(Term.objects.select_related("service"), request.user, "service", pk=pk)
+    require(request.user, Perm.CHANGE_GLOSSARY, entry.service)
+    return entry
 
 
 @login_required
@@ -641,7 +743,12 @@ def glossary(request):
     return render(
         request,
         "improvement/glossary.html",
-        {"page_title": "Glossary", "terms": selectors.glossary_terms(), "can_change": _can_change_glossary(request)},
+        {
+            "page_title": "Glossary",
+            "terms": selectors.glossary_terms(request.service),
+            "service": request.service,
+            "can_change": _can_change_glossary(request),
+        },
     )
 
 
@@ -650,36 +757,46 @@ def glossary(request):
 def term_create(request):
     if not _can_change_glossary(request):
         raise PermissionDenied
-    form = TermForm(_posted(request))
+    form = TermForm(_posted(request), service=request.service)
     if request.method == "POST" and form.is_valid():
-        services.term_create(by=request.user, **form.cleaned_data)
-        messages.success(request, "The term has been added to the glossary.")
+        services.term_create(service=request.service, by=request.user, **form.changes())
+        messages.success(request, f"The term has been added to {request.service.name}'s glossary.")
         return redirect("improvement:glossary")
-    return _form_page(request, form, title="Add a term", caption="Glossary", cancel_url=reverse("improvement:glossary"))
+    return _form_page(
+        request,
+        form,
+        title="Add a term",
+        caption=f"Glossary of {request.service.name}",
+        cancel_url=reverse("improvement:glossary"),
+    )
 
 
 @login_required
 @get_or_post
 def term_edit(request, pk):
-    if not _can_change_glossary(request):
-        raise PermissionDenied
-    entry = get_object_or_404(Term, pk=pk)
-    form = TermForm(_posted(request), instance=entry)
+    entry = _own_term(request, pk)
+    form = TermForm(_posted(request), instance=entry, service=entry.service)
     if request.method == "POST" and form.is_valid():
-        services.term_update(entry=entry, by=request.user, **form.cleaned_data)
-        messages.success(request, "The term has been saved.")
-        return redirect("improvement:glossary")
+        try:
+            services.term_update(entry=entry, by=request.user, version=form.cleaned_data["version"], **form.changes())
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "term")
+        else:
+            messages.success(request, "The term has been saved.")
+            return redirect("improvement:glossary")
     return _form_page(
-        request, form, title="Change the term", caption="Glossary", cancel_url=reverse("improvement:glossary")
+        request,
+        form,
+        title="Change the term",
+        caption=f"Glossary of {entry.service.name}",
+        cancel_url=reverse("improvement:glossary"),
     )
 
 
 @login_required
 @get_or_post
 def term_delete(request, pk):
-    if not _can_change_glossary(request):
-        raise PermissionDenied
-    entry = get_object_or_404(Term, pk=pk)
+    entry = _own_term(request, pk)
     if request.method == "POST":
         services.term_delete(entry=entry, by=request.user)
         messages.success(request, f"{entry.term} has been removed from the glossary.")
@@ -689,7 +806,7 @@ def term_delete(request, pk):
         "improvement/confirm_delete.html",
         {
             "page_title": f"Remove {entry.term} from the glossary",
-            "caption": "Glossary",
+            "caption": f"Glossary of {entry.service.name}",
             "cancel_url": reverse("improvement:glossary"),
             "what": "term",
         },

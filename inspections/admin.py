@@ -37,14 +37,41 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "service"]
 
 
-class BandInline(admin.TabularInline):
+class FrozenWhenInUse:
+    """An inline of a framework's parts: nothing added, changed or removed once an inspection uses it."""
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.is_in_use) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_in_use) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_in_use) and super().has_delete_permission(request, obj)
+
+
+class BandInline(FrozenWhenInUse, admin.TabularInline):
     model = Band
     extra = 0
 
 
-class OverallBandInline(admin.TabularInline):
+class OverallBandInline(FrozenWhenInUse, admin.TabularInline):
     model = OverallBand
     extra = 0
+
+
+class FrameworkPartAdmin(admin.ModelAdmin):
+    """Areas and questions come from `load_framework`: none added or changed here, and none removed
+    from a framework an inspection uses (a change is a new version of the framework)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and not obj.framework.is_in_use and super().has_delete_permission(request, obj)
 
 
 @admin.register(Framework)
@@ -62,22 +89,16 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(FrameworkPartAdmin):
     list_display = ["name", "code", "framework"]
     list_filter = ["framework"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(FrameworkPartAdmin):
     list_display = ["code", "area", "stage", "key"]
     list_filter = ["framework", "stage", "key"]
     search_fields = ["code", "text"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inspection)

@@ -4,6 +4,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .concurrency import VersionedModelForm, VersionField
 from .form_base import GovukForm, GovukModelForm
 from .models import Area, Finding, Framework, Inspection, Recommendation, Role, Service
 from .people import display_name
@@ -55,7 +56,7 @@ def date_field(label, required=True, help_text=""):
     return GovukDateField(label=label, required=required, help_text=help_text)
 
 
-class InspectionForm(GovukModelForm):
+class InspectionForm(VersionedModelForm, GovukModelForm):
     period_start = date_field("Start of the period inspected", required=False)
     period_end = date_field("End of the period inspected", required=False)
     notified_on = date_field("Date the service was notified", required=False)
@@ -99,7 +100,7 @@ class InspectionForm(GovukModelForm):
             self.fields["framework"].help_text = "The framework cannot change once scoring has started"
 
 
-class ReportItemForm(GovukModelForm):
+class ReportItemForm(VersionedModelForm, GovukModelForm):
     """A finding or a recommendation: its text, the area it is about, its place in the list."""
 
     def __init__(self, *args, framework: Framework, **kwargs):
@@ -125,6 +126,7 @@ class OverrideForm(GovukForm):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), widget=forms.HiddenInput)
     band_label = forms.ChoiceField(label="Band to record instead", required=False)
     reason = forms.CharField(label="Reason for the override", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = VersionField()  # the area's judgement as the page showed it
 
     def __init__(self, *args, framework: Framework, band_labels, **kwargs):
         super().__init__(*args, **kwargs)

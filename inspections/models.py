@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from . import applicability
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
@@ -37,6 +39,14 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    safeguarding_lead = models.BooleanField(
+        default=False, help_text="Told at once of every safeguarding concern raised in the service"
+    )
+    head_of_service = models.BooleanField(
+        default=False, help_text="Told when a safeguarding concern is not acknowledged within one working day"
+    )
+
+    history = HistoricalRecords()  # who gave whom which role, and when
 
     class Meta:
         ordering = ["service__name"]
@@ -50,6 +60,57 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.get_role_display()} - {self.service}"
+
+
+class Invitation(models.Model):
+    """A manager's invitation to a person, by email, to a role in their service.
+
+    Only a hash of the emailed token is kept. It expires, can be withdrawn, and stays on record
+    (who invited, when, and who accepted or withdrew it, and when).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[choice.value for choice in Role]),
+                name="invitation_role_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(withdrawn_at__isnull=True),
+                name="invitation_not_both_accepted_and_withdrawn",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.email} ({self.get_role_display()}, {self.service})"
+
+    def state(self, now):
+        """pending, accepted, withdrawn or expired, in the users' words."""
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
 
 
 class Rule(models.TextChoices):
@@ -145,6 +206,15 @@ class Area(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    judged_once = models.BooleanField(
+        default=False,
+        help_text="Judged once per inspection from evidence (by the lead inspector or a manager), not on each case",
+    )
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked its questions (inspections/applicability.py)"
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order"]
@@ -152,6 +222,10 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this area's questions."""
+        return applicability.applies(self.applies_to, applicability.case_facts(case))
 
 
 class Question(models.Model):
@@ -163,6 +237,11 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     key = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked it (inspections/applicability.py)"
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__order", "order"]
@@ -175,6 +254,11 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.text}"
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this question: its own rule and its area's both hold."""
+        facts = applicability.case_facts(case)
+        return applicability.applies(self.area.applies_to, facts) and applicability.applies(self.applies_to, facts)
 
 
 class InspectionKind(models.TextChoices):
@@ -248,6 +332,7 @@ class Inspection(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was closed: its case-level data is purged RETENTION_DAYS later"
     )
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -317,6 +402,7 @@ class Finding(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -332,6 +418,7 @@ class Recommendation(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     class Meta:
         ordering = ["inspection", "order", "pk"]
@@ -364,6 +451,15 @@ class Judgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    judged_band_label = models.CharField(
+        max_length=100, blank=True, help_text="For an area judged once per inspection: the band given"
+    )
+    evidence_note = models.TextField(blank=True, help_text="The evidence the judged band rests on")
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
     history = HistoricalRecords()
 
@@ -377,6 +473,11 @@ class Judgement(models.Model):
                 name="override_needs_reason_and_person",
             ),
             models.CheckConstraint(condition=models.Q(score__lte=100), name="judgement_score_is_a_percentage"),
+            models.CheckConstraint(
+                condition=models.Q(judged_band_label="")
+                | (~models.Q(evidence_note="") & models.Q(judged_by__isnull=False)),
+                name="judged_band_needs_evidence_and_person",
+            ),
         ]
 
     def __str__(self):

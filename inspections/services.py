@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .concurrency import claim_version
 from .framework_definition import FrameworkDefinition
 from .models import (
     NEXT_STATUS,
@@ -66,7 +67,12 @@ def framework_load(*, definition: FrameworkDefinition) -> tuple[Framework, bool]
         )
     for area_order, area_definition in enumerate(definition.areas):
         area = Area.objects.create(
-            framework=framework, code=area_definition.code, name=area_definition.name, order=area_order
+            framework=framework,
+            code=area_definition.code,
+            name=area_definition.name,
+            order=area_order,
+            judged_once=area_definition.judged_once,
+            applies_to=area_definition.applies_to,
         )
         Question.objects.bulk_create(
             Question(
@@ -77,6 +83,7 @@ def framework_load(*, definition: FrameworkDefinition) -> tuple[Framework, bool]
                 text=question.text,
                 guidance=question.guidance,
                 key=question.key,
+                applies_to=question.applies_to,
                 order=order,
             )
             for order, question in enumerate(area_definition.questions)
@@ -93,7 +100,13 @@ def _fingerprint(definition: FrameworkDefinition):
         tuple(sorted((b.label, b.min_percent, b.equivalent, points.get(b.label)) for b in definition.bands)),
         tuple(sorted((b.label, b.min_points) for b in definition.overall.bands)) if definition.overall else (),
         tuple(
-            (a.code, a.name, tuple((q.code, q.stage, q.text, q.guidance, q.key) for q in a.questions))
+            (
+                a.code,
+                a.name,
+                a.judged_once,
+                a.applies_to,
+                tuple((q.code, q.stage, q.text, q.guidance, q.key, q.applies_to) for q in a.questions),
+            )
             for a in definition.areas
         ),
     )
@@ -108,7 +121,13 @@ def _as_definition_fingerprint(framework: Framework):
         tuple(sorted((b.label, b.min_percent, b.equivalent, b.points) for b in framework.bands.all())),
         tuple(sorted((b.label, b.min_points) for b in framework.overall_bands.all())),
         tuple(
-            (a.code, a.name, tuple((q.code, q.stage, q.text, q.guidance, q.key) for q in a.questions.all()))
+            (
+                a.code,
+                a.name,
+                a.judged_once,
+                a.applies_to,
+                tuple((q.code, q.stage, q.text, q.guidance, q.key, q.applies_to) for q in a.questions.all()),
+            )
             for a in areas
         ),
     )
@@ -160,9 +179,11 @@ def inspection_create(*, service, created_by, **fields) -> Inspection:
 
 
 @transaction.atomic
-def inspection_update(*, inspection: Inspection, changed_by, **fields) -> Inspection:
+def inspection_update(*, inspection: Inspection, changed_by, version=None, **fields) -> Inspection:
     """Change an inspection's details. Once scoring has started its framework cannot change: compared with
-    the stored inspection (a form may already have written its values onto `inspection`)."""
+    the stored inspection (a form may already have written its values onto `inspection`). StaleEdit if it
+    changed since `version` (the one the page showed) was read."""
+    claim_version(inspection, version)
     for name, value in fields.items():
         if name not in INSPECTION_FIELDS:
             raise TypeError(f"unknown inspection field: {name}")
@@ -175,6 +196,47 @@ def inspection_update(*, inspection: Inspection, changed_by, **fields) -> Inspec
     inspection._history_user = changed_by
     inspection.save()
     return inspection
+
+
+@transaction.atomic
+def area_judge(*, inspection: Inspection, area: Area, band_label: str, evidence: str, by, version=None) -> Judgement:
+    """Judge an area that is judged once per inspection (`judged: once`): a band of the framework and
+    the evidence it rests on; an empty band withdraws it. StaleEdit if the judgement changed since
+    `version` was read."""
+    if inspection.is_published:
+        raise ValidationError("This inspection is published: its judgements can no longer change.")
+    if area.framework_id != inspection.framework_id or not area.judged_once:
+        raise ValidationError("That area is not judged once per inspection in this inspection's framework.")
+    judgement, _ = Judgement.objects.select_for_update().get_or_create(inspection=inspection, area=area)
+    claim_version(judgement, version)
+    if band_label:
+        if not inspection.framework.bands.filter(label=band_label).exists():
+            raise ValidationError({"band_label": "Choose one of the framework's bands"})
+        if not evidence.strip():
+            raise ValidationError({"evidence": "Give the evidence the judgement rests on"})
+        judgement.judged_band_label, judgement.evidence_note = band_label, evidence.strip()
+        judgement.judged_by, judgement.judged_at = by, timezone.now()
+        judgement._change_reason = "Judged from evidence"
+    else:
+        judgement.judged_band_label, judgement.evidence_note = "", ""
+        judgement.judged_by, judgement.judged_at = None, None
+        judgement._change_reason = "Judgement from evidence withdrawn"
+    judgement._history_user = by
+    judgement.save()
+    return judgement
+
+
+@transaction.atomic
+def report_item_save(*, item, by, version=None, **fields):
+    """Add or change a finding or recommendation; StaleEdit if it changed since `version` was read."""
+    if item.pk:
+        claim_version(item, version)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item._history_user = by
+    item.save()
+    return item
 
 
 @transaction.atomic
@@ -200,13 +262,19 @@ def inspection_move_on(*, inspection: Inspection, to_status: str, changed_by) ->
 
 
 @transaction.atomic
-def judgement_override(*, inspection: Inspection, area: Area, band_label: str, reason: str, by) -> Judgement:
-    """Record (or, with an empty band, withdraw) an override of an area's computed band."""
+def judgement_override(
+    *, inspection: Inspection, area: Area, band_label: str, reason: str, by, version=None
+) -> Judgement:
+    """Record (or, with an empty band, withdraw) an override of an area's computed band.
+
+    With `version` (the area's judgement as the page showed it, 0 when there was none), a change
+    made by someone else since then refuses the save with StaleEdit."""
     if inspection.is_published:
         raise ValidationError("This inspection is published: its judgements can no longer change.")
     if area.framework_id != inspection.framework_id:
         raise ValidationError("That area is not part of this inspection's framework.")
     judgement, _ = Judgement.objects.select_for_update().get_or_create(inspection=inspection, area=area)
+    claim_version(judgement, version)
     if band_label:
         if not inspection.framework.bands.filter(label=band_label).exists():
             raise ValidationError({"band_label": "Choose one of the framework's bands"})

@@ -185,6 +185,7 @@ class Dashboard:
     breakdowns: list[Breakdown]
     progress: Progress
     agreement: Agreement
+    overall: ratings.OverallResult | None = None  # the framework's overall rating (unfiltered only)
 
     @property
     def suppressed(self):
@@ -259,9 +260,11 @@ def dashboard(inspection, cases=None) -> Dashboard:
         .order_by()
     }
     suppress_all = filtered and cases_counted < SMALL_GROUP
+    overall = None
     if not filtered:
         # The judgements page's own figures (stored ones once published).
         judged = inspection_judgements(inspection)
+        overall = judged.overall
         area_lines = [
             AreaLine(
                 a.area,
@@ -305,6 +308,7 @@ def dashboard(inspection, cases=None) -> Dashboard:
 
     breakdowns = [breakdown(dimension, cases, areas, framework, bands) for dimension in DIMENSIONS]
     return Dashboard(
+        overall=overall,
         inspection=inspection,
         filtered=filtered,
         cases_counted=cases_counted,

@@ -122,7 +122,22 @@ def summary_tables(figures) -> list[Table]:
                     "" if line.score.suppressed else line.tally.na,
                 ]
                 for line in figures.areas
-            ],
+            ]
+            + (
+                [
+                    [
+                        "Overall rating",
+                        "not rated" if figures.overall.points is None else f"{figures.overall.points} points",
+                        figures.overall.band.label if figures.overall.band else "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                ]
+                if figures.overall
+                else []
+            ),
         ),
         Table(
             "Questions",

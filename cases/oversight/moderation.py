@@ -18,7 +18,7 @@ from inspections.models import Question
 from inspections.people import display_name
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
-from ..services import ScoringProblems, answers_write
+from ..services import ScoringProblems, StaleAssessment, answers_write
 
 VALUE_LABELS = dict(Answer.Value.choices)
 
@@ -98,11 +98,13 @@ def _markings(case):
 def case_comparison(case) -> Comparison:
     """Both markings (and the moderated one) of `case`, question by question: four queries."""
     markings = _markings(case)
-    questions = list(
-        Question.objects.filter(framework_id=case.inspection.framework_id)
+    questions = [
+        q
+        for q in Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
         .select_related("area")
         .order_by("area__order", "order")
-    )
+        if q.applies_to_case(case)
+    ]
 
     def answers(marking):
         assessment = markings.get(marking)
@@ -176,6 +178,16 @@ def moderation_start(*, case: Case, by) -> Assessment:
     return final
 
 
+def check_moderation_version(*, case: Case, version):
+    """Refuse (StaleAssessment) when the moderated assessment is no longer the one the page showed:
+    `version` is its version then, 0 when there was none yet. Locks the case until the end of the
+    transaction, so two moderators saving at once are taken one after the other."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    final = Assessment.objects.select_related("assessor").filter(case=case, marking=Marking.FINAL).first()
+    if (final.version if final else 0) != version:
+        raise StaleAssessment(final)
+
+
 def _settled(comparison, decisions):
     """[(question, value, note)] the moderator settled among the disagreements; ScoringProblems for
     a value without a note or a note without a value. Questions left blank are left alone."""
@@ -198,12 +210,15 @@ def _settled(comparison, decisions):
 
 
 @transaction.atomic
-def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
+def moderation_settle(*, case: Case, decisions: dict, by, version=None) -> Assessment:
     """Settle disagreements: `decisions` is {question code: (value, note)}; a note is required.
 
     Only questions the markers disagreed on can be settled here. Raises ScoringProblems (nothing
-    saved) for a missing value or note.
+    saved) for a missing value or note, and StaleAssessment when `version` (the moderated
+    assessment's as the page showed it) is out of date.
     """
+    if version is not None:
+        check_moderation_version(case=case, version=version)
     final = moderation_start(case=case, by=by)
     if final.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")

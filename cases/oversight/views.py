@@ -8,6 +8,7 @@ members get 403; an inspection or service outside the person's services answers 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +20,7 @@ from inspections.scoping import get_in_my_services_or_404, my_services
 
 from ..models import Case
 from ..rules import Perm, blind_case_ids
-from ..services import ScoringProblems
+from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
 from .agreement import moderation_lines
 from .benchmark import benchmark as benchmark_figures
@@ -166,6 +167,38 @@ def moderation_list(request, pk):
     )
 
 
+def _with_blank_disagreements(problems, comparison, typed):
+    """Every problem at once: the disagreements left blank too, not only once the others are fixed."""
+    problems = dict(problems)
+    for compared in comparison.disagreements:
+        code = compared.question.code
+        blank = not typed.get(code, ("", ""))[0] and not (compared.final and compared.final[0])
+        if code not in problems and blank:
+            problems[code] = f"Choose the moderated answer to {code} and say why"
+    return problems
+
+
+def _posted_version(request):
+    """The version of the moderated assessment the page showed (0: none yet); -1 when missing."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _show_choices(comparison, typed, problems, conflict):
+    """Put each question's error and the moderator's choice (as typed, else as saved) on it; with
+    a refused stale save, the questions whose saved answer now differs from what they chose."""
+    changed = []
+    for compared in comparison.questions:
+        compared.error = problems.get(compared.question.code, "")
+        value, note = typed.get(compared.question.code, compared.final)
+        compared.chosen, compared.chosen_note = value, note
+        if conflict is not None and compared.question.code in typed and compared.final[0] != (value or ""):
+            changed.append(compared)
+    return changed
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderation_case(request, pk, case_pk):
@@ -178,17 +211,22 @@ def moderation_case(request, pk, case_pk):
         # break the blind second marking.
         raise Http404("Both markings must be submitted first")
     may_moderate = request.user.has_perm(Perm.MODERATE_CASE, case) and not comparison.moderated
-    problems, typed = {}, {}
+    problems, typed, conflict, status = {}, {}, None, 200
     if request.method == "POST":
         if not may_moderate:
             raise PermissionDenied
         typed = decisions_from_post(request.POST, comparison)
         try:
-            moderation_settle(case=case, decisions=typed, by=request.user)
-            if request.POST.get("action") == "complete":
-                moderation_complete(case=case, by=request.user)
+            with transaction.atomic():
+                moderation_settle(case=case, decisions=typed, by=request.user, version=_posted_version(request))
+                if request.POST.get("action") == "complete":
+                    moderation_complete(case=case, by=request.user)
+        except StaleAssessment as stale:
+            conflict, status = stale.assessment, 409
         except ScoringProblems as refused:
-            problems = refused.problems
+            problems = dict(refused.problems)
+            if request.POST.get("action") == "complete":
+                problems = _with_blank_disagreements(problems, comparison, typed)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("cases:moderation_case", inspection.pk, case.pk)
@@ -199,10 +237,7 @@ def moderation_case(request, pk, case_pk):
             messages.success(request, "Your moderation is saved. You can come back to it.")
             return redirect("cases:moderation_case", inspection.pk, case.pk)
         comparison = case_comparison(case)
-    for compared in comparison.questions:
-        compared.error = problems.get(compared.question.code, "")
-        value, note = typed.get(compared.question.code, compared.final)
-        compared.chosen, compared.chosen_note = value, note
+    changed = _show_choices(comparison, typed, problems, conflict)
     markers = {comparison.first.assessor_id, comparison.second.assessor_id}
     return render(
         request,
@@ -215,8 +250,12 @@ def moderation_case(request, pk, case_pk):
             "may_moderate": may_moderate,
             "is_marker": request.user.pk in markers,
             "problems": [q for q in comparison.questions if q.error],
+            "conflict": conflict,
+            "changed": changed,
+            "version": comparison.final.version if comparison.final else 0,
             "section": "moderation",
         },
+        status=status,
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases.judgements import inspection_judgements
 from cases.models import Answer, Assessment
 from inspections.models import Role
+from inspections.services import judgement_override
 from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,42 @@ def test_manager_overrides_a_band_with_a_reason_and_both_stay_visible(client, ma
     assert manager.get_full_name() in record
 
 
+def test_a_stale_override_is_refused_and_keeps_what_was_typed(client, manager, service, inspection):
+    scored(inspection, {"roh-1": "yes", "roh-2": "no"})
+    roh = inspection.framework.areas.get(code="roh")
+    url = reverse("cases:judgements", args=[inspection.pk])
+    client.force_login(manager)
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    colleague = member(service, Role.INSPECTOR, username="ivy", first_name="Ivy", last_name="Lee")
+    judgement_override(
+        inspection=inspection, area=roh, band_label="Drastic improvement required", reason="Thin files", by=colleague
+    )
+    response = client.post(
+        url, {"area": roh.pk, "band_label": "Moderate improvement required", "reason": "My reason", "version": "0"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else changed this judgement while you were editing it (Ivy Lee" in page
+    assert (
+        "Band to record instead is now Drastic improvement required; Reason for the override is now Thin files" in page
+    )
+    assert "My reason" in page
+    judgement = inspection.judgements.get(area=roh)
+    assert judgement.override_band_label == "Drastic improvement required"
+    response = client.post(
+        url,
+        {
+            "area": roh.pk,
+            "band_label": "Moderate improvement required",
+            "reason": "My reason",
+            "version": str(judgement.version),
+        },
+    )
+    assert response.status_code == 302
+    judgement.refresh_from_db()
+    assert judgement.override_band_label == "Moderate improvement required"
+
+
 def test_officers_and_board_members_cannot_override(client, officer, board_member, inspection):
     roh = inspection.framework.areas.get(code="roh")
     data = {"area": roh.pk, "band_label": "Moderate improvement required", "reason": "x"}
@@ -111,7 +148,7 @@ def test_another_service_gets_404(client, other_officer, inspection):
 def test_publishing_stores_judgements_that_later_answers_do_not_change(client, manager, inspection):
     assessment = scored(inspection, {"roh-1": "yes", "roh-2": "no"})
     client.force_login(manager)
-    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish"})
+    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish", "confirmed": "yes"})
     inspection.refresh_from_db()
     assert inspection.status == "published"
     assert inspection.judgements.get(area__code="roh").score == 50
@@ -137,6 +174,8 @@ def test_inspection_report_prints_the_figures_of_the_page(inspection, capsys):
         "score": 67,
         "band": "Moderate improvement required",
         "equivalent": "Good",
+        "judged": "per_case",
+        "evidence": None,
         "override": None,
         "override_equivalent": None,
         "cases": 1,

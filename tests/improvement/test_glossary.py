@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from improvement.models import Term
 from improvement.presenters import Glossary
+from inspections.models import Role
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +54,46 @@ def test_a_manager_adds_changes_and_removes_a_term(client, manager):
     assert term.history.count() == 3
 
 
-def test_a_term_cannot_be_added_twice(client, manager):
+def test_a_term_cannot_be_added_twice(client, manager, service):
+    Term.objects.create(service=service, term="QAF", definition="Ours")
     client.force_login(manager)
-    response = client.post(reverse("improvement:term_create"), {"term": "YOS", "meaning": "x", "definition": "y"})
-    assert "already exists" in response.content.decode()
-    assert 'value="YOS"' in response.content.decode()
+    response = client.post(reverse("improvement:term_create"), {"term": "qaf", "meaning": "x", "definition": "y"})
+    assert "glossary already has this term" in response.content.decode()
+    assert 'value="qaf"' in response.content.decode()
+
+
+def test_national_terms_are_read_only_and_each_service_reads_and_changes_only_its_own(
+    client, manager, service, other_service, board_member
+):
+    national = Term.objects.national().get(term="YOS")
+    client.force_login(manager)
+    assert client.get(reverse("improvement:term_edit", args=[national.pk])).status_code == 404
+    assert client.post(reverse("improvement:term_delete", args=[national.pk])).status_code == 404
+    page = client.get(reverse("improvement:glossary")).content.decode()
+    assert f'href="{reverse("improvement:term_edit", args=[national.pk])}"' not in page
+    client.post(reverse("improvement:term_create"), {"term": "QAF", "meaning": "", "definition": "Northshire's way"})
+    own = Term.objects.get(term="QAF")
+    assert own.service == service
+    assert "Northshire&#x27;s way" in client.get(reverse("improvement:glossary")).content.decode()
+    client.force_login(board_member)  # the service's board reads it
+    assert "QAF" in client.get(reverse("improvement:glossary")).content.decode()
+
+    elsewhere = member(other_service, Role.MANAGER)
+    client.force_login(elsewhere)
+    assert "QAF" not in client.get(reverse("improvement:glossary")).content.decode()
+    assert client.get(reverse("improvement:term_edit", args=[own.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("improvement:term_edit", args=[own.pk]), {"term": "QAF", "meaning": "", "definition": "Hijacked"}
+        ).status_code
+        == 404
+    )
+    assert client.post(reverse("improvement:term_delete", args=[own.pk])).status_code == 404
+    own.refresh_from_db()
+    assert own.definition == "Northshire's way"
+    # Their own QAF is theirs alone, beside Northshire's.
+    client.post(reverse("improvement:term_create"), {"term": "QAF", "meaning": "", "definition": "Eastbridge's way"})
+    assert Term.objects.filter(term="QAF").count() == 2
 
 
 def test_markup_escapes_first_and_marks_each_term_once():

@@ -131,6 +131,73 @@ def test_two_connections_saving_the_same_action_one_wins_and_the_other_is_told(s
     assert action.history.count() == 2  # created, then the one change: nothing written by the loser
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_moderating_the_same_case_one_wins_and_the_other_is_told(service):
+    from cases.oversight.moderation import moderation_settle
+    from tests.factories import make_answers as answer
+
+    inspection = InspectionFactory(service=service, status="moderation")
+    first_marker = member(service, Role.OFFICER, username="first-m")
+    second_marker = member(service, Role.OFFICER, username="second-m")
+    moderators = [member(service, Role.MANAGER, username=f"moderator-{n}") for n in (1, 2)]
+    case = CaseFactory(inspection=inspection)
+    answer(AssessmentFactory(case=case, assessor=first_marker, marking="first"), {"roh-1": "yes"})
+    answer(AssessmentFactory(case=case, assessor=second_marker, marking="second"), {"roh-1": "no"})
+
+    def settle(moderator, value):
+        def run():
+            return moderation_settle(
+                case=case, decisions={"roh-1": (value, f"{value} by {moderator}")}, by=moderator, version=0
+            )
+
+        return run
+
+    outcome, timing = race(settle(moderators[0], "yes"), settle(moderators[1], "no"))
+
+    assert isinstance(outcome["first"], Assessment), outcome["first"]
+    assert isinstance(outcome["second"], StaleAssessment), outcome["second"]
+    assert timing["second"] >= 0.3
+    final = Assessment.objects.get(case=case, marking="final")
+    assert final.assessor == moderators[0]
+    assert final.answers.get(question__code="roh-1").value == "yes"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_overriding_the_same_band_one_wins_and_the_other_is_told(service):
+    from inspections.concurrency import StaleEdit
+    from inspections.models import Judgement
+    from inspections.services import judgement_override
+
+    inspection = InspectionFactory(service=service, status="moderation")
+    area = inspection.framework.areas.get(code="roh")
+    people = [member(service, Role.MANAGER, username=f"overrider-{n}") for n in (1, 2)]
+    Judgement.objects.create(inspection=inspection, area=area)
+
+    def override(person, band):
+        def run():
+            return judgement_override(
+                inspection=inspection, area=area, band_label=band, reason=f"{band} for me", by=person, version=0
+            )
+
+        return run
+
+    outcome, timing = race(
+        override(people[0], "Moderate improvement required"), override(people[1], "Drastic improvement required")
+    )
+
+    assert isinstance(outcome["first"], Judgement), outcome["first"]
+    assert isinstance(outcome["second"], StaleEdit), outcome["second"]
+    assert timing["second"] >= 0.3
+    judgement = Judgement.objects.get(inspection=inspection, area=area)
+    assert (judgement.override_band_label, judgement.overridden_by, judgement.version) == (
+        "Moderate improvement required",
+        people[0],
+        1,
+    )
+
+
 def test_a_stale_action_save_is_refused_in_any_database(service):
     manager = member(service, Role.MANAGER, username="manager-b")
     action = ActionFactory(theme=ThemeFactory(plan=PlanFactory(inspection__service=service)))

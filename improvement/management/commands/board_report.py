@@ -42,7 +42,9 @@ class Command(BaseCommand):
             names = ", ".join(m.board.name for m in meetings)
             raise CommandError(f"Several boards met that day ({names}): choose one with --board")
         chosen = meetings[0]
-        issued = BoardReport.objects.filter(plan=plan, meeting=chosen).first()
+        issued = (
+            BoardReport.objects.filter(plan=plan, meeting=chosen).order_by("-number").first()
+        )  # the current version
         body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, chosen))
         title = f"Board report: {chosen}"
         if format == "pdf":

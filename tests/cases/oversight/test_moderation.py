@@ -166,7 +166,7 @@ def test_moderating_changes_the_judgement(client, marked, manager):
     assert inspection_judgements(inspection).areas[0].score == 67
     client.force_login(manager)
     url = reverse("cases:moderation_case", args=[inspection.pk, first.case.pk])
-    refused = client.post(url, {"action": "complete", "q-roh-2": "yes"})
+    refused = client.post(url, {"action": "complete", "q-roh-2": "yes", "version": "0"})
     assert refused.status_code == 200
     assert "There is a problem" in text(refused)
     assert "Say why you chose this answer to roh-2" in text(refused)
@@ -174,6 +174,7 @@ def test_moderating_changes_the_judgement(client, marked, manager):
         url,
         {
             "action": "complete",
+            "version": "0",
             "q-roh-2": "yes",
             "note-roh-2": "The plan is on file, dated in time",
             "q-saf-1": "yes",
@@ -266,3 +267,29 @@ def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, 
     assert "Eastbridge" in client.get(reverse("cases:benchmark")).content.decode()
     call_command("load_demo", verbosity=0)
     assert [(line.case.reference, line.agreed) for line in moderation_lines(mock)] == before
+
+
+def test_a_stale_moderation_save_is_refused_and_keeps_what_was_typed(client, marked, manager, service):
+    first, second = marked
+    submit_second(second)
+    client.force_login(manager)
+    url = reverse("cases:moderation_case", args=[first.case.inspection_id, first.case.pk])
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    # Meanwhile another manager settles roh-2 the other way.
+    colleague = member(service, Role.MANAGER, username="moira", first_name="Moira", last_name="Khan")
+    moderation_settle(case=first.case, decisions={"roh-2": ("no", "Nothing on file")}, by=colleague)
+    response = client.post(url, {"version": "0", "q-roh-2": "yes", "note-roh-2": "The plan is on file, dated in time"})
+    assert response.status_code == 409
+    page = text(response)
+    assert "Your moderation was not saved" in page
+    assert "Moira Khan changed the moderated answers" in page
+    assert "roh-2: No (Nothing on file)" in page  # what changed
+    assert "The plan is on file, dated in time" in page  # what they typed, kept
+    final = Assessment.objects.get(case=first.case, marking="final")
+    assert final.answers.get(question__code="roh-2").value == "no"
+    # Saving again, knowingly, replaces it.
+    response = client.post(
+        url, {"version": str(final.version), "q-roh-2": "yes", "note-roh-2": "The plan is on file, dated in time"}
+    )
+    assert response.status_code == 302
+    assert final.answers.get(question__code="roh-2").value == "yes"

@@ -1,0 +1,143 @@
+"""The 2018-style framework as HMIP runs it: domain 1 judged once on the inspection from evidence,
+cases asked only the per-case standards, and the overall rating (points out of 36 and its band) on
+the judgements page, in `inspection_report` and in the exports."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cases.models import Answer, Assessment
+from inspections.models import Framework, Judgement, Role
+from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
+
+pytestmark = pytest.mark.django_db
+
+FRAMEWORK_FILE = Path(__file__).resolve().parents[2] / "frameworks" / "hmip-2018.yaml"
+
+
+@pytest.fixture
+def framework():
+    call_command("load_framework", str(FRAMEWORK_FILE))
+    return Framework.objects.get(code="hmip2018")
+
+
+@pytest.fixture
+def inspection(service, framework):
+    return InspectionFactory(service=service, framework=framework, status="moderation", title="Inspection 2019")
+
+
+def test_domain_1_is_judged_once_and_cases_are_not_asked_its_questions(client, inspection, officer, manager):
+    assert set(inspection.framework.areas.filter(judged_once=True).values_list("code", flat=True)) == {
+        "s1-1",
+        "s1-2",
+        "s1-3",
+        "s1-4",
+    }
+    assessment = AssessmentFactory(case=CaseFactory(inspection=inspection), assessor=officer, status="draft")
+    client.force_login(officer)
+    page = client.get(reverse("cases:assessment", args=[assessment.pk])).content.decode()
+    assert 'name="q-s2-1-a1"' in page
+    assert 'name="q-s1-1-o1"' not in page and "Governance and leadership" not in page
+    # Answering every per-case question submits: domain 1 is not asked, so nothing is missing.
+    per_case = inspection.framework.questions.filter(area__judged_once=False)
+    data = {"version": assessment.version, "action": "submit", **{f"q-{q.code}": "yes" for q in per_case}}
+    assert client.post(reverse("cases:assessment", args=[assessment.pk]), data).status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+
+
+def test_a_judged_once_area_needs_evidence_and_counts_in_the_overall_rating(client, inspection, manager, capsys):
+    per_case = list(inspection.framework.questions.filter(area__judged_once=False).select_related("area"))
+    for disposal in ["community", "out_of_court"]:  # each answers only the standards that apply to it
+        case = CaseFactory(inspection=inspection, disposal=disposal)
+        assessment = AssessmentFactory(case=case, status="submitted")
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, question=q, value="yes") for q in per_case if q.applies_to_case(case)
+        )
+    client.force_login(manager)
+    url = reverse("cases:judgements", args=[inspection.pk])
+    page = client.get(url).content.decode()
+    assert "Judged once for the inspection from evidence" in page and "not judged yet" in page
+    assert "every area needs a rating first" in page  # no overall until domain 1 is judged
+
+    s11 = inspection.framework.areas.get(code="s1-1")
+    refused = client.post(url, {"area": s11.pk, "band_label": "Good", "reason": "", "version": "0"})
+    assert refused.status_code == 400 and "Give the evidence the judgement rests on" in refused.content.decode()
+    assert not Judgement.objects.filter(area=s11).exclude(judged_band_label="").exists()
+
+    for area in inspection.framework.areas.filter(judged_once=True):
+        response = client.post(
+            url, {"area": area.pk, "band_label": "Good", "reason": f"Board minutes for {area.code}", "version": "0"}
+        )
+        assert response.status_code == 302
+    judged = Judgement.objects.get(area=s11)
+    assert (judged.judged_band_label, judged.evidence_note, judged.judged_by) == (
+        "Good",
+        "Board minutes for s1-1",
+        manager,
+    )
+
+    # 4 standards Good (2 points each) + 8 standards at 100% Outstanding (3 each) = 32: Outstanding.
+    page = client.get(url).content.decode()
+    assert "32 points: <strong>Outstanding</strong>" in page
+    assert "Evidence: Board minutes for s1-1" in page
+
+    call_command("inspection_report", inspection.pk, "--format", "json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["overall"] == {"points": 32, "band": "Outstanding"}
+    s11_line = next(a for a in report["areas"] if a["code"] == "s1-1")
+    assert (s11_line["judged"], s11_line["band"], s11_line["evidence"]) == ("once", "Good", "Board minutes for s1-1")
+    call_command("inspection_report", inspection.pk, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {"kind": "overall", "score": "32", "band": "Outstanding"}.items() <= rows[-1].items()
+
+    export = client.get(reverse("cases:inspection_export", args=[inspection.pk, "areas", "csv"]))
+    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert ["Overall rating", "32 points", "Outstanding", "", "", "", ""] in lines
+
+
+def test_only_the_lead_inspector_or_a_manager_judges_from_evidence(client, inspection, service):
+    s11 = inspection.framework.areas.get(code="s1-1")
+    url = reverse("cases:judgements", args=[inspection.pk])
+    client.force_login(member(service, Role.BOARD_MEMBER, username="bea"))
+    assert client.post(url, {"area": s11.pk, "band_label": "Good", "reason": "x", "version": "0"}).status_code == 403
+    assert not Judgement.objects.filter(area=s11).exists()
+
+
+@pytest.mark.parametrize(
+    "disposal,asked,not_asked",
+    [("community", "s2-1-a1", "s3-1-a1"), ("custody", "s2-1-a1", "s3-1-a1"), ("out_of_court", "s3-1-a1", "s2-1-a1")],
+)
+def test_court_and_out_of_court_cases_are_asked_only_their_questions(
+    client, inspection, officer, disposal, asked, not_asked
+):
+    case = CaseFactory(inspection=inspection, disposal=disposal)
+    assessment = AssessmentFactory(case=case, assessor=officer, status="draft")
+    client.force_login(officer)
+    url = reverse("cases:assessment", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert f'name="q-{asked}"' in page and f'name="q-{not_asked}"' not in page
+    # Submitting needs every question that applies, and only those.
+    applying = [q for q in inspection.framework.questions.select_related("area") if not q.area.judged_once]
+    applying = [q for q in applying if q.applies_to_case(case)]
+    data = {"version": assessment.version, "action": "submit", **{f"q-{q.code}": "yes" for q in applying[1:]}}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and f"Answer question {applying[0].code}" in refused.content.decode()
+    data[f"q-{applying[0].code}"] = "yes"
+    assert client.post(url, {**data, "version": Assessment.objects.get(pk=assessment.pk).version}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    assert not assessment.answers.filter(question__code=not_asked).exists()
+
+
+def test_import_refuses_a_question_that_does_not_apply_to_the_case(tmp_path, inspection, officer, capsys):
+    CaseFactory(inspection=inspection, reference="OOC-1", disposal="out_of_court")
+    path = tmp_path / "answers.csv"
+    path.write_text("case_reference,assessor,marking,question_code,answer,note\nOOC-1,olivia,first,s2-1-a1,yes,\n")
+    with pytest.raises(CommandError):
+        call_command("import_assessments", inspection.pk, str(path))
+    assert "row 2, column question_code: s2-1-a1 does not apply to case OOC-1" in capsys.readouterr().err
