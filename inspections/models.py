@@ -39,6 +39,12 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    safeguarding_lead = models.BooleanField(
+        default=False, help_text="Told at once of every safeguarding concern raised in the service"
+    )
+    head_of_service = models.BooleanField(
+        default=False, help_text="Told when a safeguarding concern is not acknowledged within one working day"
+    )
 
     history = HistoricalRecords()  # who gave whom which role, and when
 
@@ -54,6 +60,57 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.get_role_display()} - {self.service}"
+
+
+class Invitation(models.Model):
+    """A manager's invitation to a person, by email, to a role in their service.
+
+    Only a hash of the emailed token is kept. It expires, can be withdrawn, and stays on record
+    (who invited, when, and who accepted or withdrew it, and when).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[choice.value for choice in Role]),
+                name="invitation_role_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(withdrawn_at__isnull=True),
+                name="invitation_not_both_accepted_and_withdrawn",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.email} ({self.get_role_display()}, {self.service})"
+
+    def state(self, now):
+        """pending, accepted, withdrawn or expired, in the users' words."""
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
 
 
 class Rule(models.TextChoices):

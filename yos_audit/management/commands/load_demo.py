@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import demo as cases_demo
+from cases.feedback import demo as feedback_demo
 from improvement import demo as improvement_demo
 from inspections import demo as inspections_demo
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             board_members=[people["board"]],
             today=None,
         )
+        feedback_demo.create_demo_feedback(published, inspections["mock"], people)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000 with:"))
         width = max(len(username) for username, _ in accounts)
