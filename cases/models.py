@@ -249,6 +249,224 @@ class Answer(models.Model):
         return f"{self.question.code}: {self.value}"
 
 
+# Feedback to case holders, case actions, re-audit (issue 14) ---------------------------------
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def for_case_holder(self, user):
+        """Only the person's own feedback: a case holder never sees a colleague's."""
+        return self.filter(case_holder=user)
+
+
+class Feedback(models.Model):
+    """What the audit found, written for the case holder once the case's counting assessment is final."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="feedback")
+    case_holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback")
+    done_well = models.TextField("what was done well", blank=True)
+    to_improve = models.TextField("what to improve", blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback on {self.case}"
+
+    @property
+    def is_acknowledged(self):
+        return self.acknowledged_at is not None
+
+
+class FeedbackArea(models.Model):
+    """The feedback on one area of the framework: what was done well and what to improve."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="areas")
+    area = models.ForeignKey("inspections.Area", on_delete=models.PROTECT, related_name="+")
+    done_well = models.TextField("what was done well", blank=True)
+    to_improve = models.TextField("what to improve", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__order"]
+        constraints = [models.UniqueConstraint(fields=["feedback", "area"], name="one_feedback_part_per_area")]
+
+    def __str__(self):
+        return f"{self.feedback}: {self.area}"
+
+
+class CaseActionStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+
+
+class CaseAction(models.Model):
+    """A specific thing to put right on this child's file, with a due date and an owner."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField("what to put right")
+    due_on = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_actions")
+    status = models.CharField(max_length=10, choices=CaseActionStatus.choices, default=CaseActionStatus.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["open", "done"]), name="case_action_status_is_known"),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(done_at__isnull=False),
+                name="done_case_action_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def done_on_time(self):
+        return self.status == CaseActionStatus.DONE and self.done_at.date() <= self.due_on
+
+
+class CaseActionReminder(models.Model):
+    """One reminder per case action per day, however often `send_reminders` runs."""
+
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    to = models.CharField(max_length=500)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "sent_on"], name="one_reminder_per_case_action_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.action} reminded {self.sent_on}"
+
+
+class ReAudit(models.Model):
+    """A case marked by a manager to be read again later, to see whether its No answers became Yes."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="re_audit")
+    questions_only_no = models.BooleanField(
+        "only the questions answered No", default=True, help_text="A short re-check of the questions answered No"
+    )
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="re_audits")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Re-audit of {self.case}"
+
+
+class ReAuditAnswer(models.Model):
+    re_audit = models.ForeignKey(ReAudit, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    before = models.CharField(max_length=3, choices=Answer.Value.choices)
+    value = models.CharField(max_length=3, choices=Answer.Value.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question__area__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["re_audit", "question"], name="one_re_audit_answer_per_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question.code}: {self.before} -> {self.value or '?'}"
+
+
+# Safeguarding concerns (issue 14) ------------------------------------------------------------
+
+
+class ConcernStatus(models.TextChoices):
+    RAISED = "raised", "Raised"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ACTION_TAKEN = "action_taken", "Action taken"
+    CLOSED = "closed", "Closed"
+
+
+# Each status may move only to the next one.
+NEXT_CONCERN_STATUS = {
+    ConcernStatus.RAISED: ConcernStatus.ACKNOWLEDGED,
+    ConcernStatus.ACKNOWLEDGED: ConcernStatus.ACTION_TAKEN,
+    ConcernStatus.ACTION_TAKEN: ConcernStatus.CLOSED,
+}
+
+
+class SafeguardingConcern(models.Model):
+    """A risk to the child found while reading a file, raised at once and apart from scoring."""
+
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns")
+    service = models.ForeignKey("inspections.Service", on_delete=models.PROTECT, related_name="concerns")
+    case_reference = models.CharField(max_length=40, help_text="Kept if the case is purged")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    found = models.TextField("what was found")
+    why_now = models.TextField("why it matters now")
+    recommended = models.TextField("what is recommended")
+    status = models.CharField(max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.RAISED)
+    acknowledge_by = models.DateTimeField(help_text="One working day after it was raised")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the head of service was told it was not acknowledged in time"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[c.value for c in ConcernStatus]), name="concern_status_is_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Safeguarding concern about {self.case_reference}"
+
+    @property
+    def next_status(self):
+        return NEXT_CONCERN_STATUS.get(self.status)
+
+
+class ConcernStep(models.Model):
+    """One step of a concern: who moved it on, when, and their note."""
+
+    concern = models.ForeignKey(SafeguardingConcern, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=20, choices=ConcernStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.concern}: {self.get_status_display()}"
+
+
 # --- the audit programme (issue 15): recurring internal audits, see cases/programme/ -------------
 
 

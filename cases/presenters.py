@@ -11,10 +11,35 @@ class QuestionRow:
     value: str
     note: str
     error: str = ""
+    number: int = 0
 
     @property
     def field_id(self):
         return f"q-{self.question.code}"
+
+    @property
+    def needs_note(self):
+        return bool(self.error) and self.value == "no"
+
+    @property
+    def error_target(self):
+        """Where the error summary's link goes: the note box for a No without a note, else the first radio."""
+        return f"note-{self.question.code}" if self.needs_note else f"{self.field_id}-yes"
+
+    @property
+    def error_message(self):
+        """The problem in words that name the question by its number and text, not only its code."""
+        if not self.error:
+            return ""
+        name = f"question {self.number} ({self.question.code}), \u201c{_short(self.question.text)}\u201d"
+        if self.needs_note:
+            return f"Add a note to {name}: it is answered No, so say what was missing"
+        return f"Answer {name}: choose Yes, No or Not applicable"
+
+
+def _short(text, limit=80):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
 @dataclass
@@ -45,11 +70,13 @@ def scoring_grid(areas, answers, problems=None):
     """[AreaGroup] for `areas` (with prefetched questions), `answers` {code: (value, note)}."""
     problems = problems or {}
     grid = []
+    number = 0
     for area in areas:
         by_stage = {}
-        for question in area.questions.all():
+        for question in getattr(area, "asked", None) or area.questions.all():
             value, note = answers.get(question.code, ("", ""))
-            row = QuestionRow(question, value, note, problems.get(question.code, ""))
+            number += 1
+            row = QuestionRow(question, value, note, problems.get(question.code, ""), number)
             by_stage.setdefault(question.stage, []).append(row)
         stages = [
             StageGroup(STAGE_LABELS[stage], rows)

@@ -30,6 +30,19 @@ class Perm:
     VIEW_PROGRAMME = "cases.view_programme"
     CHANGE_PROGRAMME = "cases.change_programme"
     RUN_PROGRAMME_AUDIT = "cases.run_programme_audit"
+    # Issue 14 (registered in feedback/rules.py and safeguarding/rules.py).
+    LINK_CASE_HOLDER = "cases.link_case_holder"
+    VIEW_CASE_FEEDBACK = "cases.view_case_feedback"
+    WRITE_FEEDBACK = "cases.write_feedback"
+    ACKNOWLEDGE_FEEDBACK = "cases.acknowledge_feedback"
+    COMPLETE_CASE_ACTION = "cases.complete_case_action"
+    VIEW_FEEDBACK_FIGURES = "cases.view_feedback_figures"
+    MARK_RE_AUDIT = "cases.mark_re_audit"
+    RAISE_CONCERN = "cases.raise_concern"
+    VIEW_CONCERN = "cases.view_concern"
+    ACT_ON_CONCERN = "cases.act_on_concern"
+    VIEW_CONCERN_REGISTER = "cases.view_concern_register"
+    SET_SAFEGUARDING_ROLES = "cases.set_safeguarding_roles"
 
 
 can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
@@ -143,3 +156,6 @@ rules.add_perm(Perm.VIEW_BENCHMARK, is_inspector_somewhere)
 rules.add_perm(Perm.VIEW_PROGRAMME, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
 rules.add_perm(Perm.CHANGE_PROGRAMME, has_role(Role.MANAGER))
 rules.add_perm(Perm.RUN_PROGRAMME_AUDIT, can_run_inspection)
+# Feedback, case actions, re-audit and safeguarding concerns (issue 14): their own modules.
+from .feedback import rules as _feedback_rules  # noqa: E402, F401
+from .safeguarding import rules as _safeguarding_rules  # noqa: E402, F401

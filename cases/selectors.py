@@ -1,11 +1,28 @@
 """Reads the case pages share, each in a fixed number of queries."""
 
 from django.db.models import Prefetch, Q
+from django.template.defaultfilters import pluralize
 
+from inspections import applicability
+from inspections.applicability import case_facts
 from inspections.models import Area, Question
 from inspections.people import display_name
 
-from .models import Answer, Assessment, Case, SampleChange
+from .models import Answer, Assessment, AssessmentStatus, Case, SampleChange
+
+
+def case_areas(case, scope=None):
+    """The areas the case is asked, each with `asked`: its questions that apply to the case
+    (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
+    audit) when given. Two queries."""
+    areas = []
+    for area in framework_areas(case.inspection.framework_id, scope):
+        if not area.applies_to_case(case):
+            continue
+        area.asked = [q for q in area.questions.all() if applicability.applies(q.applies_to, case_facts(case))]
+        if area.asked:
+            areas.append(area)
+    return areas
 
 
 def framework_areas(framework_id, scope=None):
@@ -19,6 +36,18 @@ def framework_areas(framework_id, scope=None):
         questions = questions.filter(pk__in=scope)
         areas = areas.filter(questions__in=scope).distinct()
     return list(areas.prefetch_related(Prefetch("questions", queryset=questions)))
+
+
+def next_assessment_for(assessment):
+    """The assessor's next case to score in the same inspection (by reference), or None: one query."""
+    return (
+        Assessment.objects.filter(assessor_id=assessment.assessor_id, case__inspection_id=assessment.case.inspection_id)
+        .exclude(status=AssessmentStatus.SUBMITTED)
+        .exclude(pk=assessment.pk)
+        .select_related("case")
+        .order_by("case__reference", "pk")
+        .first()
+    )
 
 
 def answers_of(assessment):
@@ -102,6 +131,33 @@ def override_record(inspection):
             }
         )
     return list(reversed(entries))
+
+
+def outstanding_before_publishing(inspection):
+    """What publishing now would leave out, in words: assessments not submitted (they do not count)
+    and disagreeing markings not moderated (the first marking counts): four queries."""
+    from .oversight.selectors import moderation_lines
+
+    lines = []
+    waiting = Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.SUBMITTED).count()
+    if waiting:
+        lines.append(
+            f"{waiting} assessment{pluralize(waiting)} not submitted: "
+            f"{'it does' if waiting == 1 else 'they do'} not count."
+        )
+    unmoderated = [
+        line
+        for line in moderation_lines(inspection)
+        if line.agreed < line.compared and (line.final is None or line.final.status != AssessmentStatus.SUBMITTED)
+    ]
+    if unmoderated:
+        count = len(unmoderated)
+        lines.append(
+            f"{count} case{pluralize(count)} with disagreeing markings not moderated: "
+            f"the first marking counts ({', '.join(line.case.reference for line in unmoderated[:10])}"
+            f"{', ...' if count > 10 else ''})."
+        )
+    return lines
 
 
 # --- the record of a case -------------------------------------------------------------------

@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("cases.sampling.urls")),
     path("", include("cases.oversight.urls")),
     path("", include("cases.programme.urls")),
+    path("", include("cases.feedback.urls")),
+    path("", include("cases.safeguarding.urls")),
 ]

@@ -1,11 +1,16 @@
 """Case pages: the inspection's cases, adding one, scoring, reopening, the record of changes,
 and the judgements page (with overrides and publishing)."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.access import my_inspection, require
@@ -29,6 +34,12 @@ from .services import (
     case_assign,
     inspection_publish,
 )
+
+RETURN_TO = re.compile(r"(question|area)-[a-z0-9-]{1,60}")
+
+# Set in the new, signed-out session when the scoring page saved the answers as a draft just before
+# the idle limit: the signed-out page (yos_audit.accounts.session_expired) says what was kept.
+DRAFT_SAVED_SESSION_KEY = "draft_saved_on_timeout"
 
 
 @login_required
@@ -93,10 +104,8 @@ def assessment(request, pk):
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
-    areas = selectors.framework_areas(
-        assessment.case.inspection.framework_id, question_scope(assessment.case.inspection)
-    )
-    questions = [q for area in areas for q in area.questions.all()]
+    areas = selectors.case_areas(assessment.case, question_scope(assessment.case.inspection))
+    questions = [q for area in areas for q in area.asked]
     problems, conflict, status = {}, None, 200
 
     if request.method == "POST":
@@ -104,6 +113,8 @@ def assessment(request, pk):
             raise PermissionDenied
         typed = answers_from_post(request.POST, questions)
         submit = request.POST.get("action") == "submit"
+        # Posted by the page's script just before the idle limit: keep the answers as a draft, then sign out.
+        on_timeout = request.POST.get("action") == "timeout"
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
@@ -119,11 +130,19 @@ def assessment(request, pk):
             messages.error(request, " ".join(error.messages))
             return redirect("cases:assessment", assessment.pk)
         else:
+            if on_timeout:
+                next_url = reverse("cases:assessment", args=[assessment.pk])
+                logout(request)
+                request.session[DRAFT_SAVED_SESSION_KEY] = assessment.case.reference
+                return redirect(reverse("session_expired") + "?" + urlencode({"next": next_url}))
             if submit:
                 messages.success(request, f"Case {assessment.case.reference} is submitted.")
-                return redirect("home")
+                return redirect("cases:assessment", assessment.pk)
             messages.success(request, "Your draft is saved. You can come back to it at any time.")
-            return redirect("cases:assessment", assessment.pk)
+            # Back to where the person was on the long page (the page's script names the question in view).
+            return_to = request.POST.get("return_to", "")
+            anchor = f"#{return_to}" if RETURN_TO.fullmatch(return_to) else ""
+            return redirect(reverse("cases:assessment", args=[assessment.pk]) + anchor)
         answers = typed  # keep what the person typed, never drop it
     else:
         answers = selectors.answers_of(assessment)
@@ -134,8 +153,11 @@ def assessment(request, pk):
         request,
         "cases/assessment.html",
         {
-            "page_title": f"Case {assessment.case.reference}",
+            "page_title": f"{'Error: ' if problems else ''}Case {assessment.case.reference}",
             "assessment": assessment,
+            "next_assessment": selectors.next_assessment_for(assessment)
+            if assessment.status == AssessmentStatus.SUBMITTED and assessment.assessor_id == request.user.pk
+            else None,
             "case": assessment.case,
             "inspection": assessment.case.inspection,
             "grid": grid,
@@ -238,6 +260,23 @@ def judgements(request, pk):
     if request.method == "POST":
         if request.POST.get("action") == "publish":
             require(request.user, Perm.PUBLISH_INSPECTION, inspection)
+            if request.POST.get("confirmed") != "yes":
+                outstanding = selectors.outstanding_before_publishing(inspection)
+                return render(
+                    request,
+                    "includes/confirm_page.html",
+                    {
+                        "page_title": f"Publish the judgements of {inspection.title}?",
+                        "caption": inspection.service.name,
+                        "outstanding": outstanding,
+                        "warning": "Publishing stores these judgements for good: later changes to answers, "
+                        "moderation included, will not alter them.",
+                        "action": reverse("cases:judgements", args=[inspection.pk]),
+                        "hidden": [("action", "publish")],
+                        "button": "Publish anyway" if outstanding else "Publish the judgements",
+                        "cancel_url": reverse("cases:judgements", args=[inspection.pk]),
+                    },
+                )
             try:
                 inspection_publish(inspection=inspection, by=request.user)
             except ValidationError as error:

@@ -17,7 +17,6 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def check_upload(uploaded):
     """The Kind of an uploaded file, or a ValidationError saying why it is refused."""
     limit = settings.UPLOAD_MAX_BYTES
     if uploaded.size > limit:
-        raise ValidationError(f"The file must be smaller than {filesizeformat(limit)}", code="too_big")
+        raise ValidationError(f"The file must be smaller than {size_limit_in_words()}", code="too_big")
     if uploaded.size == 0:
         raise ValidationError("The selected file is empty", code="empty")
     uploaded.seek(0)
@@ -176,3 +175,9 @@ def store(uploaded):
             size += len(chunk)
             out.write(chunk)
     return stored_name, size, digest.hexdigest()
+
+
+def size_limit_in_words():
+    """The upload limit as people read it: "5 MB" (UPLOAD_MAX_BYTES in megabytes, 1 MB = 1,048,576 bytes)."""
+    megabytes = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes >= 1 else f"{megabytes:.1f} MB"

@@ -226,7 +226,8 @@ class ProgressUpdateForm(GovukForm):
     evidence = MultipleFileField(
         required=False,
         label="Evidence (optional)",
-        help_text=f"{evidence.ACCEPTED_DESCRIPTION}, each smaller than the size limit. You can choose several files.",
+        help_text=f"{evidence.ACCEPTED_DESCRIPTION}, each smaller than {evidence.size_limit_in_words()}. "
+        "You can choose several files.",
     )
 
     def clean_date(self):

@@ -25,4 +25,5 @@ def html_to_pdf(body_html, title="Board report", base_url=None):
     from weasyprint import HTML
 
     document = render_print_document(body_html, title)
-    return HTML(string=document, base_url=base_url).write_pdf()
+    # PDF/UA: a tagged PDF (headings, tables, reading order) with its title and language, for screen readers.
+    return HTML(string=document, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")

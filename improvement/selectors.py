@@ -18,6 +18,7 @@ from .models import (
     BRAG_TAG_CLASSES,
     Action,
     Board,
+    BoardReport,
     Evidence,
     ImprovementPlan,
     Meeting,
@@ -115,6 +116,16 @@ def _promised(actions, today):
 def action_with_timeline(action):
     """The action's updates, newest first, with authors and evidence (two queries)."""
     return list(action.updates.select_related("author").prefetch_related("evidence"))
+
+
+def latest_issued_report(service_id):
+    """The service's most recently issued board report (what a board member reads first), or None."""
+    return (
+        BoardReport.objects.filter(plan__inspection__service_id=service_id)
+        .select_related("meeting", "meeting__board", "plan__inspection")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
 
 
 def glossary_terms(service=None):

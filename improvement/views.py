@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections.access import require
 from inspections.concurrency import StaleEdit, refuse_stale
-from inspections.models import Inspection
+from inspections.models import Inspection, Role
 from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
@@ -515,6 +516,18 @@ def board_report(request, pk, meeting_pk):
         .order_by("-number")
     )
     issued = _chosen_version(request, versions)
+    if issued is None and _reads_issued_reports_only(request, plan):
+        return render(
+            request,
+            "improvement/board_report.html",
+            {
+                "page_title": f"Board report: {meeting}",
+                "plan": plan,
+                "meeting": meeting,
+                "hidden_draft": True,
+                "latest_issued": selectors.latest_issued_report(plan.inspection.service_id),
+            },
+        )
     body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, meeting))
     return render(
         request,
@@ -532,6 +545,12 @@ def board_report(request, pk, meeting_pk):
     )
 
 
+def _reads_issued_reports_only(request, plan):
+    """Board members read reports as issued, never the draft of one not issued yet."""
+    roles = {m.role for m in getattr(request, "memberships", []) if m.service_id == plan.inspection.service_id}
+    return roles == {Role.BOARD_MEMBER}
+
+
 @login_required
 @never_cache
 @require_GET
@@ -539,6 +558,8 @@ def board_report_pdf(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     require(request.user, Perm.VIEW_PLAN, plan)
     issued = _chosen_version(request, list(BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number")))
+    if issued is None and _reads_issued_reports_only(request, plan):
+        raise Http404("The report for this meeting has not been issued yet")
     if issued:
         pdf = bytes(issued.pdf)
     else:
@@ -556,6 +577,29 @@ def board_report_pdf(request, pk, meeting_pk):
 def board_report_issue(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     require(request.user, Perm.ISSUE_REPORT, plan)
+    if request.POST.get("confirmed") != "yes":
+        issued = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number").first()
+        overdue = len(selectors.plan_overview(plan)["overdue"])
+        outstanding = [f"{overdue} action{pluralize(overdue)} overdue."] if overdue else []
+        return render(
+            request,
+            "includes/confirm_page.html",
+            {
+                "page_title": f"Issue the board report for {meeting}?",
+                "caption": str(plan),
+                "outstanding": outstanding,
+                "warning": (
+                    f"This makes a new version of the report with today's figures. The version issued on "
+                    f"{issued.issued_at:%-d %B %Y} stays on record."
+                    if issued
+                    else "Once issued, board members read the report as it is today: it will not change."
+                ),
+                "action": reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]),
+                "hidden": [],
+                "button": "Issue a new version" if issued else "Issue the report",
+                "cancel_url": reverse("improvement:board_report", args=[plan.pk, meeting.pk]),
+            },
+        )
     services.board_report_issue(plan=plan, meeting=meeting, by=request.user)
     messages.success(request, "The report has been issued. It will read the same from now on.")
     return redirect("improvement:board_report", pk=plan.pk, meeting_pk=meeting.pk)

@@ -3,12 +3,86 @@ derives from GovukForm or GovukModelForm, so its errors reach the GOV.UK error s
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.forms.utils import pretty_name
 
 from .people import display_name
 
+DJANGO_DEFAULTS = {
+    "required": str(forms.Field.default_error_messages["required"]),
+    "invalid_choice": str(forms.ChoiceField.default_error_messages["invalid_choice"]),
+    "model_invalid_choice": str(forms.ModelChoiceField.default_error_messages["invalid_choice"]),
+    "invalid_integer": str(forms.IntegerField.default_error_messages["invalid"]),
+    "invalid_email": str(forms.EmailField.default_validators[0].message),
+    "empty_label": "---------",
+}
 
-class GovukFormMixin:
-    """Gives the form the helper the GOV.UK error summary needs (`form.helper.form_show_errors`)."""
+
+def _in_sentence(label):
+    label = " ".join(str(label).split())
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _chosen_from_a_list(field):
+    return isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
+        field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+    )
+
+
+class GovukMessages:
+    """Say which field and what to do, in GOV.UK style, instead of Django's "This field is required.";
+    and give select lists a real first option instead of "---------". Part of every form (GovukFormMixin);
+    the date input (a MultiValueField) has its own messages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultiValueField) or isinstance(field.widget, forms.HiddenInput):
+                continue
+            label = field.label or pretty_name(name)
+            _govuk_messages(field, label, _in_sentence(label))
+            _real_first_option(field, _in_sentence(label))
+
+
+def _govuk_messages(field, label, words):
+    messages = field.error_messages
+    if str(messages.get("required", "")) == DJANGO_DEFAULTS["required"]:
+        if isinstance(field, forms.FileField):
+            messages["required"] = f"Choose the {words} to upload"
+        elif _chosen_from_a_list(field):
+            messages["required"] = f"Select the {words}"
+        else:
+            messages["required"] = f"Enter the {words}"
+    if str(messages.get("invalid_choice", "")) in (
+        DJANGO_DEFAULTS["invalid_choice"],
+        DJANGO_DEFAULTS["model_invalid_choice"],
+    ):
+        messages["invalid_choice"] = f"Choose the {words} from the list"
+    integer = isinstance(field, forms.IntegerField)
+    if integer and str(messages.get("invalid", "")) == DJANGO_DEFAULTS["invalid_integer"]:
+        messages["invalid"] = f"{label} must be a whole number, like 3"
+    if isinstance(field, forms.EmailField):
+        email = type(forms.EmailField.default_validators[0])
+        field.validators = [
+            email(message=f"Enter the {words} in the correct format, like name@example.com")
+            if isinstance(v, email)
+            else v
+            for v in field.validators
+        ]
+
+
+def _real_first_option(field, words):
+    if isinstance(field, forms.ModelChoiceField):
+        if getattr(field, "empty_label", None) == DJANGO_DEFAULTS["empty_label"]:
+            field.empty_label = f"Choose the {words}" if field.required else "None"
+    elif isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.Select):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and choices[0][1] == DJANGO_DEFAULTS["empty_label"]:
+            field.choices = [("", f"Choose the {words}" if field.required else "None")] + choices[1:]
+
+
+class GovukFormMixin(GovukMessages):
+    """Gives the form the helper the GOV.UK error summary needs (`form.helper.form_show_errors`)
+    and GOV.UK error messages."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,13 @@
 """Inspection pages: list, set up, edit, detail, status, findings and recommendations; frameworks."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.template.defaultfilters import pluralize
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
@@ -16,6 +18,7 @@ from .models import Finding, Framework, Inspection, InspectionStatus, Recommenda
 from .rules import Perm
 from .scoping import in_my_services
 from .services import inspection_move_on, inspection_update, report_item_save
+from .tasks import task_list
 
 
 @login_required
@@ -102,8 +105,25 @@ def inspection_detail(request, pk):
             "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
             "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
+            "tasks": _tasks_with_links(request, inspection),
         },
     )
+
+
+def _tasks_with_links(request, inspection):
+    """The task list, each task linked where the person may go."""
+    may_change = request.user.has_perm(Perm.CHANGE_INSPECTION, inspection)
+    may_read_judgements = request.user.has_perm("cases.view_judgements", inspection)
+    rows = []
+    for task in task_list(inspection.status):
+        url = None
+        if may_change or (task.key == "judgements" and may_read_judgements):
+            try:
+                url = reverse(task.url_name, args=[] if task.key == "plan" else [inspection.pk])
+            except NoReverseMatch:
+                url = None
+        rows.append((task, url))
+    return rows
 
 
 @login_required
@@ -114,6 +134,23 @@ def inspection_status(request, pk):
     if to_status == InspectionStatus.PUBLISHED:
         # Publishing stores the judgements: it happens on the judgements page.
         return redirect("cases:judgements", inspection.pk)
+    if to_status == inspection.next_status and request.POST.get("confirmed") != "yes":
+        # Nobody can move an inspection back: ask first, and say what is still to do.
+        label = InspectionStatus(to_status).label.lower()
+        return render(
+            request,
+            "includes/confirm_page.html",
+            {
+                "page_title": f"Move {inspection.title} on to {label}?",
+                "caption": inspection.service.name,
+                "outstanding": _outstanding(inspection, to_status),
+                "warning": f"You cannot move the inspection back once it is in {label}.",
+                "action": reverse("inspections:inspection_status", args=[inspection.pk]),
+                "hidden": [("status", to_status)],
+                "button": f"Move on to {label}",
+                "cancel_url": reverse("inspections:inspection_detail", args=[inspection.pk]),
+            },
+        )
     try:
         inspection_move_on(inspection=inspection, to_status=to_status, changed_by=request.user)
     except ValidationError as error:
@@ -121,6 +158,26 @@ def inspection_status(request, pk):
     else:
         messages.success(request, f"{inspection.title} is now {inspection.get_status_display().lower()}.")
     return redirect("inspections:inspection_detail", inspection.pk)
+
+
+def _outstanding(inspection, to_status):
+    """What is still to do before the move, in words (the cases app's models looked up by name: this
+    floor does not import them)."""
+    lines = []
+    if to_status in (InspectionStatus.SCORING, InspectionStatus.MODERATION):
+        case_model = apps.get_model("cases", "Case")
+        assessment_model = apps.get_model("cases", "Assessment")
+        sampled = case_model.objects.filter(inspection=inspection, in_sample=True)
+        if to_status == InspectionStatus.SCORING and not sampled.exists():
+            lines.append("No sample has been drawn.")
+        unassigned = sampled.filter(assessments__isnull=True).count()
+        if unassigned:
+            lines.append(f"{unassigned} sampled case{pluralize(unassigned)} not assigned to anyone.")
+        if to_status == InspectionStatus.MODERATION:
+            waiting = assessment_model.objects.filter(case__inspection=inspection).exclude(status="submitted").count()
+            if waiting:
+                lines.append(f"{waiting} assessment{pluralize(waiting)} not submitted yet.")
+    return lines
 
 
 REPORT_ITEMS = {

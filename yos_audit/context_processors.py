@@ -25,4 +25,5 @@ def layout(request):
         "navigation": items,
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
+        "session_idle_warning_minutes": max(settings.SESSION_IDLE_WARNING // 60, 1),
     }

@@ -167,6 +167,17 @@ def moderation_list(request, pk):
     )
 
 
+def _with_blank_disagreements(problems, comparison, typed):
+    """Every problem at once: the disagreements left blank too, not only once the others are fixed."""
+    problems = dict(problems)
+    for compared in comparison.disagreements:
+        code = compared.question.code
+        blank = not typed.get(code, ("", ""))[0] and not (compared.final and compared.final[0])
+        if code not in problems and blank:
+            problems[code] = f"Choose the moderated answer to {code} and say why"
+    return problems
+
+
 def _posted_version(request):
     """The version of the moderated assessment the page showed (0: none yet); -1 when missing."""
     try:
@@ -213,7 +224,9 @@ def moderation_case(request, pk, case_pk):
         except StaleAssessment as stale:
             conflict, status = stale.assessment, 409
         except ScoringProblems as refused:
-            problems = refused.problems
+            problems = dict(refused.problems)
+            if request.POST.get("action") == "complete":
+                problems = _with_blank_disagreements(problems, comparison, typed)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("cases:moderation_case", inspection.pk, case.pk)

@@ -66,6 +66,10 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     check_accessible(page)
     page.get_by_role("link", name="NS-0000").click()
     expect(page.locator("#row-roh-2")).to_contain_text("Disagreement")
+    expect(page.get_by_role("heading", name="Disagreements (1)")).to_be_visible()  # disagreements first
+    expect(page.locator("#row-roh-1")).to_be_hidden()  # agreed answers folded away
+    page.get_by_text("Agreed answers (5)").click()
+    expect(page.locator("#row-roh-1")).to_be_visible()
     check_accessible(page)
     page.get_by_role("button", name="Complete moderation").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()

@@ -148,7 +148,7 @@ def test_another_service_gets_404(client, other_officer, inspection):
 def test_publishing_stores_judgements_that_later_answers_do_not_change(client, manager, inspection):
     assessment = scored(inspection, {"roh-1": "yes", "roh-2": "no"})
     client.force_login(manager)
-    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish"})
+    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish", "confirmed": "yes"})
     inspection.refresh_from_db()
     assert inspection.status == "published"
     assert inspection.judgements.get(area__code="roh").score == 50

@@ -78,9 +78,11 @@ def test_submit_needs_every_answer_and_lists_each_missing_one(client, officer, a
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
+    assert "<title>Error: Case" in page
     assert 'href="#q-saf-2-yes"' in page
-    assert 'href="#q-roh-3-yes"' in page
-    assert "add a note" in page
+    assert 'href="#note-roh-3"' in page  # "add a note" goes to the note box
+    assert "Answer question 5 (saf-2)" in page
+    assert "Add a note to question 3 (roh-3)" in page
     assert page.count("checked") == 5  # what was typed is kept
     assert not Answer.objects.exists()
     assessment.refresh_from_db()
@@ -112,6 +114,22 @@ def test_an_officer_cannot_reopen(client, officer, assessment):
     assessment.save()
     client.force_login(officer)
     assert client.post(reverse("cases:assessment_reopen", args=[assessment.pk]), {"reason": "x"}).status_code == 403
+
+
+def test_save_draft_returns_to_the_question_in_view_and_submitting_offers_the_next_case(client, officer, assessment):
+    client.force_login(officer)
+    url = reverse("cases:assessment", args=[assessment.pk])
+    draft = client.post(url, {"version": 0, "action": "draft", "q-roh-1": "yes", "return_to": "question-saf-2"})
+    assert draft.url == f"{url}#question-saf-2"
+    odd = client.post(url, {"version": 1, "action": "draft", "return_to": '"><script>'})
+    assert odd.url == url
+    later = AssessmentFactory(
+        case=CaseFactory(inspection=assessment.case.inspection, reference="ZZ-9"), assessor=officer
+    )
+    done = client.post(url, {**all_answered(assessment), "version": 2}, follow=True)
+    page = done.content.decode()
+    assert "is submitted" in page
+    assert "Next case: ZZ-9" in page and reverse("cases:assessment", args=[later.pk]) in page
 
 
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, officer, assessment):

@@ -111,7 +111,9 @@ def test_the_first_meeting_shows_the_plan_as_it_stood_then(plan, story):
 def test_an_issued_report_reads_the_same_later(client, plan, story, manager, board_member):
     client.force_login(manager)
     with at(datetime.date(2026, 2, 13)):
-        response = client.post(reverse("improvement:board_report_issue", args=[plan.pk, story["second"].pk]))
+        response = client.post(
+            reverse("improvement:board_report_issue", args=[plan.pk, story["second"].pk]), {"confirmed": "yes"}
+        )
     assert response.status_code == 302
     report = BoardReport.objects.get(plan=plan, meeting=story["second"])
     assert bytes(report.pdf).startswith(b"%PDF")
@@ -161,8 +163,8 @@ def pdf_text(data, tmp_path):
     ).stdout
 
 
-def test_the_pdf_opens_and_ends_with_the_glossary(client, plan, story, board_member, tmp_path):
-    client.force_login(board_member)
+def test_the_pdf_opens_and_ends_with_the_glossary(client, plan, story, manager, tmp_path):
+    client.force_login(manager)
     with at(datetime.date(2026, 3, 1)):
         response = client.get(reverse("improvement:board_report_pdf", args=[plan.pk, story["second"].pk]))
     assert response.status_code == 200
@@ -235,3 +237,57 @@ def test_report_and_plan_page_queries_do_not_grow_with_actions(client, plan, man
     many = [count_queries(page) for page in pages]
     assert few == many
     assert max(few) <= 25
+
+
+def test_a_board_member_lands_on_the_latest_issued_report_and_never_reads_a_draft(client, django_user_model):
+    from improvement.models import BoardReport
+    from inspections.models import Role
+    from tests.factories import BoardFactory, MeetingFactory, MembershipFactory, PlanFactory, UserFactory
+
+    plan = PlanFactory()
+    service = plan.inspection.service
+    board = BoardFactory(service=service, name="Improvement board")
+    earlier = MeetingFactory(board=board, held_on=datetime.date(2026, 1, 10))
+    draft = MeetingFactory(board=board, held_on=datetime.date(2026, 3, 10))
+    BoardReport.objects.create(plan=plan, meeting=earlier, html="<p>Issued in January</p>", pdf=b"%PDF")
+    member = UserFactory(username="beatrice")
+    MembershipFactory(user=member, service=service, role=Role.BOARD_MEMBER)
+    client.force_login(member)
+
+    home = client.get("/").content.decode()
+    assert "Latest board report" in home
+    assert reverse("improvement:board_report", args=[plan.pk, earlier.pk]) in home
+
+    page = client.get(reverse("improvement:board_report", args=[plan.pk, draft.pk])).content.decode()
+    assert "has not been issued yet" in page and "app-board-report" not in page
+    assert reverse("improvement:board_report", args=[plan.pk, earlier.pk]) in page
+    assert client.get(reverse("improvement:board_report_pdf", args=[plan.pk, draft.pk])).status_code == 404
+    assert (
+        "Issued in January"
+        in client.get(reverse("improvement:board_report", args=[plan.pk, earlier.pk])).content.decode()
+    )
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_title_and_language(tmp_path):
+    import re
+    import zlib
+
+    from improvement.reports import html_to_pdf
+
+    pdf = html_to_pdf("<h1>Board report</h1><p>Actions by BRAG rating</p>", title="Board report: Improvement board")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run([shutil.which("pdfinfo"), str(path)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+Board report: Improvement board$", info, re.M)
+    objects = (
+        b"".join(
+            zlib.decompress(stream) if stream.startswith(b"x") else stream
+            for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+        )
+        + pdf
+    )
+    catalog = objects[objects.index(b"/Type /Catalog") :][:400]
+    assert b"/Lang (en-GB)" in catalog
+    assert b"/StructTreeRoot" in catalog and b"/MarkInfo <</Marked true>>" in catalog
+    assert b'pdfuaid:part="1"' in objects

@@ -194,7 +194,9 @@ def test_status_moves_on_one_step_at_a_time(client, manager, service):
     client.post(reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "scoring"})
     inspection.refresh_from_db()
     assert inspection.status == "planned"
-    client.post(reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "sampling"})
+    client.post(
+        reverse("inspections:inspection_status", args=[inspection.pk]), {"status": "sampling", "confirmed": "yes"}
+    )
     inspection.refresh_from_db()
     assert inspection.status == "sampling"
 
@@ -258,3 +260,16 @@ def test_a_case_is_added_and_assigned_but_not_to_its_own_case_manager(client, ma
     assert case.assessments.get().assessor == officer
     CaseFactory(inspection=inspection)
     assert client.get(reverse("cases:case_list", args=[inspection.pk])).status_code == 200
+
+
+def test_form_errors_say_which_field_and_what_to_do_and_lists_have_a_real_first_option(client, manager, service):
+    client.force_login(manager)
+    form = client.get(reverse("inspections:inspection_create")).content.decode()
+    assert "---------" not in form
+    assert "Choose the framework" in form
+    response = client.post(reverse("inspections:inspection_create"), {"title": ""})
+    page = response.content.decode()
+    assert "<title>Error: " in page
+    assert "This field is required" not in page
+    # every problem at once, each naming its field
+    assert "Enter the title" in page and "Select the kind" in page and "Select the framework" in page
