@@ -2,6 +2,8 @@
 on (acknowledged -> action taken -> closed, each with who, when and a note), and escalate those not
 acknowledged within one working day to the head of service. Keyword-only, one transaction each."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -15,12 +17,21 @@ from ..models import Assessment, ConcernStatus, ConcernStep, SafeguardingConcern
 from ..working_days import one_working_day_after
 from . import selectors
 
+logger = logging.getLogger(__name__)
+
 
 def _by(obj, user, reason=""):
     obj._history_user = user
     if reason:
         obj._change_reason = reason
     return obj
+
+
+def _send_logged(subject, message, to):
+    try:
+        send_mail(subject=subject, message=message, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=to)
+    except Exception:  # noqa: BLE001 - the concern is saved; the failure is logged for the administrator
+        logger.exception("The email about a safeguarding concern could not be sent")
 
 
 def _emails(people):
@@ -62,18 +73,17 @@ def concern_raise(*, assessment: Assessment, by, found: str, why_now: str, recom
     to = _emails(selectors.people_to_tell(concern, heads_only=False))
     if to:
         url = reverse("cases:concern_detail", args=[concern.pk])
-        send_mail(
-            subject=f"Safeguarding concern raised: case {concern.case_reference}",
-            message=(
-                f"A safeguarding concern about case {concern.case_reference} ({case.inspection.service.name}) "
-                f"was raised by {by.get_full_name() or by.username} during an audit.\n\n"
-                f"What was found:\n{concern.found}\n\nWhy it matters now:\n{concern.why_now}\n\n"
-                f"What they recommend:\n{concern.recommended}\n\n"
-                f"Acknowledge it by {timezone.localtime(concern.acknowledge_by):%-d %B %Y %H:%M} in YOS Audit: {url}\n"
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=to,
+        message = (
+            f"A safeguarding concern about case {concern.case_reference} ({case.inspection.service.name}) "
+            f"was raised by {by.get_full_name() or by.username} during an audit.\n\n"
+            f"What was found:\n{concern.found}\n\nWhy it matters now:\n{concern.why_now}\n\n"
+            f"What they recommend:\n{concern.recommended}\n\n"
+            f"Acknowledge it by {timezone.localtime(concern.acknowledge_by):%-d %B %Y %H:%M} in YOS Audit: {url}\n"
         )
+        subject = f"Safeguarding concern raised: case {concern.case_reference}"
+        # Sent once the concern is saved: a mail server that fails never loses the concern, which is
+        # on the home pages and the register whatever happens to the email.
+        transaction.on_commit(lambda: _send_logged(subject, message, to))
     return concern
 
 

@@ -51,15 +51,24 @@ def draft(service, officer):
     return assessment
 
 
+@pytest.fixture(autouse=True)
+def _commits(django_capture_on_commit_callbacks):
+    """The emails go once the concern is saved (on commit): run those callbacks in these tests."""
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+
+
 def raise_one(assessment, by, when=None):
-    return services.concern_raise(assessment=assessment, by=by, now=when, **CONCERN)
+    with _capture(execute=True):
+        return services.concern_raise(assessment=assessment, by=by, now=when, **CONCERN)
 
 
 def test_an_assessor_raises_a_concern_from_a_draft_and_no_score_changes(client, draft, officer, manager, lead):
     client.force_login(officer)
     page = client.get(reverse("cases:assessment", args=[draft.pk])).content.decode()
     assert reverse("cases:concern_raise", args=[draft.pk]) in page
-    response = client.post(reverse("cases:concern_raise", args=[draft.pk]), CONCERN)
+    with _capture(execute=True):
+        response = client.post(reverse("cases:concern_raise", args=[draft.pk]), CONCERN)
     assert response.status_code == 302
     concern = SafeguardingConcern.objects.get()
     assert concern.status == ConcernStatus.RAISED and concern.raised_by == officer
@@ -237,6 +246,21 @@ def test_managers_set_the_safeguarding_lead_and_head_of_service(client, service,
     assert response.status_code == 400  # a head of service is a manager
     client.force_login(officer)
     assert client.get(url).status_code == 403
+
+
+def test_a_mail_server_that_fails_never_loses_the_concern(draft, officer, manager, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.cases.safeguarding.test_concerns.FailingBackend"
+    concern = raise_one(draft, officer)
+    assert SafeguardingConcern.objects.filter(pk=concern.pk).exists()
+    assert "could not be sent" in caplog.text
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("no mail server")
 
 
 def test_a_concern_cannot_be_raised_by_someone_else_through_the_service(draft, manager):
