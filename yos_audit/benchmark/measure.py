@@ -158,7 +158,7 @@ def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
     advance(1)
     if wanted("board report (PDF)"):
         pdf_url = reverse("improvement:board_report_pdf", args=[data.plan.pk, data.meeting.pk])
-        figures.append(timed("board report (PDF)", max(1, min(data.scale.runs, 3)), _get(clients["board"], pdf_url)))
+        figures.append(timed("board report (PDF)", max(1, min(data.scale.runs, 3)), _get(clients["manager"], pdf_url)))
     advance(1)
     if wanted("cohort import") or wanted("sample draw"):
         figures += [f for f in _import_and_draw(data) if wanted(f.name)]
@@ -188,7 +188,8 @@ def _pages(data, clients):
         ("service trend", manager, reverse("cases:service_trends")),
         ("cross-service benchmark", inspector, reverse("cases:benchmark")),
         ("plan page", board, reverse("improvement:plan_detail", args=[plan])),
-        ("board report (HTML)", board, reverse("improvement:board_report", args=[plan, meeting])),
+        # The manager prepares the report for the meeting (board members read issued ones only).
+        ("board report (HTML)", manager, reverse("improvement:board_report", args=[plan, meeting])),
     ]
 
 
