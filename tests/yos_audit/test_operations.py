@@ -10,8 +10,15 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.cases.factories_sample import EXAMPLES, sampling_inspection, upload
-from tests.factories import PASSWORD, AssessmentFactory, CaseFactory, InspectionFactory
+from tests.factories import (
+    EXAMPLES,
+    PASSWORD,
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    make_sampling_inspection,
+    upload,
+)
 from yos_audit.operations import readiness as readiness_module
 from yos_audit.operations.logs import JsonFormatter, RequestIdFilter
 from yos_audit.operations.sentry import scrub_event
@@ -178,7 +185,7 @@ def test_a_sign_in_a_scoring_save_and_an_import_leave_no_personal_data_in_the_lo
     assert saved.status_code == 302
     # A cohort import with names and references.
     client.force_login(manager)
-    inspection = sampling_inspection(service)
+    inspection = make_sampling_inspection(service)
     client.post(
         reverse("cases:cohort_upload", args=[inspection.pk]),
         {"file": upload((EXAMPLES / "cohort-clean.csv").read_bytes())},
