@@ -136,7 +136,7 @@ def override_record(inspection):
 def outstanding_before_publishing(inspection):
     """What publishing now would leave out, in words: assessments not submitted (they do not count)
     and disagreeing markings not moderated (the first marking counts): four queries."""
-    from .oversight.selectors import moderation_lines
+    from .oversight.agreement import moderation_lines
 
     lines = []
     waiting = Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.SUBMITTED).count()
