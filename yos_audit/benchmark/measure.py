@@ -157,6 +157,7 @@ def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
         figures.append(_scoring_save(data, clients["officer"]))
     advance(1)
     if wanted("board report (PDF)"):
+        # The draft rendered as the manager previews it (board members read issued reports only).
         pdf_url = reverse("improvement:board_report_pdf", args=[data.plan.pk, data.meeting.pk])
         figures.append(timed("board report (PDF)", max(1, min(data.scale.runs, 3)), _get(clients["manager"], pdf_url)))
     advance(1)
