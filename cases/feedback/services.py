@@ -41,16 +41,15 @@ def person_name(user):
 
 
 def counting_assessment(case):
-    """The assessment the case counts through once it is final, else None: the moderated one, or the
-    first marking when it is submitted and there is no second marking at all."""
-    markings = {a.marking: a for a in Assessment.objects.filter(case=case).select_related("assessor")}
-    final = markings.get(Marking.FINAL)
-    if final is not None and final.status == AssessmentStatus.SUBMITTED:
-        return final
-    first = markings.get(Marking.FIRST)
-    if first is not None and first.status == AssessmentStatus.SUBMITTED and Marking.SECOND not in markings:
-        return first
-    return None
+    """The assessment the case counts through (`Assessment.objects.counting()`, the one rule) once it
+    is final, else None: final when it is the moderated one, or the first marking with no second
+    marking at all (a second marking waiting, or not yet moderated, is not final)."""
+    counting = Assessment.objects.counting().filter(case=case).select_related("assessor").first()
+    if counting is None or counting.marking == Marking.FINAL:
+        return counting
+    if Assessment.objects.filter(case=case, marking=Marking.SECOND).exists():
+        return None
+    return counting
 
 
 @transaction.atomic
