@@ -128,8 +128,11 @@ class _Batch:
         self.cases = {c.reference.lower(): c for c in Case.objects.filter(inspection=inspection)}
         self.questions = {  # the questions asked on each case (not those of areas judged once)
             q.code.lower(): q
-            for q in Question.objects.filter(framework_id=inspection.framework_id, area__judged_once=False)
+            for q in Question.objects.filter(
+                framework_id=inspection.framework_id, area__judged_once=False
+            ).select_related("area")
         }
+        self.case_of = {c.pk: c for c in self.cases.values()}
         self.users = {
             u.username.lower(): u for u in get_user_model().objects.filter(memberships__service=inspection.service)
         }
@@ -180,6 +183,9 @@ class _Batch:
             self.problem(number, "status", f"{row['status']!r} is not draft or submitted")
         if answer == Answer.Value.NO and not row.get("note"):
             self.problem(number, "note", "the answer is No: add a note saying what was missing")
+        if case is not None and question is not None and not question.applies_to_case(case):
+            self.problem(number, "question_code", f"{question.code} does not apply to case {case.reference}")
+            return None
         if None in (case, assessor, question, answer, status) or marking not in Marking.values:
             return None
         return _Row(number, case, assessor, marking, question, answer, status, row.get("note", ""))
@@ -215,9 +221,10 @@ class _Batch:
 
     def decide_statuses(self):
         """Each assessment's status: as asked, else submitted when every question is answered."""
-        framework_questions = sorted((q.pk, q.code) for q in self.questions.values())
+        framework_questions = sorted((q.pk, q.code, q) for q in self.questions.values())
         for key, answers in self.groups.items():
-            unanswered = [code for pk, code in framework_questions if pk not in answers]
+            case = self.case_of[key[0]]
+            unanswered = [code for pk, code, q in framework_questions if pk not in answers and q.applies_to_case(case)]
             asked = self.status_asked.get(key, "")
             if asked == AssessmentStatus.SUBMITTED and unanswered:
                 self.problem(

@@ -233,3 +233,51 @@ def create_demo_second_markings(mock, people):
         done += 1
         if done == DEMO_SECOND_MARKINGS:
             break
+
+
+DOMAIN_1_EVIDENCE = {
+    "s1-1": ("Good", "Board minutes for the last four quarters; the chair's challenge is recorded and followed up."),
+    "s1-2": ("Requires improvement", "Staff survey and supervision records: supervision is irregular in one team."),
+    "s1-3": ("Good", "Partnership agreements with health, education and children's social care are current."),
+    "s1-4": ("Good", "Policies are up to date; case records are accessible; the office is fit for children."),
+}
+
+
+@transaction.atomic
+def create_demo_2018_inspection(services, people):
+    """An Eastbridge inspection on the 2018-style framework, in moderation: domain 1 judged once
+    from evidence by the lead inspector, eight court and out-of-court cases scored on the per-case
+    standards, so the judgements page shows every standard and the overall rating. Safe to run again."""
+    from inspections.services import area_judge
+
+    framework = Framework.objects.filter(code="hmip2018").order_by("-loaded_at").first()
+    east = services["eastbridge"]
+    title = "HMIP youth offending inspection (2018 style)"
+    existing = Inspection.objects.filter(service=east, framework=framework, title=title).first()
+    if framework is None or existing is not None:
+        return existing
+    today = timezone.localdate()
+    inspection = inspection_create(
+        service=east,
+        created_by=people["inspector2"],
+        framework=framework,
+        kind="hmip_inspection",
+        title=title,
+        period_start=today - timedelta(days=400),
+        period_end=today - timedelta(days=60),
+        lead_inspector=people["inspector2"],
+    )
+    inspection.status = InspectionStatus.MODERATION
+    inspection.save()
+    rng = random.Random(2018)
+    questions = list(
+        framework.questions.filter(area__judged_once=False).select_related("area").order_by("area__order", "order")
+    )
+    for number in range(1, 9):
+        case = _demo_case(inspection, rng, number, disposal="out_of_court" if number % 3 == 0 else "community")
+        assessment = case_assign(case=case, assessor=people["officer2"], assigned_by=people["manager2"])
+        _score(assessment, [q for q in questions if q.applies_to_case(case)], rng, shift=0.15)
+    for area in framework.areas.filter(judged_once=True):
+        band, evidence = DOMAIN_1_EVIDENCE.get(area.code, ("Good", "Evidence from the service's documents."))
+        area_judge(inspection=inspection, area=area, band_label=band, evidence=evidence, by=people["inspector2"])
+    return inspection

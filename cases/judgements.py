@@ -12,6 +12,7 @@ from inspections import ratings
 from inspections.models import Area, Judgement, PublishedQuestionScore, Question
 
 from .models import Answer, Assessment, tally_counts
+from .programme.scope import in_scope, question_scope
 
 
 @dataclass
@@ -145,6 +146,7 @@ def _published_tallies(inspection, stored_judgements):
 def inspection_judgements(inspection) -> InspectionJudgements:
     framework = inspection.framework
     bands = framework_bands(framework)
+    scope = question_scope(inspection)
     areas = list(Area.objects.filter(framework=framework).prefetch_related("questions"))
     stored = {j.area_id: j for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by")}
     if inspection.is_published:
@@ -154,7 +156,9 @@ def inspection_judgements(inspection) -> InspectionJudgements:
 
     area_judgements = []
     for area in areas:
-        questions = list(area.questions.all())
+        questions = in_scope(area.questions.all(), scope)
+        if not questions:
+            continue  # a themed audit reads only some areas
         question_tallies = {q.code: tallies.get(q.pk, ratings.Tally()) for q in questions}
         result = ratings.area_result(
             framework.rule, question_tallies, bands, key_questions=[q.code for q in questions if q.key]

@@ -247,3 +247,318 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question.code}: {self.value}"
+
+
+# Feedback to case holders, case actions, re-audit (issue 14) ---------------------------------
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def for_case_holder(self, user):
+        """Only the person's own feedback: a case holder never sees a colleague's."""
+        return self.filter(case_holder=user)
+
+
+class Feedback(models.Model):
+    """What the audit found, written for the case holder once the case's counting assessment is final."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="feedback")
+    case_holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback")
+    done_well = models.TextField("what was done well", blank=True)
+    to_improve = models.TextField("what to improve", blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback on {self.case}"
+
+    @property
+    def is_acknowledged(self):
+        return self.acknowledged_at is not None
+
+
+class FeedbackArea(models.Model):
+    """The feedback on one area of the framework: what was done well and what to improve."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="areas")
+    area = models.ForeignKey("inspections.Area", on_delete=models.PROTECT, related_name="+")
+    done_well = models.TextField("what was done well", blank=True)
+    to_improve = models.TextField("what to improve", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__order"]
+        constraints = [models.UniqueConstraint(fields=["feedback", "area"], name="one_feedback_part_per_area")]
+
+    def __str__(self):
+        return f"{self.feedback}: {self.area}"
+
+
+class CaseActionStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+
+
+class CaseAction(models.Model):
+    """A specific thing to put right on this child's file, with a due date and an owner."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField("what to put right")
+    due_on = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_actions")
+    status = models.CharField(max_length=10, choices=CaseActionStatus.choices, default=CaseActionStatus.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["open", "done"]), name="case_action_status_is_known"),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(done_at__isnull=False),
+                name="done_case_action_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def done_on_time(self):
+        return self.status == CaseActionStatus.DONE and self.done_at.date() <= self.due_on
+
+
+class CaseActionReminder(models.Model):
+    """One reminder per case action per day, however often `send_reminders` runs."""
+
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    to = models.CharField(max_length=500)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "sent_on"], name="one_reminder_per_case_action_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.action} reminded {self.sent_on}"
+
+
+class ReAudit(models.Model):
+    """A case marked by a manager to be read again later, to see whether its No answers became Yes."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="re_audit")
+    questions_only_no = models.BooleanField(
+        "only the questions answered No", default=True, help_text="A short re-check of the questions answered No"
+    )
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="re_audits")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Re-audit of {self.case}"
+
+
+class ReAuditAnswer(models.Model):
+    re_audit = models.ForeignKey(ReAudit, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    before = models.CharField(max_length=3, choices=Answer.Value.choices)
+    value = models.CharField(max_length=3, choices=Answer.Value.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question__area__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["re_audit", "question"], name="one_re_audit_answer_per_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question.code}: {self.before} -> {self.value or '?'}"
+
+
+# Safeguarding concerns (issue 14) ------------------------------------------------------------
+
+
+class ConcernStatus(models.TextChoices):
+    RAISED = "raised", "Raised"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ACTION_TAKEN = "action_taken", "Action taken"
+    CLOSED = "closed", "Closed"
+
+
+# Each status may move only to the next one.
+NEXT_CONCERN_STATUS = {
+    ConcernStatus.RAISED: ConcernStatus.ACKNOWLEDGED,
+    ConcernStatus.ACKNOWLEDGED: ConcernStatus.ACTION_TAKEN,
+    ConcernStatus.ACTION_TAKEN: ConcernStatus.CLOSED,
+}
+
+
+class SafeguardingConcern(models.Model):
+    """A risk to the child found while reading a file, raised at once and apart from scoring."""
+
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns")
+    service = models.ForeignKey("inspections.Service", on_delete=models.PROTECT, related_name="concerns")
+    case_reference = models.CharField(max_length=40, help_text="Kept if the case is purged")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    found = models.TextField("what was found")
+    why_now = models.TextField("why it matters now")
+    recommended = models.TextField("what is recommended")
+    status = models.CharField(max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.RAISED)
+    acknowledge_by = models.DateTimeField(help_text="One working day after it was raised")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the head of service was told it was not acknowledged in time"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[c.value for c in ConcernStatus]), name="concern_status_is_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Safeguarding concern about {self.case_reference}"
+
+    @property
+    def next_status(self):
+        return NEXT_CONCERN_STATUS.get(self.status)
+
+
+class ConcernStep(models.Model):
+    """One step of a concern: who moved it on, when, and their note."""
+
+    concern = models.ForeignKey(SafeguardingConcern, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=20, choices=ConcernStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.concern}: {self.get_status_display()}"
+
+
+# --- the audit programme (issue 15): recurring internal audits, see cases/programme/ -------------
+
+
+class Rhythm(models.TextChoices):
+    MONTHLY = "monthly", "Every month"
+    QUARTERLY = "quarterly", "Every quarter"
+    DATES = "dates", "On given dates"
+
+
+class SampleRule(models.TextChoices):
+    PER_CASE_MANAGER = "per_case_manager", "A number of cases per case manager"
+    PER_TEAM = "per_team", "A number of cases per team"
+    SHARE = "share", "A share of the cohort (per cent)"
+    YJB = "yjb", "The YJB rule: 20% of the cohort, at least 20"
+
+
+class WhoAssesses(models.TextChoices):
+    PEER = "peer", "A peer: another officer of the service"
+    MANAGER = "manager", "A manager"
+
+
+class AuditTemplate(models.Model):
+    """A recurring internal audit of a service's audit programme: each period gets one audit."""
+
+    service = models.ForeignKey("inspections.Service", on_delete=models.CASCADE, related_name="audit_templates")
+    name = models.CharField(max_length=200)
+    framework = models.ForeignKey("inspections.Framework", on_delete=models.PROTECT, related_name="+")
+    areas = models.ManyToManyField(
+        "inspections.Area", blank=True, related_name="+", help_text="Only these areas (none chosen: every area)"
+    )
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="+", help_text="Only these questions (none chosen: every question)"
+    )
+    rhythm = models.CharField(max_length=20, choices=Rhythm.choices, default=Rhythm.MONTHLY)
+    dates = models.JSONField(default=list, blank=True, help_text='Given periods: [{"start": ISO, "end": ISO}]')
+    starts_on = models.DateField(help_text="The first period is the one holding this date")
+    days_to_complete = models.PositiveSmallIntegerField(
+        default=14, help_text="An audit is late this many days after its period ends"
+    )
+    sample_rule = models.CharField(max_length=20, choices=SampleRule.choices, default=SampleRule.PER_CASE_MANAGER)
+    sample_number = models.PositiveSmallIntegerField(default=2, help_text="Cases per case manager or team, or per cent")
+    disposals = models.JSONField(default=list, blank=True, help_text="Only cases with these disposals (none: any)")
+    rosh_levels = models.JSONField(default=list, blank=True, help_text="Only cases at these risk levels (none: any)")
+    looked_after_only = models.BooleanField(default=False)
+    start_in_period = models.BooleanField(default=False, help_text="Only cases that started in the period")
+    assessed_by = models.CharField(max_length=20, choices=WhoAssesses.choices, default=WhoAssesses.PEER)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[areas, questions])
+
+    class Meta:
+        ordering = ["service", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="audit_template_name_unique_in_service"),
+            models.CheckConstraint(
+                condition=models.Q(rhythm__in=[c.value for c in Rhythm]), name="audit_template_rhythm_is_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sample_rule__in=[c.value for c in SampleRule]),
+                name="audit_template_sample_rule_is_known",
+            ),
+            models.CheckConstraint(condition=models.Q(sample_number__gte=1), name="audit_template_sample_at_least_1"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeAudit(models.Model):
+    """One period's audit of a template: an internal-audit inspection, created once per period."""
+
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="audits")
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="programme_audit")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    question_ids = models.JSONField(
+        default=list, blank=True, help_text="The questions this audit reads, fixed when created (empty: all)"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "period_start"], name="one_programme_audit_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")), name="programme_audit_period_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template}: {self.period_start:%B %Y}"

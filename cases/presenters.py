@@ -73,7 +73,7 @@ def scoring_grid(areas, answers, problems=None):
     number = 0
     for area in areas:
         by_stage = {}
-        for question in area.questions.all():
+        for question in getattr(area, "asked", None) or area.questions.all():
             value, note = answers.get(question.code, ("", ""))
             number += 1
             row = QuestionRow(question, value, note, problems.get(question.code, ""), number)

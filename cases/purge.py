@@ -1,8 +1,10 @@
 """Retention: case-level data of inspections closed more than RETENTION_DAYS ago is deleted.
 
-Deleted: the cases, their assessments and answers, the record (history rows) of each, sample draws
-and sample changes. Kept: the inspection, its published judgements and question scores (so its
-report reads the same), findings, recommendations and the improvement plan with its evidence.
+Deleted: the cases, their assessments and answers, the feedback to case holders with its case
+actions, re-audits and safeguarding concerns raised about the cases (issue 14; docs/security.md
+says why), the record (history rows) of each, sample draws and sample changes. Kept: the
+inspection, its published judgements and question scores (so its report reads the same),
+findings, recommendations and the improvement plan with its evidence.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +16,20 @@ from django.utils import timezone
 
 from inspections.models import Inspection, InspectionStatus
 
-from .models import Answer, Assessment, Case, SampleChange, SampleDraw
+from .models import (
+    Answer,
+    Assessment,
+    Case,
+    CaseAction,
+    ConcernStep,
+    Feedback,
+    FeedbackArea,
+    ReAudit,
+    ReAuditAnswer,
+    SafeguardingConcern,
+    SampleChange,
+    SampleDraw,
+)
 
 
 @dataclass
@@ -61,7 +76,46 @@ def _querysets(inspection):
         "case history rows": historical_case,
         "assessment history rows": historical_assessment,
         "answer history rows": Answer.history.model.objects.filter(assessment_id__in=assessment_ids),
+        **_feedback_and_concerns(case_ids),
     }
+
+
+def _feedback_and_concerns(case_ids):
+    """Issue 14's case-level rows (live and history) about the cases with these ids."""
+    feedback_ids = Feedback.history.model.objects.filter(case_id__in=case_ids).values("id")
+    re_audit_ids = ReAudit.history.model.objects.filter(case_id__in=case_ids).values("id")
+    concern_ids = SafeguardingConcern.history.model.objects.filter(case_id__in=case_ids).values("id")
+    return {
+        "safeguarding concerns": SafeguardingConcern.objects.filter(pk__in=concern_ids),
+        "concern steps": ConcernStep.objects.filter(concern_id__in=concern_ids),
+        "feedback": Feedback.objects.filter(case_id__in=case_ids),
+        "case actions": CaseAction.objects.filter(feedback_id__in=feedback_ids),
+        "re-audits": ReAudit.objects.filter(case_id__in=case_ids),
+        "feedback, case action, re-audit and concern history rows": _Several(
+            [
+                FeedbackArea.history.model.objects.filter(feedback_id__in=feedback_ids),
+                CaseAction.history.model.objects.filter(feedback_id__in=feedback_ids),
+                ReAuditAnswer.history.model.objects.filter(re_audit_id__in=re_audit_ids),
+                Feedback.history.model.objects.filter(case_id__in=case_ids),
+                ReAudit.history.model.objects.filter(case_id__in=case_ids),
+                SafeguardingConcern.history.model.objects.filter(case_id__in=case_ids),
+            ]
+        ),
+    }
+
+
+class _Several:
+    """Several querysets counted and deleted as one line of the purge."""
+
+    def __init__(self, querysets):
+        self.querysets = querysets
+
+    def count(self):
+        return sum(qs.count() for qs in self.querysets)
+
+    def delete(self):
+        for qs in self.querysets:
+            qs.delete()
 
 
 def purge_counts(inspection):
@@ -78,8 +132,13 @@ def inspection_purge(*, inspection):
     querysets = _querysets(locked)
     # Live rows first (sample changes point at cases), then every history row, including those
     # written by the deletions themselves.
+    concern_ids = list(querysets["safeguarding concerns"].values_list("pk", flat=True))
+    SafeguardingConcern.objects.filter(pk__in=concern_ids).delete()
     for label in ["sample changes", "sample draws", "answers", "assessments", "cases"]:
         querysets[label].delete()
+    _feedback_and_concerns(
+        list(Case.history.model.objects.filter(inspection_id=locked.pk).values_list("id", flat=True))
+    )["feedback, case action, re-audit and concern history rows"].delete()
     historical_case_ids = list(Case.history.model.objects.filter(inspection_id=locked.pk).values_list("id", flat=True))
     historical_assessment = Assessment.history.model.objects.filter(case_id__in=historical_case_ids)
     assessment_ids = list(historical_assessment.values_list("id", flat=True))

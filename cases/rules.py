@@ -27,6 +27,22 @@ class Perm:
     VIEW_LIVE_FIGURES = "cases.view_live_figures"
     VIEW_BENCHMARK = "cases.view_benchmark"
     MANAGE_SAMPLE = "cases.manage_sample"
+    VIEW_PROGRAMME = "cases.view_programme"
+    CHANGE_PROGRAMME = "cases.change_programme"
+    RUN_PROGRAMME_AUDIT = "cases.run_programme_audit"
+    # Issue 14 (registered in feedback/rules.py and safeguarding/rules.py).
+    LINK_CASE_HOLDER = "cases.link_case_holder"
+    VIEW_CASE_FEEDBACK = "cases.view_case_feedback"
+    WRITE_FEEDBACK = "cases.write_feedback"
+    ACKNOWLEDGE_FEEDBACK = "cases.acknowledge_feedback"
+    COMPLETE_CASE_ACTION = "cases.complete_case_action"
+    VIEW_FEEDBACK_FIGURES = "cases.view_feedback_figures"
+    MARK_RE_AUDIT = "cases.mark_re_audit"
+    RAISE_CONCERN = "cases.raise_concern"
+    VIEW_CONCERN = "cases.view_concern"
+    ACT_ON_CONCERN = "cases.act_on_concern"
+    VIEW_CONCERN_REGISTER = "cases.view_concern_register"
+    SET_SAFEGUARDING_ROLES = "cases.set_safeguarding_roles"
 
 
 can_run_inspection = has_role(Role.MANAGER, Role.INSPECTOR)
@@ -135,3 +151,11 @@ rules.add_perm(Perm.VIEW_SERVICE_TRENDS, has_role(Role.MANAGER, Role.INSPECTOR, 
 # Live figures of inspections not yet published (trends): not board members, who read published ones only.
 rules.add_perm(Perm.VIEW_LIVE_FIGURES, can_run_inspection)
 rules.add_perm(Perm.VIEW_BENCHMARK, is_inspector_somewhere)
+
+# The audit programme (issue 15). Objects: a service, a template or a period's audit.
+rules.add_perm(Perm.VIEW_PROGRAMME, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
+rules.add_perm(Perm.CHANGE_PROGRAMME, has_role(Role.MANAGER))
+rules.add_perm(Perm.RUN_PROGRAMME_AUDIT, can_run_inspection)
+# Feedback, case actions, re-audit and safeguarding concerns (issue 14): their own modules.
+from .feedback import rules as _feedback_rules  # noqa: E402, F401
+from .safeguarding import rules as _safeguarding_rules  # noqa: E402, F401

@@ -3,19 +3,39 @@
 from django.db.models import Prefetch, Q
 from django.template.defaultfilters import pluralize
 
+from inspections import applicability
+from inspections.applicability import case_facts
 from inspections.models import Area, Question
 from inspections.people import display_name
 
 from .models import Answer, Assessment, AssessmentStatus, Case, SampleChange
 
 
-def framework_areas(framework_id):
-    """The framework's areas with their questions, in order: two queries."""
-    return list(
-        Area.objects.filter(framework_id=framework_id, judged_once=False).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order"))
-        )
-    )
+def case_areas(case, scope=None):
+    """The areas the case is asked, each with `asked`: its questions that apply to the case
+    (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
+    audit) when given. Two queries."""
+    areas = []
+    for area in framework_areas(case.inspection.framework_id, scope):
+        if not area.applies_to_case(case):
+            continue
+        area.asked = [q for q in area.questions.all() if applicability.applies(q.applies_to, case_facts(case))]
+        if area.asked:
+            areas.append(area)
+    return areas
+
+
+def framework_areas(framework_id, scope=None):
+    """The framework's areas with their questions, in order: two queries.
+
+    `scope`: the ids of the only questions to read (a programme's themed audit), None for all;
+    areas left without a question are left out."""
+    questions = Question.objects.order_by("order")
+    areas = Area.objects.filter(framework_id=framework_id, judged_once=False)
+    if scope is not None:
+        questions = questions.filter(pk__in=scope)
+        areas = areas.filter(questions__in=scope).distinct()
+    return list(areas.prefetch_related(Prefetch("questions", queryset=questions)))
 
 
 def next_assessment_for(assessment):
@@ -116,7 +136,7 @@ def override_record(inspection):
 def outstanding_before_publishing(inspection):
     """What publishing now would leave out, in words: assessments not submitted (they do not count)
     and disagreeing markings not moderated (the first marking counts): four queries."""
-    from .oversight.selectors import moderation_lines
+    from .oversight.agreement import moderation_lines
 
     lines = []
     waiting = Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.SUBMITTED).count()

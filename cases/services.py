@@ -14,6 +14,7 @@ from inspections.people import display_name
 
 from .judgements import inspection_judgements
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking
+from .programme.scope import in_scope, question_scope
 
 ANSWER_VALUES = {value for value, _ in Answer.Value.choices}
 
@@ -113,9 +114,17 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
     check_not_own_case(case=assessment.case, assessor=by)
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This assessment is submitted. A manager can reopen it.")
-    questions = list(
-        Question.objects.filter(framework_id=assessment.case.inspection.framework_id, area__judged_once=False)
-    )
+    scope = question_scope(assessment.case.inspection)
+    questions = [
+        q
+        for q in in_scope(
+            Question.objects.filter(
+                framework_id=assessment.case.inspection.framework_id, area__judged_once=False
+            ).select_related("area"),
+            scope,
+        )
+        if q.applies_to_case(assessment.case)  # a question that does not apply to the case is not asked
+    ]
     answers = _clean_answers(questions, answers)
     if submit:
         problems = submission_problems(questions, answers)

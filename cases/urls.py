@@ -15,4 +15,7 @@ urlpatterns = [
     path("inspections/<int:pk>/record/", views.inspection_record, name="inspection_record"),
     path("", include("cases.sampling.urls")),
     path("", include("cases.oversight.urls")),
+    path("", include("cases.programme.urls")),
+    path("", include("cases.feedback.urls")),
+    path("", include("cases.safeguarding.urls")),
 ]

@@ -24,6 +24,7 @@ from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
+from .programme.scope import question_scope
 from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
@@ -103,8 +104,8 @@ def assessment(request, pk):
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )
-    areas = selectors.framework_areas(assessment.case.inspection.framework_id)
-    questions = [q for area in areas for q in area.questions.all()]
+    areas = selectors.case_areas(assessment.case, question_scope(assessment.case.inspection))
+    questions = [q for area in areas for q in area.asked]
     problems, conflict, status = {}, None, 200
 
     if request.method == "POST":

@@ -249,3 +249,11 @@ def _boards(service, board_members, manager):
             board = services.board_create(service=service, by=manager, name=name, members=list(board_members))
         boards.append(board)
     return boards
+
+
+QUALITY_ASSURANCE_ACTION = "Introduce a quality assurance framework with monthly case audits"
+
+
+def link_demo_action_to_programme(plan, template):
+    """The plan's action promising monthly case audits points at the programme's monthly audits."""
+    plan.actions.filter(title=QUALITY_ASSURANCE_ACTION, audit_template__isnull=True).update(audit_template=template)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cases.models import AuditTemplate
 from inspections.concurrency import VersionedModelForm, VersionField
 from inspections.form_base import GovukForm, GovukModelForm, PeopleChoiceField, PersonChoiceField
 from inspections.forms import date_field
@@ -85,6 +86,14 @@ class ActionForm(GovukForm):
         required=False, label="Partner owner's email address", help_text="Reminders are sent here"
     )
     due_on = date_field("Due date")
+    audit_template = forms.ModelChoiceField(
+        queryset=AuditTemplate.objects.none(),
+        required=False,
+        label="Audits it promises (optional)",
+        empty_label="None",
+        help_text="A recurring audit of the service's programme, for example the monthly case audits: the plan "
+        "shows whether they happened on time and what they found",
+    )
     status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect)
     brag = forms.ChoiceField(
         choices=Brag.choices,
@@ -109,6 +118,7 @@ class ActionForm(GovukForm):
         self.fields["recommendations"].queryset = Recommendation.objects.filter(inspection=inspection)
         self.fields["areas"].queryset = Area.objects.filter(framework_id=inspection.framework_id)
         self.fields["questions"].queryset = Question.objects.filter(framework_id=inspection.framework_id)
+        self.fields["audit_template"].queryset = AuditTemplate.objects.filter(service_id=inspection.service_id)
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(
@@ -156,6 +166,7 @@ class ActionForm(GovukForm):
             "recommendations": list(data["recommendations"]),
             "areas": list(data["areas"]),
             "questions": list(data["questions"]),
+            "audit_template": data.get("audit_template"),
         }
 
     @classmethod
@@ -176,6 +187,7 @@ class ActionForm(GovukForm):
             "brag": action.brag,
             "completed_on": action.completed_on,
             "success_measure": action.success_measure,
+            "audit_template": action.audit_template_id,
             "version": action.version,
         }
 

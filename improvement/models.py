@@ -139,6 +139,15 @@ class Action(models.Model):
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="improvement_actions")
     areas = models.ManyToManyField(Area, blank=True, related_name="+")
     questions = models.ManyToManyField(Question, blank=True, related_name="+")
+    audit_template = models.ForeignKey(
+        "cases.AuditTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="improvement_actions",
+        verbose_name="audits it promises",
+        help_text="A recurring audit of the service's programme, e.g. the monthly case audits",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

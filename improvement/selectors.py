@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from cases.programme.selectors import promised_audits
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
 from inspections.people import display_name
 from inspections.scoping import in_my_services
@@ -100,7 +101,16 @@ def plan_overview(plan, today=None):
         "brag_rows": brag_rows(brag_counts(actions)),
         "overdue": [a for a in actions if a.overdue_now],
         "completed_late": [a for a in actions if a.completed_late],
+        "promised": _promised(actions, today),
     }
+
+
+def _promised(actions, today):
+    """Each action linked to a recurring audit, with what its audits show: four queries, none if no link."""
+    found = promised_audits({a.audit_template_id for a in actions if a.audit_template_id}, today)
+    for action in actions:
+        action.promised = found.get(action.audit_template_id)
+    return [a for a in actions if a.audit_template_id]
 
 
 def action_with_timeline(action):
@@ -224,6 +234,7 @@ def board_report_data(plan, meeting, today=None):
         "changes": changes,
         "overdue": [a for a in ordered if a.overdue_now],
         "completed_late": [a for a in ordered if a.completed_late],
+        "promised": _promised(ordered, as_on),
         "updates": updates,
         "did_it_work": did_it_work(plan, current.values(), by=meeting.held_on),
         "glossary": glossary_terms(plan.inspection.service),

@@ -214,6 +214,7 @@ ACTION_FIELDS = [
     "brag",
     "success_measure",
     "completed_on",
+    "audit_template",
 ]
 
 
@@ -233,6 +234,8 @@ def _check_action(action, plan):
         raise ValidationError("Choose a theme of this plan")
     if not action.owner_id and not action.partner_name:
         raise ValidationError("Choose an owner in the service, or name the owner in a partner agency")
+    if action.audit_template_id and action.audit_template.service_id != plan.inspection.service_id:
+        raise ValidationError("Choose a recurring audit of the plan's service")
 
 
 @transaction.atomic

@@ -60,7 +60,10 @@ def create_services_and_people(password):
         user.save()
         people[username] = user
         for slug, role in roles.items():
-            Membership.objects.update_or_create(user=user, service=services[slug], defaults={"role": role})
+            membership, _ = Membership.objects.get_or_create(user=user, service=services[slug], defaults={"role": role})
+            if membership.role != role:  # saved only when changed, so its record does not grow on each run
+                membership.role = role
+                membership.save()
         described = ", ".join(f"{Role(role).label} in {services[slug].name}" for slug, role in roles.items())
         accounts.append((username, described))
     return services, people, accounts

@@ -32,11 +32,13 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from . import applicability
 
 STAGES = ("assessment", "planning", "delivery", "review", "oversight")
 RULES = ("pooled", "key_question")
@@ -45,9 +47,9 @@ TOP_KEYS = ("code", "name", "version", "rule", "description", "bands", "overall"
 BAND_KEYS = ("label", "min_percent", "equivalent")
 OVERALL_KEYS = ("points", "bands")
 OVERALL_BAND_KEYS = ("label", "min_points")
-AREA_KEYS = ("code", "name", "judged", "questions")
+AREA_KEYS = ("code", "name", "judged", "applies_to", "questions")
 JUDGED = ("per_case", "once")
-QUESTION_KEYS = ("code", "stage", "text", "guidance", "key")
+QUESTION_KEYS = ("code", "stage", "text", "guidance", "key", "applies_to")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class QuestionDefinition:
     text: str
     guidance: str
     key: bool
+    applies_to: dict = field(default_factory=dict)  # which cases are asked it (inspections/applicability.py)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class AreaDefinition:
     name: str
     questions: tuple[QuestionDefinition, ...]
     judged_once: bool = False  # `judged: once`: scored on the inspection from evidence, not on each case
+    applies_to: dict = field(default_factory=dict)  # which cases are asked its questions
 
 
 @dataclass(frozen=True)
@@ -355,9 +359,18 @@ def _question(
     if not isinstance(key, bool):
         problems.add(_join(where, "key"), f"must be true or false; got {_describe(key)}")
         key = None
-    if code is None or stage is None or text is None or guidance is None or key is None:
+    applies_to = _applies_to(problems, item, where)
+    if code is None or stage is None or text is None or guidance is None or key is None or applies_to is None:
         return None
-    return QuestionDefinition(code=code, stage=stage, text=text, guidance=guidance, key=key)
+    return QuestionDefinition(code=code, stage=stage, text=text, guidance=guidance, key=key, applies_to=applies_to)
+
+
+def _applies_to(problems: _Problems, item: Mapping, where: str) -> dict | None:
+    """The `applies_to` rule of an area or question, stored normalised; None when it is wrong."""
+    found = applicability.problems(item.get("applies_to"))
+    for problem in found:
+        problems.add(_join(where, "applies_to"), problem)
+    return None if found else applicability.normalised(item.get("applies_to"))
 
 
 def _areas(problems: _Problems, data: Mapping, rule: str | None) -> list[AreaDefinition] | None:
@@ -383,6 +396,9 @@ def _areas(problems: _Problems, data: Mapping, rule: str | None) -> list[AreaDef
             else:
                 area_codes[code] = f"areas[{index}]"
         name = problems.text(item, "name", where, hint="name the area")
+        area_applies_to = _applies_to(problems, item, where)
+        if area_applies_to is None:
+            sound = False
         judged = item.get("judged", "per_case")
         if judged not in JUDGED:
             problems.add(
@@ -414,7 +430,15 @@ def _areas(problems: _Problems, data: Mapping, rule: str | None) -> list[AreaDef
         if code is None or name is None or not questions_sound:
             sound = False
             continue
-        areas.append(AreaDefinition(code=code, name=name, questions=tuple(questions), judged_once=judged == "once"))
+        areas.append(
+            AreaDefinition(
+                code=code,
+                name=name,
+                questions=tuple(questions),
+                judged_once=judged == "once",
+                applies_to=area_applies_to or {},
+            )
+        )
     return areas if sound else None
 
 

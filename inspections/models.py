@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from . import applicability
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
@@ -37,6 +39,12 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    safeguarding_lead = models.BooleanField(
+        default=False, help_text="Told at once of every safeguarding concern raised in the service"
+    )
+    head_of_service = models.BooleanField(
+        default=False, help_text="Told when a safeguarding concern is not acknowledged within one working day"
+    )
 
     history = HistoricalRecords()  # who gave whom which role, and when
 
@@ -52,6 +60,57 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.get_role_display()} - {self.service}"
+
+
+class Invitation(models.Model):
+    """A manager's invitation to a person, by email, to a role in their service.
+
+    Only a hash of the emailed token is kept. It expires, can be withdrawn, and stays on record
+    (who invited, when, and who accepted or withdrew it, and when).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[choice.value for choice in Role]),
+                name="invitation_role_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(withdrawn_at__isnull=True),
+                name="invitation_not_both_accepted_and_withdrawn",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.email} ({self.get_role_display()}, {self.service})"
+
+    def state(self, now):
+        """pending, accepted, withdrawn or expired, in the users' words."""
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
 
 
 class Rule(models.TextChoices):
@@ -151,6 +210,9 @@ class Area(models.Model):
         default=False,
         help_text="Judged once per inspection from evidence (by the lead inspector or a manager), not on each case",
     )
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked its questions (inspections/applicability.py)"
+    )
 
     history = HistoricalRecords()
 
@@ -160,6 +222,10 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this area's questions."""
+        return applicability.applies(self.applies_to, applicability.case_facts(case))
 
 
 class Question(models.Model):
@@ -171,6 +237,9 @@ class Question(models.Model):
     guidance = models.TextField(blank=True)
     key = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    applies_to = models.JSONField(
+        default=dict, blank=True, help_text="Which cases are asked it (inspections/applicability.py)"
+    )
 
     history = HistoricalRecords()
 
@@ -185,6 +254,11 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.text}"
+
+    def applies_to_case(self, case):
+        """Whether the case is asked this question: its own rule and its area's both hold."""
+        facts = applicability.case_facts(case)
+        return applicability.applies(self.area.applies_to, facts) and applicability.applies(self.applies_to, facts)
 
 
 class InspectionKind(models.TextChoices):

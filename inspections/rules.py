@@ -12,6 +12,7 @@ class Perm:
     VIEW_INSPECTION = "inspections.view_inspection"
     CHANGE_INSPECTION = "inspections.change_inspection"
     VIEW_REPORT = "inspections.view_report"
+    MANAGE_INVITATIONS = "inspections.manage_invitations"
 
 
 def service_of(obj):
@@ -58,3 +59,5 @@ rules.add_perm(Perm.VIEW_INSPECTION, is_member)
 # The findings and recommendations: board members read them once published, like every other figure.
 rules.add_perm(Perm.VIEW_REPORT, is_published | has_role(Role.OFFICER, Role.MANAGER, Role.INSPECTOR))
 rules.add_perm(Perm.CHANGE_INSPECTION, can_run_inspection)
+# Managers invite people to their own service (officers, managers, board members).
+rules.add_perm(Perm.MANAGE_INVITATIONS, is_manager)

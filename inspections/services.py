@@ -72,6 +72,7 @@ def framework_load(*, definition: FrameworkDefinition) -> tuple[Framework, bool]
             name=area_definition.name,
             order=area_order,
             judged_once=area_definition.judged_once,
+            applies_to=area_definition.applies_to,
         )
         Question.objects.bulk_create(
             Question(
@@ -82,6 +83,7 @@ def framework_load(*, definition: FrameworkDefinition) -> tuple[Framework, bool]
                 text=question.text,
                 guidance=question.guidance,
                 key=question.key,
+                applies_to=question.applies_to,
                 order=order,
             )
             for order, question in enumerate(area_definition.questions)
@@ -98,7 +100,13 @@ def _fingerprint(definition: FrameworkDefinition):
         tuple(sorted((b.label, b.min_percent, b.equivalent, points.get(b.label)) for b in definition.bands)),
         tuple(sorted((b.label, b.min_points) for b in definition.overall.bands)) if definition.overall else (),
         tuple(
-            (a.code, a.name, a.judged_once, tuple((q.code, q.stage, q.text, q.guidance, q.key) for q in a.questions))
+            (
+                a.code,
+                a.name,
+                a.judged_once,
+                a.applies_to,
+                tuple((q.code, q.stage, q.text, q.guidance, q.key, q.applies_to) for q in a.questions),
+            )
             for a in definition.areas
         ),
     )
@@ -117,7 +125,8 @@ def _as_definition_fingerprint(framework: Framework):
                 a.code,
                 a.name,
                 a.judged_once,
-                tuple((q.code, q.stage, q.text, q.guidance, q.key) for q in a.questions.all()),
+                a.applies_to,
+                tuple((q.code, q.stage, q.text, q.guidance, q.key, q.applies_to) for q in a.questions.all()),
             )
             for a in areas
         ),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
     ],
     path("frameworks/", views.framework_list, name="framework_list"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
+    path("", include("inspections.invitations.urls")),
 ]

@@ -9,14 +9,13 @@ Not part of `make test`. Figures: docs/performance.md.
 """
 
 import itertools
+import json
 import os
 import re
 import urllib.parse
 
-import django
 from locust import HttpUser, between, events, task
 
-PASSWORD = "benchmark-password-2026"  # noqa: S105 (the benchmark's throwaway accounts)
 TARGETS = {}
 SESSIONS = {}  # username: session key
 _numbers = {kind: itertools.count(1) for kind in ("officer", "manager", "board")}
@@ -29,51 +28,17 @@ def refuse_other_hosts(environment, **kwargs):
         raise SystemExit(f"The load test runs against this machine only (127.0.0.1), not {host!r}.")
 
 
-@events.init.add_listener
-def read_targets(environment, **kwargs):
-    """Before the clock starts (init, not test_start: the run time counts from before test_start)."""
-    prepare()
+def _read_prepared():
+    """What scripts/loadtest.sh had loadtest/prepare.py write before locust started (so the
+    preparation is not counted in the run time): targets per service, a session per account."""
+    path = os.environ.get("LOAD_TARGETS", "loadtest/targets.json")
+    with open(path) as file:
+        prepared = json.load(file)
+    TARGETS.update(prepared["targets"])
+    SESSIONS.update(prepared["sessions"])
 
 
-def prepare():
-    """Each service's live inspection, plan and board meeting, and each officer's draft, from the database."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yos_audit.settings")
-    django.setup()
-    from cases.models import Assessment, AssessmentStatus, Case, Marking
-    from improvement.models import ImprovementPlan, Meeting
-    from inspections.models import Inspection, InspectionStatus
-
-    for inspection in Inspection.objects.filter(status=InspectionStatus.SCORING).select_related("service"):
-        TARGETS.setdefault(inspection.service.slug, {})["live"] = inspection.pk
-    for plan in ImprovementPlan.objects.select_related("inspection__service"):
-        TARGETS.setdefault(plan.inspection.service.slug, {})["plan"] = plan.pk
-    for meeting in Meeting.objects.select_related("board__service"):
-        TARGETS.setdefault(meeting.board.service.slug, {})["meeting"] = meeting.pk
-    for assessment in Assessment.objects.filter(
-        status=AssessmentStatus.DRAFT, marking=Marking.FIRST, assessor__username__endswith="-officer3"
-    ).select_related("case__inspection__service"):
-        TARGETS.setdefault(assessment.case.inspection.service.slug, {}).setdefault("drafts", []).append(assessment.pk)
-    for case in Case.objects.filter(
-        inspection__status=InspectionStatus.SCORING, assessments__marking=Marking.SECOND
-    ).select_related("inspection__service"):
-        TARGETS[case.inspection.service.slug].setdefault("second_marked", case.pk)
-
-    # A signed-in session per account, in the app's own session store (the database, or Redis with
-    # REDIS_URL), holding what django.contrib.auth.login puts there.
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    wanted = [f"service-{n:03d}-{kind}" for n in range(1, 151) for kind in ("officer3", "manager", "board")]
-    for user in get_user_model().objects.filter(username__in=wanted):
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        SESSIONS[user.username] = session.session_key
+_read_prepared()
 
 
 class Person(HttpUser):

@@ -13,6 +13,8 @@ duration=${LOAD_TIME:-60s}
 export DEBUG=0 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 REQUIRE_TWO_FACTOR_FOR= \
   ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
 export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')}
+export LOAD_TARGETS=loadtest/targets.json
+"$BIN/python" loadtest/prepare.py "$LOAD_TARGETS"
 GUNICORN_BIND=127.0.0.1:$port "$BIN/gunicorn" -c gunicorn.conf.py --access-logfile /dev/null yos_audit.wsgi &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT

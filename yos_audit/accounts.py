@@ -6,11 +6,13 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,15 +23,28 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.views import DRAFT_SAVED_SESSION_KEY
-from inspections.form_base import GovukForm
+from inspections.form_base import GovukForm, GovukFormMixin
+from inspections.invitations.services import invitation_accept, invitation_for_token, invitation_problem
 
 from .two_factor import (
+    DEVICE_NAME,
+    ENROLMENT_GRANT_SESSION_KEY,
+    ENROLMENT_LINK_SECONDS,
     NEEDS_CODE_SESSION_KEY,
+    SETUP_KEY_SESSION_KEY,
+    code_matches,
+    config_url,
     confirmed_device,
+    email_enrolment_link,
+    email_factor_changed,
+    enrolment_token,
+    enrolment_token_problem,
+    grant_enrolment,
+    may_enrol_now,
     qr_code_svg,
     secret_as_text,
+    setup_key,
     two_factor_required,
-    unconfirmed_device,
 )
 
 PENDING_SESSION_KEY = "two_factor_pending"
@@ -90,8 +105,6 @@ class SignInView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def login_code(request):
     """The code step: after the password, or for a signed-in session that has not given one yet."""
-    from django.contrib.auth import get_user_model
-
     pending = request.session.get(PENDING_SESSION_KEY)
     if request.user.is_authenticated:
         user, pending = request.user, None
@@ -157,22 +170,47 @@ def account(request):
     )
 
 
+def _masked_email(email):
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}{'*' * max(len(name) - 1, 3)}@{domain}"
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
-    """Turn on two-factor sign-in: scan the QR code (or type the secret), then give a code."""
-    if confirmed_device(request.user) is not None:
+    """Turn on two-factor sign-in: scan the QR code (or type the secret), then give a code.
+
+    Nothing is saved until the right code is given. Someone whose role needs two factors comes
+    here through their emailed set-up link first (the password alone is not enough).
+    """
+    user = request.user
+    if confirmed_device(user) is not None:
         return redirect("account")
-    device = unconfirmed_device(request.user)
+    required = two_factor_required(user, request.memberships)
+    if not may_enrol_now(request):
+        return render(
+            request,
+            "account/two_factor_email_link.html",
+            {
+                "page_title": "Set up two-factor sign-in",
+                "email": _masked_email(user.email) if user.email else "",
+                "link_minutes": ENROLMENT_LINK_SECONDS // 60,
+            },
+        )
+    key = setup_key(request.session)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        matched = code_matches(key, form.cleaned_data["code"])
+        if matched is not None:
+            with transaction.atomic():
+                device = TOTPDevice.objects.create(
+                    user=user, name=DEVICE_NAME, key=key, confirmed=True, last_t=matched.t(), drift=matched.drift
+                )
             otp_login(request, device)
-            request.session.pop(NEEDS_CODE_SESSION_KEY, None)
+            for session_key in (NEEDS_CODE_SESSION_KEY, SETUP_KEY_SESSION_KEY, ENROLMENT_GRANT_SESSION_KEY):
+                request.session.pop(session_key, None)
+            email_factor_changed(user, added=True)
             messages.success(request, "Two-factor sign-in is on. Next time you sign in, we will ask for a code.")
             return redirect(_safe_next(request, default="account"))
         form.add_error("code", "The code is not right. Check the time on your phone, then enter the new code")
@@ -182,12 +220,52 @@ def two_factor_setup(request):
         {
             "page_title": "Set up two-factor sign-in",
             "form": form,
-            "qr_code": qr_code_svg(device),
-            "secret": secret_as_text(device),
-            "required": two_factor_required(request.user, request.memberships),
+            "qr_code": qr_code_svg(config_url(user, key)),
+            "secret": secret_as_text(key),
+            "required": required,
             "next": request.GET.get("next", ""),
             "issuer": settings.OTP_TOTP_ISSUER,
         },
+    )
+
+
+@login_required
+@require_POST
+def two_factor_email_link(request):
+    """Email the signed-in person a link that lets this session set up their first factor."""
+    user = request.user
+    if confirmed_device(user) is not None or may_enrol_now(request):
+        return redirect("two_factor_setup")
+    if not user.email:
+        messages.error(
+            request, "Your account has no email address. Ask your service's system administrator to add one."
+        )
+        return redirect("two_factor_setup")
+    link = request.build_absolute_uri(reverse("two_factor_link", kwargs={"token": enrolment_token(user)}))
+    email_enrolment_link(user, link)
+    messages.success(request, f"We have emailed a set-up link to {_masked_email(user.email)}. It works for an hour.")
+    return redirect("two_factor_setup")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_link(request, token):
+    """The emailed set-up link: opening it (GET) changes nothing; the button (POST) lets this session enrol."""
+    user = request.user
+    if confirmed_device(user) is not None:
+        return redirect("account")
+    problem = None
+    if request.method == "POST":
+        problem = enrolment_token_problem(token, user)
+        if problem is None:
+            grant_enrolment(request.session, user)
+            return redirect("two_factor_setup")
+    return render(
+        request,
+        "account/two_factor_link.html",
+        {"page_title": "Carry on setting up two-factor sign-in", "problem": problem},
+        status=400 if problem else 200,
     )
 
 
@@ -198,6 +276,7 @@ def two_factor_remove(request):
     if two_factor_required(request.user, request.memberships) or not request.user.is_verified():
         raise PermissionDenied
     TOTPDevice.objects.filter(user=request.user).delete()
+    email_factor_changed(request.user, added=False)
     messages.success(request, "Two-factor sign-in is off.")
     return redirect("account")
 
@@ -231,3 +310,69 @@ def session_expired(request):
             "draft_saved": request.session.pop(DRAFT_SAVED_SESSION_KEY, ""),
         },
     )
+
+
+# Invitations ------------------------------------------------------------------------------------
+
+
+class NewAccountForm(GovukFormMixin, UserCreationForm):
+    """A new person's account, made from an invitation: the email address is the invitation's."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "first_name", "last_name")
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.email = email
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["username"].help_text = "What you will type to sign in: letters, digits and @ . + - _ only"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request, token):
+    """The emailed invitation link: join the service (making an account first if the person has none).
+
+    Opening the link (GET) changes nothing. Accepting it is also the second channel for setting up
+    two-factor sign-in, so a role that needs it can be set up straight away.
+    """
+    invitation = invitation_for_token(token)
+    problem = invitation_problem(invitation)
+    context = {"page_title": "Accept your invitation", "invitation": invitation, "problem": problem}
+    if problem:
+        return render(request, "account/invitation_accept.html", context, status=400)
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                invitation_accept(invitation=invitation, user=user)
+            except ValidationError as error:
+                context["problem"] = error.messages[0]
+                return render(request, "account/invitation_accept.html", context, status=400)
+            return _joined(request, user, invitation)
+        return render(request, "account/invitation_accept.html", context)
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
+        context["sign_in_first"] = True
+        return render(request, "account/invitation_accept.html", context)
+    form = NewAccountForm(request.POST if request.method == "POST" else None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+                invitation_accept(invitation=invitation, user=user)
+        except ValidationError as error:
+            context["problem"] = error.messages[0]
+            return render(request, "account/invitation_accept.html", context, status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return _joined(request, user, invitation)
+    context["form"] = form
+    return render(request, "account/invitation_accept.html", context)
+
+
+def _joined(request, user, invitation):
+    if confirmed_device(user) is None:
+        grant_enrolment(request.session, user)  # the emailed link is the second channel
+    messages.success(request, f"You have joined {invitation.service} as {invitation.get_role_display().lower()}.")
+    return redirect("home")

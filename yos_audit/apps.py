@@ -9,3 +9,4 @@ class YosAuditConfig(AppConfig):
 
     def ready(self):
         from . import two_factor  # noqa: F401 (connects the sign-in signal)
+        from .operations import metrics  # noqa: F401 (counts failed sign-ins)

@@ -4,8 +4,12 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from cases.models import Assessment, AssessmentStatus, Case
+from cases.feedback.selectors import my_feedback, overdue_case_actions
+from cases.models import Assessment, AssessmentStatus, Case, ReAudit
+from cases.programme.selectors import overdue_audits
+from cases.safeguarding.selectors import open_concerns_for
 from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
 from inspections.models import Inspection, InspectionStatus
@@ -20,11 +24,26 @@ def officer_home(request):
         .select_related("case", "case__inspection")
         .order_by("status", "case__inspection__title", "case__reference")
     )
+    feedback = my_feedback(request.user, request.service)
     return "home/officer.html", {
         "page_title": "My cases",
         "assessments": assessments,
         "to_do": sum(1 for a in assessments if a.status != AssessmentStatus.SUBMITTED),
+        "feedback_to_acknowledge": sum(1 for f in feedback if not f.acknowledged_at),
+        "case_actions_to_do": sum(f.open_actions for f in feedback),
+        "re_audits": ReAudit.objects.filter(assessor=request.user, case__inspection__service=request.service)
+        .exclude(status=AssessmentStatus.SUBMITTED)
+        .select_related("case__inspection"),
+        **_concerns(request),
     }
+
+
+def _concerns(request):
+    """Open safeguarding concerns for a manager or safeguarding lead (none for others)."""
+    membership = request.membership
+    if not (membership.role == "manager" or membership.safeguarding_lead or membership.head_of_service):
+        return {"open_concerns": [], "now": timezone.now()}
+    return {"open_concerns": open_concerns_for(request.user, request.service), "now": timezone.now()}
 
 
 def _inspections_with_progress(queryset):
@@ -50,6 +69,9 @@ def manager_home(request):
         "page_title": f"{request.service.name}: home",
         "inspections": inspections,
         "plans": _plans(request),
+        "overdue_audits": overdue_audits(request.service, timezone.localdate()),
+        "overdue_case_actions": overdue_case_actions(request.service),
+        **_concerns(request),
     }
 
 

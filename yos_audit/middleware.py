@@ -77,8 +77,13 @@ TWO_FACTOR_EXEMPT_VIEWS = {
     "login_code",
     "logout",
     "two_factor_setup",
+    "two_factor_email_link",
+    "two_factor_link",
+    "invitation_accept",
     "session_expired",
     "healthz",
+    "readyz",
+    "metrics",
     "accessibility",
     "cookies",
 }

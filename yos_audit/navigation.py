@@ -3,13 +3,19 @@
 from inspections.models import Role
 
 NAVIGATION = {
-    Role.OFFICER: [("My cases", "home"), ("Glossary", "improvement:glossary")],
+    Role.OFFICER: [
+        ("My cases", "home"),
+        ("Feedback on my cases", "cases:my_feedback"),
+        ("Glossary", "improvement:glossary"),
+    ],
     Role.MANAGER: [
         ("Home", "home"),
         ("Inspections", "inspections:inspection_list"),
         ("Over time", "cases:service_trends"),
         ("Improvement plans", "improvement:plan_list"),
         ("Boards", "improvement:board_list"),
+        ("Safeguarding concerns", "cases:concern_register"),
+        ("People", "inspections:invitation_list"),
         ("Glossary", "improvement:glossary"),
     ],
     Role.BOARD_MEMBER: [

@@ -35,6 +35,9 @@ if not DEBUG and (
         "or set DEBUG=1 on a development machine."
     )
 
+# Old keys still accepted for signatures while a new SECRET_KEY is rolled out (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -64,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yos_audit.operations.logs.RequestIdMiddleware",
+    "yos_audit.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "yos_audit.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -162,6 +167,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Failed sign-ins are logged without the username or address (no personal data in logs).
+AXES_CLIENT_STR_CALLABLE = "yos_audit.operations.logs.axes_client_str"
 
 # Cache, sessions and sign-in throttling. Without REDIS_URL: a per-process memory cache, sessions and
 # django-axes' failure counts in the database (one instance, or several over one database). With
@@ -284,19 +291,53 @@ SERVICE_NAME = "YOS Audit"
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (demo accounts only; load_demo needs DEBUG)
 # Case-level data of inspections closed longer ago than this is purged (published judgements kept).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=6 * 365)
+# Days an emailed invitation to join a service stays open.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 # Largest file an import or an evidence upload may be.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default without DEBUG) or plain text, each
+# line with the request's id (yos_audit.operations.logs). No personal data is logged.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "yos_audit.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "yos_audit.operations.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One access line per request; off with DEBUG unless LOG_REQUESTS=1 (runserver prints its own).
+        "yos_audit.request": {"level": "INFO" if env.bool("LOG_REQUESTS", default=not DEBUG) else "WARNING"},
         # WeasyPrint reports every screen-only CSS rule it skips; only errors matter.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Operations: the readiness check and Prometheus metrics answer only with their token (or, for
+# metrics, from the listed networks); without one they are off (404). /healthz stays open.
+READINESS_TOKEN = env.str("READINESS_TOKEN", default="")
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+
+# Error reporting to Sentry, only when SENTRY_DSN is set; personal data is scrubbed before sending.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from yos_audit.operations.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        release=env.str("SENTRY_RELEASE", default=None),
+    )

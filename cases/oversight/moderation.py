@@ -98,11 +98,13 @@ def _markings(case):
 def case_comparison(case) -> Comparison:
     """Both markings (and the moderated one) of `case`, question by question: four queries."""
     markings = _markings(case)
-    questions = list(
-        Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
+    questions = [
+        q
+        for q in Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
         .select_related("area")
         .order_by("area__order", "order")
-    )
+        if q.applies_to_case(case)
+    ]
 
     def answers(marking):
         assessment = markings.get(marking)

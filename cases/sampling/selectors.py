@@ -31,6 +31,26 @@ STRATA_CHOICES = [(code, label) for code, (label, _) in STRATA.items()] + [
     (GIRLS, "Girls as a stratum of their own (they are few)")
 ]
 DEFAULT_STRATA = ["disposal", "rosh", GIRLS]
+
+
+def case_manager_label(case: dict) -> str:
+    """The case manager's name as people know it (their account's name, else the name in the file)."""
+    if case.get("case_manager_id"):
+        first, last = case.get("case_manager__first_name", ""), case.get("case_manager__last_name", "")
+        return f"{first} {last}".strip() or case.get("case_manager__username") or "Case manager"
+    return " ".join((case["case_manager_name"] or "").split()) or "No case manager"
+
+
+# Strata a programme's sample rule uses ("N cases per case manager"), not offered on the draw form.
+STRATA["case_manager"] = ("Case manager", case_manager_label)
+PROGRAMME_STRATA = ["case_manager"]
+
+
+def stratum_name(code):
+    """What a stratum dimension is called on the page, e.g. "Disposal" or "Case manager"."""
+    return dict(STRATA_CHOICES).get(code) or STRATA.get(code, (code,))[0]
+
+
 CASE_FIELDS = [
     "pk",
     "reference",
@@ -41,6 +61,10 @@ CASE_FIELDS = [
     "team",
     "case_manager_id",
     "case_manager_name",
+    "case_manager__first_name",
+    "case_manager__last_name",
+    "case_manager__username",
+    "start_date",
     "in_sample",
 ]
 
@@ -64,6 +88,28 @@ def case_manager_key(case: dict) -> str:
 def cohort_values(inspection):
     """The cases in the cohort (not excluded) as dicts of the fields sampling uses."""
     return list(Case.objects.in_cohort().filter(inspection=inspection).order_by("reference").values(*CASE_FIELDS))
+
+
+def filter_cohort(cases, filters):
+    """The cases a programme's cohort filters keep: {"disposals": [...], "rosh_levels": [...],
+    "looked_after_only": bool, "started_between": [first day, last day]}; a filter left empty keeps all."""
+    filters = filters or {}
+    disposals = set(filters.get("disposals") or ())
+    rosh_levels = set(filters.get("rosh_levels") or ())
+    looked_after_only = bool(filters.get("looked_after_only"))
+    between = filters.get("started_between")
+    kept = []
+    for case in cases:
+        if disposals and case["disposal"] not in disposals:
+            continue
+        if rosh_levels and case["rosh"] not in rosh_levels:
+            continue
+        if looked_after_only and not case["looked_after"]:
+            continue
+        if between and not (case["start_date"] and between[0] <= case["start_date"] <= between[1]):
+            continue
+        kept.append(case)
+    return kept
 
 
 def cohort_hash_rows(cases):
@@ -153,9 +199,11 @@ def sample_strata_table(inspection, draw):
     ]
 
 
-def eligible_assessors(inspection):
-    """People of the inspection's service who may score cases: officers, managers and inspectors."""
-    user_ids = Membership.objects.filter(service_id=inspection.service_id, role__in=ASSESSOR_ROLES).values("user_id")
+def eligible_assessors(inspection, roles=ASSESSOR_ROLES):
+    """People of the inspection's service who may score cases: officers, managers and inspectors
+    (or those of `roles` among them, e.g. only officers for a programme's peer audit)."""
+    roles = [role for role in roles if role in ASSESSOR_ROLES]
+    user_ids = Membership.objects.filter(service_id=inspection.service_id, role__in=roles).values("user_id")
     return list(
         get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "last_name", "username")
     )

@@ -25,6 +25,7 @@ from .cohort import CohortCheck, check_cells, match_case_managers
 from .selectors import (
     ASSIGNING_STATUSES,
     DEFAULT_STRATA,
+    PROGRAMME_STRATA,
     SAMPLING_STATUSES,
     STRATA_CHOICES,
     case_manager_key,
@@ -32,10 +33,11 @@ from .selectors import (
     cohort_hash_rows,
     cohort_values,
     eligible_assessors,
+    filter_cohort,
     latest_draw,
 )
 
-METHODS = ("number", "margin", "yjb")
+METHODS = ("number", "margin", "yjb", "share", "per_group")
 
 
 class CohortImportError(Exception):
@@ -152,8 +154,12 @@ def case_restore(*, case, by) -> Case:
 # --- sample ----------------------------------------------------------------------------------
 
 
-def work_out_size(*, method, population, size=None, confidence=None, margin=None) -> int:
-    """The sample size a method gives for a cohort of `population` cases."""
+def work_out_size(*, method, population, size=None, confidence=None, margin=None, share=None) -> int:
+    """The sample size a method gives for a cohort of `population` cases.
+
+    "share" is `share` per cent of the cohort, rounded up (at least one case from a cohort that has any);
+    "per_group" is worked out per stratum by `sample_draw`.
+    """
     if method == "number":
         if size is None or size < 1:
             raise ValidationError("Enter how many cases to sample, 1 or more.")
@@ -169,16 +175,79 @@ def work_out_size(*, method, population, size=None, confidence=None, margin=None
             raise ValidationError(str(error)) from error
     if method == "yjb":
         return yjb_size(population)
+    if method == "share":
+        if share is None or not 1 <= share <= 100:
+            raise ValidationError("Enter the share of the cohort to sample, from 1 to 100 per cent.")
+        return min(population, -(-population * share // 100))
     raise ValidationError(f"Choose how to work out the size: {', '.join(METHODS)}.")
 
 
 def _clean_strata(strata):
-    known = [code for code, _ in STRATA_CHOICES]
+    known = [code for code, _ in STRATA_CHOICES] + PROGRAMME_STRATA
     strata = list(DEFAULT_STRATA if strata is None else strata)
     unknown = [s for s in strata if s not in known]
     if unknown:
         raise ValidationError(f"Unknown strata: {', '.join(unknown)}. Choose from {', '.join(known)}.")
     return [code for code in known if code in strata]
+
+
+def _check_draw(inspection, seed, cap, allow_any_status) -> str:
+    """Refuse a draw the inspection's state or the arguments do not allow; the cleaned seed."""
+    if not allow_any_status and inspection.status not in SAMPLING_STATUSES:
+        raise ValidationError(
+            f"The sample can be drawn only while the inspection is Planned or Sampling; "
+            f"it is {_status_label(inspection)}. Replace single cases instead."
+        )
+    if Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.NOT_STARTED).exists():
+        raise ValidationError("Scoring has started on sampled cases, so the sample cannot be drawn again.")
+    seed = str(seed).strip()
+    if not seed or len(seed) > 64:
+        raise ValidationError("Enter a seed of 1 to 64 characters.")
+    if cap is not None and cap < 1:
+        raise ValidationError("The cap per case manager must be 1 or more.")
+    return seed
+
+
+def _cohort_to_draw_from(inspection, cohort_filters):
+    cohort = cohort_values(inspection)
+    if not cohort:
+        raise ValidationError("The cohort is empty. Import the cohort first.")
+    if cohort_filters:
+        cohort = filter_cohort(cohort, cohort_filters)
+        if not cohort:
+            raise ValidationError("No case of the cohort matches the audit's filters.")
+    return cohort
+
+
+def _allocation(members, method, *, size, confidence, margin, share):
+    """(sample size, {stratum: cases to draw}): `size` from each stratum for "per_group", else the
+    method's size shared in proportion."""
+    if method == "per_group":
+        if size is None or size < 1:
+            raise ValidationError("Enter how many cases to take from each group, 1 or more.")
+        allocation = {key: min(size, len(refs)) for key, refs in members.items()}
+        return sum(allocation.values()), allocation
+    population = sum(len(refs) for refs in members.values())
+    total = work_out_size(
+        method=method, population=population, size=size, confidence=confidence, margin=margin, share=share
+    )
+    return total, allocate({key: len(refs) for key, refs in members.items()}, total)
+
+
+def _programme_parameters(method, size, share, cohort_filters):
+    """What a programme's draw records beside the usual parameters (nothing for other draws)."""
+    extra = {}
+    if method == "per_group":
+        extra["per_group"] = size
+    if method == "share":
+        extra["share"] = share
+    if cohort_filters:
+        extra["cohort_filters"] = {
+            key: ([str(day) for day in value] if key == "started_between" else value)
+            for key, value in cohort_filters.items()
+            if value
+        }
+    return extra
 
 
 @transaction.atomic
@@ -194,36 +263,27 @@ def sample_draw(
     strata=None,
     cap=None,
     allow_any_status=False,
+    share=None,
+    cohort_filters=None,
 ) -> SampleDraw:
     """Draw the sample from the cohort, store the draw and mark the chosen cases in_sample.
 
+    Method "per_group" takes `size` cases from each stratum (or all it holds), e.g. with strata
+    ["case_manager"] two cases per case manager; "share" takes `share` per cent. `cohort_filters`
+    (see `filter_cohort`) narrow the cohort first, as a programme's themed audit does.
     The same cohort, parameters and seed always give the same sample. A new draw replaces the
     previous sample; assignments not yet started on cases that leave it are removed, and no
     new draw is made once scoring has started on any case.
     """
     inspection = _lock(inspection)
-    if not allow_any_status and inspection.status not in SAMPLING_STATUSES:
-        raise ValidationError(
-            f"The sample can be drawn only while the inspection is Planned or Sampling; "
-            f"it is {_status_label(inspection)}. Replace single cases instead."
-        )
-    if Assessment.objects.filter(case__inspection=inspection).exclude(status=AssessmentStatus.NOT_STARTED).exists():
-        raise ValidationError("Scoring has started on sampled cases, so the sample cannot be drawn again.")
-    seed = str(seed).strip()
-    if not seed or len(seed) > 64:
-        raise ValidationError("Enter a seed of 1 to 64 characters.")
-    if cap is not None and cap < 1:
-        raise ValidationError("The cap per case manager must be 1 or more.")
+    seed = _check_draw(inspection, seed, cap, allow_any_status)
     strata = _clean_strata(strata)
-    cohort = cohort_values(inspection)
-    if not cohort:
-        raise ValidationError("The cohort is empty. Import the cohort first.")
-    total = work_out_size(method=method, population=len(cohort), size=size, confidence=confidence, margin=margin)
+    cohort = _cohort_to_draw_from(inspection, cohort_filters)
 
     members = defaultdict(list)
     for case in cohort:
         members[case_stratum(case, strata)].append(case["reference"])
-    allocation = allocate({key: len(refs) for key, refs in members.items()}, total)
+    total, allocation = _allocation(members, method, size=size, confidence=confidence, margin=margin, share=share)
     manager_of = {c["reference"]: case_manager_key(c) for c in cohort} if cap else None
     chosen_by_stratum = draw(members, allocation, seed, manager_of, cap)
     chosen = {ref for refs in chosen_by_stratum.values() for ref in refs}
@@ -247,6 +307,7 @@ def sample_draw(
         "strata": strata,
         "cap": cap,
         "cohort_size": len(cohort),
+        **_programme_parameters(method, size, share, cohort_filters),
     }
     result = {
         "references": sorted(chosen),
@@ -297,6 +358,10 @@ def _as_values(case):
         "team": case.team,
         "case_manager_id": case.case_manager_id,
         "case_manager_name": case.case_manager_name,
+        "case_manager__first_name": case.case_manager.first_name if case.case_manager_id else "",
+        "case_manager__last_name": case.case_manager.last_name if case.case_manager_id else "",
+        "case_manager__username": case.case_manager.username if case.case_manager_id else "",
+        "start_date": case.start_date,
         "in_sample": case.in_sample,
     }
 
@@ -399,8 +464,9 @@ def second_marking_target(sample_size, share):
     return (2 * sample_size * share + 100) // 200
 
 
-def _check_assessors(inspection, assessors):
-    eligible = {user.pk for user in eligible_assessors(inspection)}
+def _check_assessors(inspection, assessors, roles=None):
+    people = eligible_assessors(inspection, roles) if roles else eligible_assessors(inspection)
+    eligible = {user.pk for user in people}
     outside = [a for a in assessors if a.pk not in eligible]
     if outside:
         names = ", ".join(display_name(a) for a in outside)
@@ -408,7 +474,7 @@ def _check_assessors(inspection, assessors):
 
 
 @transaction.atomic
-def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_status=False) -> dict:
+def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_status=False, roles=None) -> dict:
     """Assign the sampled cases not yet assigned, and a share for blind second marking.
 
     Balanced across `assessors` (counting what each already holds), never to a case's own
@@ -427,7 +493,7 @@ def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_s
         raise ValidationError("The share for second marking must be between 0 and 100 per cent.")
     if second_share and len(assessors) < 2:
         raise ValidationError("Choose at least two assessors for second marking.")
-    _check_assessors(inspection, assessors)
+    _check_assessors(inspection, assessors, roles)
     ids = [a.pk for a in assessors]
 
     cases = list(Case.objects.filter(inspection=inspection, in_sample=True).order_by("reference"))

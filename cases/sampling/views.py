@@ -297,9 +297,7 @@ def sample_result(request, pk):
             "sample",
             page_title=f"Sample: {inspection.title}",
             draw=draw,
-            strata_names=[dict(selectors.STRATA_CHOICES).get(code, code) for code in draw.parameters.get("strata", [])]
-            if draw
-            else [],
+            strata_names=[selectors.stratum_name(code) for code in draw.parameters.get("strata", [])] if draw else [],
             strata=selectors.sample_strata_table(inspection, draw),
             cases=selectors.sampled_cases(inspection) if draw else [],
             changes=selectors.sample_changes(inspection),

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases.models import Answer, Assessment
@@ -51,10 +51,13 @@ def test_domain_1_is_judged_once_and_cases_are_not_asked_its_questions(client, i
 
 
 def test_a_judged_once_area_needs_evidence_and_counts_in_the_overall_rating(client, inspection, manager, capsys):
-    per_case = list(inspection.framework.questions.filter(area__judged_once=False))
-    for _ in range(2):
-        assessment = AssessmentFactory(case=CaseFactory(inspection=inspection), status="submitted")
-        Answer.objects.bulk_create(Answer(assessment=assessment, question=q, value="yes") for q in per_case)
+    per_case = list(inspection.framework.questions.filter(area__judged_once=False).select_related("area"))
+    for disposal in ["community", "out_of_court"]:  # each answers only the standards that apply to it
+        case = CaseFactory(inspection=inspection, disposal=disposal)
+        assessment = AssessmentFactory(case=case, status="submitted")
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, question=q, value="yes") for q in per_case if q.applies_to_case(case)
+        )
     client.force_login(manager)
     url = reverse("cases:judgements", args=[inspection.pk])
     page = client.get(url).content.decode()
@@ -103,3 +106,38 @@ def test_only_the_lead_inspector_or_a_manager_judges_from_evidence(client, inspe
     client.force_login(member(service, Role.BOARD_MEMBER, username="bea"))
     assert client.post(url, {"area": s11.pk, "band_label": "Good", "reason": "x", "version": "0"}).status_code == 403
     assert not Judgement.objects.filter(area=s11).exists()
+
+
+@pytest.mark.parametrize(
+    "disposal,asked,not_asked",
+    [("community", "s2-1-a1", "s3-1-a1"), ("custody", "s2-1-a1", "s3-1-a1"), ("out_of_court", "s3-1-a1", "s2-1-a1")],
+)
+def test_court_and_out_of_court_cases_are_asked_only_their_questions(
+    client, inspection, officer, disposal, asked, not_asked
+):
+    case = CaseFactory(inspection=inspection, disposal=disposal)
+    assessment = AssessmentFactory(case=case, assessor=officer, status="draft")
+    client.force_login(officer)
+    url = reverse("cases:assessment", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert f'name="q-{asked}"' in page and f'name="q-{not_asked}"' not in page
+    # Submitting needs every question that applies, and only those.
+    applying = [q for q in inspection.framework.questions.select_related("area") if not q.area.judged_once]
+    applying = [q for q in applying if q.applies_to_case(case)]
+    data = {"version": assessment.version, "action": "submit", **{f"q-{q.code}": "yes" for q in applying[1:]}}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and f"Answer question {applying[0].code}" in refused.content.decode()
+    data[f"q-{applying[0].code}"] = "yes"
+    assert client.post(url, {**data, "version": Assessment.objects.get(pk=assessment.pk).version}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    assert not assessment.answers.filter(question__code=not_asked).exists()
+
+
+def test_import_refuses_a_question_that_does_not_apply_to_the_case(tmp_path, inspection, officer, capsys):
+    CaseFactory(inspection=inspection, reference="OOC-1", disposal="out_of_court")
+    path = tmp_path / "answers.csv"
+    path.write_text("case_reference,assessor,marking,question_code,answer,note\nOOC-1,olivia,first,s2-1-a1,yes,\n")
+    with pytest.raises(CommandError):
+        call_command("import_assessments", inspection.pk, str(path))
+    assert "row 2, column question_code: s2-1-a1 does not apply to case OOC-1" in capsys.readouterr().err

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from cases.programme.periods import month_of
+from cases.programme.services import audit_template_create, programme_audit_create
 from improvement.models import Evidence, Term
-from inspections.models import Finding, InspectionStatus, Recommendation, Role
+from inspections.models import Finding, InspectionStatus, Invitation, Recommendation, Role
 from tests.factories import (
     ActionFactory,
     AssessmentFactory,
@@ -101,6 +104,22 @@ def build_service(service, prefix, framework, private_root):
         sha256="0" * 64,
         uploaded_by=people["manager"],
     )
+    template = audit_template_create(
+        service=service,
+        by=people["manager"],
+        name="Monthly case audits",
+        framework=framework,
+        rhythm="monthly",
+        starts_on=datetime.date(2026, 1, 1),
+        sample_rule="per_case_manager",
+        sample_number=2,
+    )
+    programme_audit, _ = programme_audit_create(
+        template=template,
+        period=month_of(datetime.date(2026, 3, 1)),
+        by=people["manager"],
+    )
+    held = _held_case(inspection, people)
     board = BoardFactory(service=service)
     board.members.set([people["board"]])
     meeting = MeetingFactory(board=board)
@@ -118,11 +137,63 @@ def build_service(service, prefix, framework, private_root):
         "evidence": evidence,
         "board": board,
         "meeting": meeting,
+        **held,
         "term": Term.objects.create(
             service=service, term=f"ZZ{prefix}", meaning="A test term", definition="For the access test"
         ),
+        "audit_template": template,
+        "programme_audit": programme_audit,
+        "invitation": Invitation.objects.create(
+            service=service,
+            email=f"{prefix}-invited@example.invalid",
+            role=Role.OFFICER,
+            invited_by=people["manager"],
+            token_hash=prefix.ljust(64, "0"),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
     }
     return ServiceWorld(service, people, objects)
+
+
+def _held_case(inspection, people):
+    """Issue 14: a case the officer holds, its first marking (by the lead) submitted and final, feedback
+    with a case action for the officer, a re-audit by the inspector and a concern raised by the lead."""
+    from django.utils import timezone
+
+    from cases.models import CaseAction, Feedback, ReAudit, SafeguardingConcern
+
+    held_case = CaseFactory(inspection=inspection, in_sample=True, case_manager=people["officer"])
+    AssessmentFactory(case=held_case, assessor=people["lead"], status="submitted")
+    now = timezone.now()
+    feedback = Feedback.objects.create(
+        case=held_case, case_holder=people["officer"], written_by=people["manager"], given_at=now, done_well="Good"
+    )
+    case_action = CaseAction.objects.create(
+        feedback=feedback,
+        text="Review the plan",
+        due_on=now.date(),
+        owner=people["officer"],
+        created_by=people["manager"],
+    )
+    re_audit = ReAudit.objects.create(case=held_case, assessor=people["inspector"], marked_by=people["manager"])
+    concern = SafeguardingConcern.objects.create(
+        case=held_case,
+        service=inspection.service,
+        case_reference=held_case.reference,
+        raised_by=people["lead"],
+        raised_at=now,
+        acknowledge_by=now,
+        found="Found",
+        why_now="Now",
+        recommended="Act",
+    )
+    return {
+        "held_case": held_case,
+        "feedback": feedback,
+        "case_action": case_action,
+        "re_audit": re_audit,
+        "concern": concern,
+    }
 
 
 # How each kind of URL gets its arguments from a service's objects (None: the URL takes no object of a
@@ -144,7 +215,15 @@ def _kwargs(objects, builder, name):
         "action": lambda: {"pk": o["action"].pk},
         "evidence": lambda: {"pk": o["evidence"].pk},
         "board": lambda: {"pk": o["board"].pk},
+        "held_case": lambda: {"pk": o["held_case"].pk},
+        "feedback": lambda: {"pk": o["feedback"].pk},
+        "case_action": lambda: {"pk": o["case_action"].pk},
+        "re_audit": lambda: {"pk": o["re_audit"].pk},
+        "concern": lambda: {"pk": o["concern"].pk},
         "term": lambda: {"pk": o["term"].pk},
+        "audit_template": lambda: {"pk": o["audit_template"].pk},
+        "programme_audit": lambda: {"pk": o["programme_audit"].pk},
+        "invitation": lambda: {"pk": o["invitation"].pk},
     }[builder]()
 
 
@@ -152,6 +231,7 @@ SHARED_BUILDERS = {
     "none": lambda world: {},
     "framework": lambda world: {"pk": world["framework"].pk},
     "password_reset_link": lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
+    "token_link": lambda world: {"token": "not-a-real-token"},
 }
 
 
@@ -198,12 +278,21 @@ def guess_builder(pattern):
         ("<int:inspection_pk>", "published_inspection"),
         ("inspections/<int:pk>", "inspection"),
         ("assessments/", "assessment"),
+        ("cases/<int:pk>/feedback", "held_case"),
+        ("cases/<int:pk>/case-holder", "held_case"),
+        ("cases/<int:pk>/re-audit", "held_case"),
+        ("feedback/<int:pk>", "feedback"),
+        ("case-actions/", "case_action"),
+        ("re-audits/", "re_audit"),
+        ("concerns/<int:pk>", "concern"),
         ("cases/", "case"),
         ("plans/", "plan"),
         ("themes/", "theme"),
         ("actions/", "action"),
         ("evidence/", "evidence"),
         ("boards/", "board"),
+        ("programme/audits/<int:pk>", "audit_template"),
+        ("programme/periods/<int:pk>", "programme_audit"),
         ("glossary/", "term"),
         ("frameworks/", "framework"),
     ]

@@ -61,7 +61,8 @@ def gunicorn(database_url, **env_overrides):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Up to 30 seconds: a busy CI machine may take a while to import Django and the app.
+        for _ in range(300):
             if process.poll() is not None:
                 raise RuntimeError("gunicorn stopped: " + process.stderr.read().decode()[-2000:])
             try:
@@ -70,7 +71,7 @@ def gunicorn(database_url, **env_overrides):
             except OSError:
                 time.sleep(0.1)
         else:
-            raise RuntimeError("gunicorn did not start in 10 seconds")
+            raise RuntimeError("gunicorn did not start in 30 seconds")
         yield base
     finally:
         process.terminate()

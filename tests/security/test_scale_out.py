@@ -66,7 +66,7 @@ class Browser:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(url, data=body)  # noqa: S310 (http to a local test server)
         try:
-            with self.opener.open(request, timeout=15) as response:
+            with self.opener.open(request, timeout=60) as response:  # a first request on a busy machine is slow
                 return response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read().decode()

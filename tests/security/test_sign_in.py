@@ -1,5 +1,7 @@
 """Sign-in: throttling (django-axes), password rules, the idle-session limit, two-factor codes."""
 
+import base64
+import re
 import time
 
 import pytest
@@ -156,7 +158,18 @@ def test_stay_signed_in_resets_the_idle_clock_without_leaving_the_page(client, o
 # Two-factor sign-in ---------------------------------------------------------------------------
 
 
-def test_anyone_can_set_up_two_factor_from_their_account_page(client, officer):
+def secret_on(page):
+    html = page.content.decode()
+    secret = html.split('id="two-factor-secret">', 1)[1].split("<", 1)[0].replace(" ", "")
+    return base64.b32decode(secret + "=" * (-len(secret) % 8))
+
+
+def code_for_key(key):
+    """The code an authenticator app given the secret `key` shows now."""
+    return f"{totp(key, 30, 0, 6, 0):06d}"
+
+
+def test_anyone_can_set_up_two_factor_from_their_account_page(client, officer, mailoutbox):
     client.force_login(officer)
     account = client.get(reverse("account")).content.decode()
     assert "Two-factor sign-in" in account and reverse("two_factor_setup") in account
@@ -166,23 +179,93 @@ def test_anyone_can_set_up_two_factor_from_their_account_page(client, officer):
     assert page.status_code == 200
     assert "<svg " in html and 'aria-label="QR code' in html
     assert "style=" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]  # the CSP forbids inline style
-    device = TOTPDevice.objects.get(user=officer, confirmed=False)
-    secret = html.split('id="two-factor-secret">', 1)[1].split("<", 1)[0].replace(" ", "")
-    import base64
+    assert not TOTPDevice.objects.exists()  # opening the page creates nothing
+    key = secret_on(page)
+    assert secret_on(client.get(reverse("two_factor_setup"))) == key  # the same secret until confirmed
 
-    assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
-
-    wrong = client.post(reverse("two_factor_setup"), {"code": "000000" if code_for(device) != "000000" else "111111"})
+    wrong = client.post(reverse("two_factor_setup"), {"code": "000000" if code_for_key(key) != "000000" else "111111"})
     assert wrong.status_code == 200
     assert "The code is not right" in wrong.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.exists()
 
     with time_machine.travel(time.time() + 60, tick=False):
-        done = client.post(reverse("two_factor_setup"), {"code": code_for(device)})
+        done = client.post(reverse("two_factor_setup"), {"code": code_for_key(key)})
     assert done.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=officer)
+    assert device.confirmed and device.bin_key == key
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+    assert "Two-factor sign-in was turned on" in mailoutbox[0].subject
+
+
+@override_settings(REQUIRE_TWO_FACTOR_FOR=["inspectors", "staff"])
+def test_the_password_alone_cannot_enrol_a_first_factor_for_a_role_that_needs_two(client, inspector, mailoutbox):
+    """Someone with only an inspector's password is asked for the emailed link; no secret is shown."""
+    sign_in(client, "imran", PASSWORD)
+    page = client.get(reverse("two_factor_setup"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Email me a set-up link" in html
+    assert "two-factor-secret" not in html and "<svg " not in html
+    # Guessing at the confirming POST does nothing either.
+    refused = client.post(reverse("two_factor_setup"), {"code": "123456"})
+    assert "Email me a set-up link" in refused.content.decode()
+    assert not TOTPDevice.objects.exists()
+    assert client.get("/inspections/").status_code == 302
+    assert mailoutbox == []
+
+
+@override_settings(REQUIRE_TWO_FACTOR_FOR=["inspectors", "staff"])
+def test_an_inspector_enrols_through_the_emailed_link_and_is_told_by_email(client, inspector, mailoutbox):
+    sign_in(client, "imran", PASSWORD)
+    asked = client.post(reverse("two_factor_email_link"))
+    assert asked.status_code == 302
+    assert "We have emailed a set-up link" in client.get(asked.url).content.decode()
+    assert [m.to for m in mailoutbox] == [[inspector.email]]
+    link = re.search(r"http://testserver(/account/two-factor/link/[^/\s]+/)", mailoutbox[0].body).group(1)
+
+    opened = client.get(link)  # e.g. a mail scanner following the link: nothing changes
+    assert opened.status_code == 200 and "Continue" in opened.content.decode()
+    assert "Email me a set-up link" in client.get(reverse("two_factor_setup")).content.decode()
+
+    assert client.post(link).url == reverse("two_factor_setup")
+    key = secret_on(client.get(reverse("two_factor_setup")))
+    done = client.post(reverse("two_factor_setup"), {"code": code_for_key(key)})
+    assert done.status_code == 302
+    assert TOTPDevice.objects.get(user=inspector).confirmed
+    assert client.get("/inspections/").status_code == 200
+    assert "Two-factor sign-in was turned on" in mailoutbox[-1].subject
+
+    # The link is spent once a factor is added.
+    client.post(reverse("logout"))
+    again = client.post(LOGIN, {"username": "imran", "password": PASSWORD})
+    assert again.url == reverse("login_code")
+
+
+@override_settings(REQUIRE_TWO_FACTOR_FOR=["inspectors", "staff"])
+def test_an_expired_or_someone_elses_link_is_refused_with_a_reason(client, inspector, service, mailoutbox):
+    with time_machine.travel("2026-03-02 09:00 +0000", tick=False) as traveller:
+        sign_in(client, "imran", PASSWORD)
+        client.post(reverse("two_factor_email_link"))
+        link = re.search(r"http://testserver(/account/two-factor/link/[^/\s]+/)", mailoutbox[0].body).group(1)
+        traveller.shift(61 * 60)
+        client.logout()
+        sign_in(client, "imran", PASSWORD)
+        expired = client.post(link)
+        assert expired.status_code == 400
+        assert "This set-up link has expired" in expired.content.decode()
+        assert "Email me a set-up link" in client.get(reverse("two_factor_setup")).content.decode()
+
+    other = member(service, Role.INSPECTOR, username="ingrid")
+    client.force_login(other)
+    client.post(reverse("two_factor_email_link"))
+    theirs = re.search(r"http://testserver(/account/two-factor/link/[^/\s]+/)", mailoutbox[-1].body).group(1)
+    client.force_login(inspector)
+    refused = client.post(theirs)
+    assert refused.status_code == 400
+    assert "sent to someone else" in refused.content.decode()
+    tampered = client.post(theirs[:-3] + "xx/")
+    assert tampered.status_code == 400
+    assert not TOTPDevice.objects.exists()
 
 
 def test_sign_in_asks_for_the_code_and_a_wrong_code_is_refused(client, officer):
@@ -248,6 +331,7 @@ def test_an_inspector_without_a_device_is_sent_to_set_up_when_required(client, i
     setup = client.get(response.url)
     assert setup.status_code == 200
     assert "Your role needs two-factor sign-in" in setup.content.decode()
+    assert "Email me a set-up link" in setup.content.decode()
 
 
 @override_settings(REQUIRE_TWO_FACTOR_FOR=["inspectors", "staff"])
@@ -276,7 +360,7 @@ def test_a_required_person_cannot_turn_two_factor_off(client, inspector):
     assert TOTPDevice.objects.filter(user=inspector).exists()
 
 
-def test_someone_not_required_can_turn_two_factor_off_after_giving_a_code(client, service):
+def test_someone_not_required_can_turn_two_factor_off_after_giving_a_code(client, service, mailoutbox):
     officer = member(service, Role.OFFICER, username="otto")
     device = confirmed_device_for(officer)
     sign_in(client, "otto", PASSWORD)
@@ -284,6 +368,8 @@ def test_someone_not_required_can_turn_two_factor_off_after_giving_a_code(client
     response = client.post(reverse("two_factor_remove"))
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+    assert "Two-factor sign-in was turned off" in mailoutbox[0].subject
 
 
 def test_production_settings_require_two_factor_for_inspectors_and_staff_and_the_demo_does_not():

@@ -43,3 +43,25 @@ def test_demo_accounts_sign_in_with_the_printed_password(settings, client, monke
     response = client.post(reverse("login"), {"username": "manager", "password": "chosen-demo-password"})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_the_2018_demo_inspection_judges_domain_1_once_and_shows_the_overall_rating(settings, client):
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Answer
+    from inspections.models import Inspection
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    inspection = Inspection.objects.get(framework__code="hmip2018")
+    assert set(inspection.judgements.exclude(judged_band_label="").values_list("area__code", flat=True)) == {
+        "s1-1",
+        "s1-2",
+        "s1-3",
+        "s1-4",
+    }
+    assert not Answer.objects.filter(assessment__case__inspection=inspection, question__area__judged_once=True).exists()
+    client.force_login(get_user_model().objects.get(username="inspector2"))
+    page = client.get(reverse("cases:judgements", args=[inspection.pk])).content.decode()
+    assert "Judged once for the inspection from evidence" in page
+    assert "points: <strong>" in page  # the overall rating

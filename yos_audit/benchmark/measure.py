@@ -189,7 +189,8 @@ def _pages(data, clients):
         ("service trend", manager, reverse("cases:service_trends")),
         ("cross-service benchmark", inspector, reverse("cases:benchmark")),
         ("plan page", board, reverse("improvement:plan_detail", args=[plan])),
-        ("board report (HTML)", board, reverse("improvement:board_report", args=[plan, meeting])),
+        # The manager prepares the report for the meeting (board members read issued ones only).
+        ("board report (HTML)", manager, reverse("improvement:board_report", args=[plan, meeting])),
     ]
 
 

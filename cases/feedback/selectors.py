@@ -1,0 +1,116 @@
+"""Reads for feedback pages: the case holder's own feedback, the case's feedback page, overdue case
+actions, and the figures by team and case manager. Fixed numbers of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from ..models import Answer, CaseAction, CaseActionStatus, Feedback, FeedbackArea, ReAuditAnswer
+from ..oversight.disclosure import SMALL_GROUP, SUPPRESSED, protect
+from ..working_days import working_days_between
+
+ACKNOWLEDGE_WITHIN = 5  # working days
+
+
+def my_feedback(user, service):
+    """The person's own feedback as case holder in the service (never a colleague's): one query."""
+    return list(
+        Feedback.objects.for_case_holder(user)
+        .filter(case__inspection__service=service)
+        .select_related("case__inspection", "written_by")
+        .annotate(open_actions=Count("actions", filter=Q(actions__status=CaseActionStatus.OPEN)))
+    )
+
+
+def feedback_with_parts(feedback_queryset):
+    return feedback_queryset.select_related("case__inspection", "written_by", "case_holder").prefetch_related(
+        Prefetch("areas", queryset=FeedbackArea.objects.select_related("area")),
+        Prefetch("actions", queryset=CaseAction.objects.select_related("owner")),
+    )
+
+
+def overdue_case_actions(service, today=None):
+    """Open case actions past their due date in the service: one query."""
+    today = today or timezone.localdate()
+    return list(
+        CaseAction.objects.filter(
+            status=CaseActionStatus.OPEN, due_on__lt=today, feedback__case__inspection__service=service
+        ).select_related("owner", "feedback__case")
+    )
+
+
+def acknowledged_in_time(feedback):
+    if feedback.acknowledged_at is None:
+        return False
+    given = timezone.localtime(feedback.given_at).date()
+    return working_days_between(given, timezone.localtime(feedback.acknowledged_at).date()) <= ACKNOWLEDGE_WITHIN
+
+
+@dataclass
+class FigureRow:
+    label: str
+    given: int = 0
+    acknowledged_in_time: int = 0
+    actions: int = 0
+    actions_done_on_time: int = 0
+    hidden_as: str = ""  # "fewer than 5" or "hidden" when disclosure control hides the group
+
+    @property
+    def suppressed(self):
+        return bool(self.hidden_as)
+
+
+def _protected(rows):
+    """Hide small groups, and those that would let a small one be worked out (disclosure.protect)."""
+    protection = protect([row.given for row in rows])
+    for index, row in enumerate(rows):
+        if protection.withheld or index in protection.hidden:
+            row.hidden_as = protection.text(index, row.given)
+    return rows
+
+
+@dataclass
+class FeedbackFigures:
+    total: FigureRow
+    by_team: list = field(default_factory=list)
+    by_case_manager: list = field(default_factory=list)
+    re_audited_answers: int = 0
+    moved_no_to_yes: int = 0
+
+
+def feedback_figures(inspection):
+    """Feedback given, acknowledged within 5 working days, case actions done on time: for the
+    inspection, by team and by case manager (groups of fewer than 5 feedbacks hidden, and any group
+    that would let one be worked out); and how
+    many re-audited answers moved from No to Yes. Three queries."""
+    feedbacks = list(
+        Feedback.objects.filter(case__inspection=inspection)
+        .select_related("case", "case_holder")
+        .prefetch_related("actions")
+    )
+    total = FigureRow("All cases")
+    by_team, by_holder = {}, {}
+    for feedback in feedbacks:
+        holder = feedback.case_holder.get_full_name() or feedback.case_holder.username
+        team = feedback.case.team or "No team"
+        rows = [total, by_team.setdefault(team, FigureRow(team)), by_holder.setdefault(holder, FigureRow(holder))]
+        in_time = acknowledged_in_time(feedback)
+        actions = list(feedback.actions.all())
+        on_time = sum(1 for a in actions if a.done_on_time)
+        for row in rows:
+            row.given += 1
+            row.acknowledged_in_time += in_time
+            row.actions += len(actions)
+            row.actions_done_on_time += on_time
+    moved = ReAuditAnswer.objects.filter(re_audit__case__inspection=inspection, re_audit__status="submitted")
+    values = list(moved.values_list("before", "value"))
+    if total.given < SMALL_GROUP:
+        total.hidden_as = SUPPRESSED
+    return FeedbackFigures(
+        total=total,
+        by_team=_protected(sorted(by_team.values(), key=lambda r: r.label)),
+        by_case_manager=_protected(sorted(by_holder.values(), key=lambda r: r.label)),
+        re_audited_answers=len(values),
+        moved_no_to_yes=sum(1 for before, after in values if before == Answer.Value.NO and after == Answer.Value.YES),
+    )

@@ -1,0 +1,114 @@
+"""Reads for safeguarding concerns: who is told, what each person may see (blindness kept), the
+register with its times, and the open concerns on a home page. Fixed numbers of queries."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from inspections.models import Membership, Role
+from inspections.scoping import in_my_services
+
+from ..models import (
+    Assessment,
+    ConcernStatus,
+    Marking,
+    SafeguardingConcern,
+    both_markings_submitted,
+    markings_both_submitted,
+)
+from ..working_days import working_days_between
+
+
+def blind_cases_of(user):
+    """Ids of cases the person is marking blind (a first or second marking, the pair not both
+    submitted), as a subquery."""
+    return (
+        Assessment.objects.filter(assessor=user, marking__in=[Marking.FIRST, Marking.SECOND])
+        .exclude(both_markings_submitted(case="case"))
+        .values("case_id")
+    )
+
+
+def visible_concerns(user, queryset=None):
+    """Concerns in the person's services, except those about a case they are marking blind that
+    someone else raised (it would show the other marking's findings)."""
+    queryset = SafeguardingConcern.objects.all() if queryset is None else queryset
+    return in_my_services(queryset, user).exclude(Q(case__in=blind_cases_of(user)) & ~Q(raised_by=user))
+
+
+def people_to_tell(concern, *, heads_only):
+    """The service's managers and safeguarding leads (or only its heads of service), except anyone
+    marking the case blind and the person who raised it."""
+    members = Membership.objects.filter(service_id=concern.service_id)
+    if heads_only:
+        members = members.filter(head_of_service=True)
+    else:
+        members = members.filter(Q(role=Role.MANAGER) | Q(safeguarding_lead=True))
+    markers = list(
+        Assessment.objects.filter(case_id=concern.case_id, marking__in=[Marking.FIRST, Marking.SECOND]).values_list(
+            "assessor_id", "marking", "status"
+        )
+    )
+    if not markings_both_submitted({marking: status for _, marking, status in markers}):
+        members = members.exclude(user__in=[assessor_id for assessor_id, _, _ in markers])
+    return list(get_user_model().objects.filter(pk__in=members.values("user_id")).exclude(pk=concern.raised_by_id))
+
+
+def is_overdue(concern, now=None):
+    """Not acknowledged within one working day."""
+    now = now or timezone.now()
+    return concern.acknowledged_at is None and concern.acknowledge_by < now
+
+
+def _working_days(start, end):
+    if end is None:
+        return None
+    return working_days_between(timezone.localtime(start).date(), timezone.localtime(end).date())
+
+
+@dataclass
+class RegisterRow:
+    concern: SafeguardingConcern
+    overdue: bool
+    days_to_acknowledge: int | None
+    days_to_close: int | None
+
+
+STATUS_FILTERS = {"open": ~Q(status=ConcernStatus.CLOSED), **{s.value: Q(status=s.value) for s in ConcernStatus}}
+
+
+def concern_register(user, service, *, status="", overdue=False, inspection=None):
+    """The service's concerns the person may see, newest first, filtered; two queries."""
+    concerns = visible_concerns(user, SafeguardingConcern.objects.filter(service=service)).select_related(
+        "raised_by", "case__inspection"
+    )
+    if status in STATUS_FILTERS:
+        concerns = concerns.filter(STATUS_FILTERS[status])
+    if inspection:
+        concerns = concerns.filter(case__inspection_id=inspection)
+    now = timezone.now()
+    rows = [
+        RegisterRow(
+            concern=c,
+            overdue=is_overdue(c, now),
+            days_to_acknowledge=_working_days(c.raised_at, c.acknowledged_at),
+            days_to_close=_working_days(c.raised_at, c.closed_at),
+        )
+        for c in concerns
+    ]
+    if overdue:
+        rows = [row for row in rows if row.overdue]
+    return rows
+
+
+def open_concerns_for(user, service):
+    """Concerns not closed in the service that the person is told about (manager, safeguarding lead
+    or head of service) and may see; one query."""
+    return list(
+        visible_concerns(user, SafeguardingConcern.objects.filter(service=service))
+        .exclude(status=ConcernStatus.CLOSED)
+        .select_related("raised_by")
+        .order_by("acknowledge_by")
+    )

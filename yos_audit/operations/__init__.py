@@ -1,0 +1,1 @@
+"""What operators need: a readiness check, JSON logs with a request id, Prometheus metrics, Sentry."""
