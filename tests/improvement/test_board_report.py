@@ -132,10 +132,10 @@ def test_reissuing_keeps_every_earlier_version_numbered_and_readable(client, pla
     client.force_login(manager)
     url = reverse("improvement:board_report", args=[plan.pk, meeting.pk])
     with at(datetime.date(2026, 2, 13)):
-        client.post(reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]))
+        client.post(reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]), {"confirmed": "yes"})
     services.action_update(action=story["oversight"], by=manager, title="Renamed before the second issue")
     with time_machine.travel(datetime.datetime(2026, 2, 13, 12, 10), tick=False):  # signed in still
-        client.post(reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]))
+        client.post(reverse("improvement:board_report_issue", args=[plan.pk, meeting.pk]), {"confirmed": "yes"})
     first, second = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("number")
     assert (first.number, second.number) == (1, 2)
     assert "Renamed before the second issue" not in first.html and "Renamed before the second issue" in second.html
