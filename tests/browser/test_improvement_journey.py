@@ -140,7 +140,7 @@ def test_write_approve_and_read_a_plan(live_server, page, sign_in, check_accessi
     page.get_by_role("link", name=f"Report for {meeting}").click()
     visit_check(f"Board report for {meeting.held_on:%-d %B %Y}")
     expect(page.get_by_role("heading", name="Glossary")).to_be_visible()
-    pdf_link = page.get_by_role("link", name="Download the report as a PDF")
+    pdf_link = page.get_by_role("link", name="Download version 1 of the report as a PDF")
     response = page.request.get(live_server.url + pdf_link.get_attribute("href"))
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
