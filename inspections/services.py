@@ -226,3 +226,34 @@ def judgement_override(*, inspection: Inspection, area: Area, band_label: str, r
     judgement._history_user = by
     judgement.save()
     return judgement
+
+
+@transaction.atomic
+def report_item_save(*, item, by, reason: str = ""):
+    """Save a finding or recommendation (new or changed), on record with who did it.
+
+    Once the inspection is published the report is read-only: nothing is added, and a change is an
+    amendment that needs its reason, kept in the record."""
+    inspection = Inspection.objects.select_for_update().get(pk=item.inspection_id)
+    if inspection.is_published:
+        if item.pk is None:
+            raise ValidationError("This inspection is published: its report cannot gain a finding or recommendation.")
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason for the amendment: the report is published"})
+        item._change_reason = f"Amended after publication: {reason.strip()}"
+    else:
+        item._change_reason = "Added" if item.pk is None else "Changed"
+    item._history_user = by
+    item.save()
+    return item
+
+
+@transaction.atomic
+def report_item_delete(*, item, by):
+    """Remove a finding or recommendation before publication (on record); refused once published."""
+    inspection = Inspection.objects.select_for_update().get(pk=item.inspection_id)
+    if inspection.is_published:
+        raise ValidationError("This inspection is published: its findings and recommendations cannot be removed.")
+    item._history_user = by
+    item._change_reason = "Removed"
+    item.delete()

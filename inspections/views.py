@@ -13,7 +13,9 @@ from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .rules import Perm
 from .scoping import in_my_services
-from .services import inspection_create, inspection_move_on, inspection_update
+from .selectors import report_record
+from .services import inspection_create, inspection_move_on, inspection_update, report_item_save
+from .services import report_item_delete as remove_report_item
 
 
 @login_required
@@ -95,6 +97,9 @@ def inspection_detail(request, pk):
             "findings": inspection.findings.select_related("area") if may_read_report else [],
             "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
             "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
+            "report_record": report_record(inspection)
+            if request.user.has_perm(Perm.CHANGE_INSPECTION, inspection)
+            else None,
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
         },
     )
@@ -126,22 +131,29 @@ REPORT_ITEMS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_item_edit(request, pk, kind, item_pk=None):
-    """Add or change a finding or recommendation of the report."""
+    """Add or change a finding or recommendation of the report (once published: amend it, with a reason)."""
     inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model, form_class, related = REPORT_ITEMS[kind]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection) if item_pk else None
     if item is None:
+        if inspection.is_published:
+            raise PermissionDenied("The inspection is published: its report cannot gain items")
         item = model(inspection=inspection, order=getattr(inspection, related).count() + 1)
-    form = form_class(request.POST or None, instance=item, framework=inspection.framework)
+    amending = inspection.is_published
+    form = form_class(request.POST or None, instance=item, framework=inspection.framework, amending=amending)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"The {kind} is saved.")
-        return redirect("inspections:inspection_detail", inspection.pk)
+        try:
+            report_item_save(item=form.instance, by=request.user, reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The {kind} is {'amended' if amending else 'saved'}.")
+            return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/report_item_form.html",
         {
-            "page_title": f"{'Change' if item.pk else 'Add'} a {kind}",
+            "page_title": f"{'Amend' if amending else 'Change' if item.pk else 'Add'} a {kind}",
             "form": form,
             "inspection": inspection,
             "cancel_url": reverse("inspections:inspection_detail", args=[inspection.pk]),
@@ -155,7 +167,9 @@ def report_item_delete(request, pk, kind, item_pk):
     inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model = REPORT_ITEMS[kind][0]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection)
-    item.delete()
+    if inspection.is_published:
+        raise PermissionDenied("The inspection is published: its report items cannot be removed")
+    remove_report_item(item=item, by=request.user)
     messages.success(request, f"The {kind} is removed.")
     return redirect("inspections:inspection_detail", inspection.pk)
 
