@@ -87,11 +87,20 @@ def is_blind_to(user, assessment):
 
 def blind_case_ids(user, inspection):
     """Cases of the inspection the person is marking blind: they made a first or second marking
-    and the two are not both submitted yet. One query."""
+    and the two are not both submitted yet. One query.
+
+    Every figure such a person reads (dashboard, drill-down, judgements, trends, exports of every
+    kind) leaves these cases out entirely, so that no two figures can be subtracted to recover the
+    other marking."""
+    return blind_case_ids_in(user, [inspection.pk])
+
+
+def blind_case_ids_in(user, inspections):
+    """`blind_case_ids` across several inspections (ids or a queryset of them, e.g. a service's). One query."""
     from .models import Assessment, Marking, both_markings_submitted
 
     mine = Assessment.objects.filter(
-        case__inspection=inspection, assessor=user, marking__in=[Marking.FIRST, Marking.SECOND]
+        case__inspection__in=inspections, assessor=user, marking__in=[Marking.FIRST, Marking.SECOND]
     )
     return set(mine.exclude(both_markings_submitted(case="case")).values_list("case_id", flat=True))
 

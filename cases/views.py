@@ -220,7 +220,8 @@ def judgements_page(request, pk):
                 messages.success(request, f"The override for {override_form.cleaned_data['area'].name} is recorded.")
                 return redirect("cases:judgements", inspection.pk)
 
-    figures = inspection_judgements(inspection)
+    blind = blind_case_ids(request.user, inspection)
+    figures = inspection_judgements(inspection, leave_out=blind)
     forms = []
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
@@ -237,6 +238,7 @@ def judgements_page(request, pk):
             "figures": figures,
             "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
             "override_record": selectors.override_record(inspection),
+            "blind_left_out": 0 if inspection.is_published else len(blind),
             "may_override": may_override,
             "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)
             and inspection.status == "moderation",

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
-from inspections.models import Service
+from inspections.models import Inspection, Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 
 from ..models import Case
-from ..rules import Perm, blind_case_ids
+from ..rules import Perm, blind_case_ids, blind_case_ids_in
 from ..services import ScoringProblems
 from . import charts, exports, presenters
 from .agreement import moderation_lines
@@ -46,7 +46,10 @@ def inspection_dashboard(request, pk):
     base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base)
     params = _filter_params(filterset)
-    figures = presenters.link_dashboard(dashboard(inspection, filterset.qs if params else None), inspection, params)
+    blind = blind_case_ids(request.user, inspection)
+    figures = presenters.link_dashboard(
+        dashboard(inspection, filterset.qs if params else None, leave_out=blind), inspection, params
+    )
 
     area_chart = charts.bar_chart(
         "chart-areas",
@@ -77,6 +80,7 @@ def inspection_dashboard(request, pk):
             "export_kinds": exports.KINDS,
             "may_moderate": request.user.has_perm(Perm.VIEW_MODERATION, inspection),
             "small_group": SMALL_GROUP,
+            "blind_left_out": len(blind),
             "section": "dashboard",
         },
     )
@@ -226,7 +230,7 @@ def inspection_export(request, pk, kind, fmt):
     if kind == "answers":
         tables = [exports.answers_table(inspection, request.user)]
     else:
-        tables = exports.summary_tables(dashboard(inspection))
+        tables = exports.summary_tables(dashboard(inspection, leave_out=blind_case_ids(request.user, inspection)))
         if kind != "summary":
             tables = [t for t in tables if t.name == exports.SUMMARY_KINDS[kind]]
     return exports.download(tables, name=f"{inspection.title} {kind}", fmt=fmt)
@@ -249,7 +253,11 @@ def _service(request):
 @require_GET
 def service_trends(request):
     service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
-    trend = service_trend(service, published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service))
+    trend = service_trend(
+        service,
+        published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service),
+        leave_out=blind_case_ids_in(request.user, Inspection.objects.filter(service=service).values("pk")),
+    )
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
         "chart-trend",
