@@ -67,8 +67,8 @@ def test_a_no_without_a_note_is_refused(tmp_path, inspection, capsys):
 
 @pytest.mark.parametrize("status", ["planned", "sampling", "published", "closed"])
 def test_answers_are_imported_only_while_scoring_or_in_moderation(tmp_path, inspection, capsys, status):
-    inspection.status = status
-    inspection.save()
+    # Set directly: an inspection that has started scoring cannot be moved back by a save.
+    type(inspection).objects.filter(pk=inspection.pk).update(status=status)
     with pytest.raises(CommandError):
         call_command("import_assessments", inspection.pk, write(tmp_path, HEADER + complete("NS-1", "olivia", "first")))
     assert "answers can be imported only while it is scoring or in moderation" in capsys.readouterr().err
