@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run setup test lint audit migrate demo assets lock clean
+.PHONY: run setup test lint audit migrate demo assets lock clean serve loadtest benchmark
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -32,11 +32,37 @@ static/build/application.css: node_modules/.installed static/scss/application.sc
 
 assets: static/build/application.css
 
+# Production serving: gunicorn with production settings (DEBUG off), workers from the CPU count,
+# compressed and hashed static files. Needs SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL
+# (and REDIS_URL to run more than one instance). See docs/deploy.md.
+serve: export DEBUG = 0
+serve: export WHITENOISE_USE_FINDERS = 0
+serve: setup
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make serve needs DATABASE_URL=postgres://... (PostgreSQL)"; exit 2;; esac
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py migrate --no-input
+	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} \
+		$(BIN)/gunicorn -c gunicorn.conf.py yos_audit.wsgi
+
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive inspections cases improvement yos_audit --severity-level high
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed (docs/performance.md). benchmark: build a data set in an empty database and time each page
+# (SCALE=small|national). loadtest: 50 simulated people for 60 s against gunicorn on 127.0.0.1,
+# over a database that `benchmark --scale national` built. Neither is part of `make test`.
+SCALE ?= small
+benchmark: setup
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py benchmark --scale $(SCALE)
+
+loadtest: setup
+	BIN=$(BIN) bash scripts/loadtest.sh
 
 # Security checks: bandit (no high-severity finding) and pip-audit (no known vulnerability in the
 # pinned packages, or each justified in security/pip-audit-ignore.txt). pip-audit needs the network.
@@ -47,6 +73,7 @@ audit: setup
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Re-pin every Python package after changing requirements.in or requirements-dev.in.
 lock:

@@ -16,7 +16,8 @@ gunicorn.http.wsgi.SERVER = SERVER_NAME
 gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_NAME
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# Workers from the CPU count (gunicorn's advice: two per core, plus one); GUNICORN_WORKERS overrides.
+workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 # Requests stuck longer than this are ended (the database connect_timeout is 5 seconds).
 timeout = 60
 # Don't show headers' contents or tracebacks to clients; log them.

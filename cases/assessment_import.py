@@ -1,4 +1,4 @@
-"""Reading an assessments CSV (DESIGN.md section 6) into answers, all or nothing.
+"""Reading an assessments CSV (its columns: README, "Command line") into answers, all or nothing.
 
 Columns: case_reference, assessor, marking (first | second | final), question_code,
 answer (yes | no | na), note, and optionally status (draft | submitted). One row per answer; the
@@ -69,168 +69,208 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
     result = AssessmentImportResult()
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    result.problems += _file_problems(inspection, header)
+    if result.problems:
+        return result
+    reader.fieldnames = header
+    batch = _Batch(inspection, result.problems)
+    for number, row in enumerate(reader, start=2):
+        batch.add_row(number, {k: (v or "").strip() for k, v in row.items() if k})
+    batch.decide_statuses()
+    batch.check_markings()
+    if not batch.groups and not result.problems:
+        result.problems.append(ImportProblem(None, "", "the file has no rows"))
+    if result.problems:
+        return result
+    batch.store(result, by)
+    return result
+
+
+def _file_problems(inspection, header):
+    """Refusals of the whole file: the inspection not open for answers, columns missing or unknown."""
     if inspection.status not in OPEN_FOR_ANSWERS:
-        result.problems.append(
+        return [
             ImportProblem(
                 None,
                 "",
                 f"the inspection is {inspection.get_status_display().lower()}: answers can be imported only "
                 "while it is scoring or in moderation",
             )
-        )
-        return result
+        ]
+    problems = []
     missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     unknown = [c for c in header if c not in COLUMNS]
     if missing:
-        result.problems.append(ImportProblem(1, ", ".join(missing), "missing column(s)"))
+        problems.append(ImportProblem(1, ", ".join(missing), "missing column(s)"))
     if unknown:
-        result.problems.append(ImportProblem(1, ", ".join(unknown), "unknown column(s)"))
-    if result.problems:
-        return result
-    reader.fieldnames = header
+        problems.append(ImportProblem(1, ", ".join(unknown), "unknown column(s)"))
+    return problems
 
-    cases = {c.reference.lower(): c for c in Case.objects.filter(inspection=inspection)}
-    questions = {q.code.lower(): q for q in Question.objects.filter(framework_id=inspection.framework_id)}
-    users = {u.username.lower(): u for u in get_user_model().objects.filter(memberships__service=inspection.service)}
-    stored = {
-        (a.case_id, a.marking): a
-        for a in Assessment.objects.filter(case__inspection=inspection).only(
-            "case_id", "marking", "assessor_id", "status"
-        )
-    }
-    existing = set(stored)
-    groups = defaultdict(dict)
-    assessor_of = {}
-    first_row = {}
-    status_asked = {}
-    for number, row in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in row.items() if k}
+
+@dataclass
+class _Row:
+    number: int
+    case: Case
+    assessor: object
+    marking: str
+    question: Question
+    answer: str
+    status: str
+    note: str
+
+
+class _Batch:
+    """The rows read so far, grouped by (case id, marking), with every problem found on the way."""
+
+    def __init__(self, inspection, problems):
+        self.inspection = inspection
+        self.problems = problems
+        self.cases = {c.reference.lower(): c for c in Case.objects.filter(inspection=inspection)}
+        self.questions = {q.code.lower(): q for q in Question.objects.filter(framework_id=inspection.framework_id)}
+        self.users = {
+            u.username.lower(): u for u in get_user_model().objects.filter(memberships__service=inspection.service)
+        }
+        self.stored = {
+            (a.case_id, a.marking): a
+            for a in Assessment.objects.filter(case__inspection=inspection).only(
+                "case_id", "marking", "assessor_id", "status"
+            )
+        }
+        self.groups = defaultdict(dict)
+        self.assessor_of = {}
+        self.first_row = {}
+        self.status_asked = {}
+        self.statuses = {}
+
+    def problem(self, number, column, reason):
+        self.problems.append(ImportProblem(number, column, reason))
+
+    # --- one row ---------------------------------------------------------------------------
+
+    def add_row(self, number, row):
         if not any(row.values()):
-            result.problems.append(ImportProblem(number, "", "the row is empty"))
-            continue
-        case = cases.get(row["case_reference"].lower())
-        if case is None:
-            result.problems.append(
-                ImportProblem(number, "case_reference", f"no case {row['case_reference']!r} in this inspection")
-            )
-        assessor = users.get(row["assessor"].lower())
-        if assessor is None:
-            result.problems.append(
-                ImportProblem(number, "assessor", f"{row['assessor']!r} is not a member of {inspection.service.name}")
-            )
+            self.problem(number, "", "the row is empty")
+            return
+        read = self._read(number, row)
+        if read is not None:
+            self._group(read)
+
+    def _read(self, number, row):
+        """The row's values, each looked up; None (with the problems noted) if any is unknown."""
+        case = self._lookup(number, self.cases, row, "case_reference", lambda v: f"no case {v} in this inspection")
+        assessor = self._lookup(
+            number, self.users, row, "assessor", lambda v: f"{v} is not a member of {self.inspection.service.name}"
+        )
         marking = row["marking"].lower()
         if marking not in Marking.values:
-            result.problems.append(
-                ImportProblem(number, "marking", f"{row['marking']!r} is not one of first, second, final")
-            )
-        question = questions.get(row["question_code"].lower())
-        if question is None:
-            result.problems.append(
-                ImportProblem(
-                    number, "question_code", f"{row['question_code']!r} is not a question of {inspection.framework}"
-                )
-            )
-        answer = ANSWERS.get(row["answer"].lower())
-        if answer is None:
-            result.problems.append(ImportProblem(number, "answer", f"{row['answer']!r} is not yes, no or na"))
+            self.problem(number, "marking", f"{row['marking']!r} is not one of first, second, final")
+        question = self._lookup(
+            number,
+            self.questions,
+            row,
+            "question_code",
+            lambda v: f"{v} is not a question of {self.inspection.framework}",
+        )
+        answer = self._lookup(number, ANSWERS, row, "answer", lambda v: f"{v} is not yes, no or na")
         status = STATUSES.get(row.get("status", "").lower())
         if status is None:
-            result.problems.append(ImportProblem(number, "status", f"{row['status']!r} is not draft or submitted"))
+            self.problem(number, "status", f"{row['status']!r} is not draft or submitted")
         if answer == Answer.Value.NO and not row.get("note"):
-            result.problems.append(
-                ImportProblem(number, "note", "the answer is No: add a note saying what was missing")
-            )
+            self.problem(number, "note", "the answer is No: add a note saying what was missing")
         if None in (case, assessor, question, answer, status) or marking not in Marking.values:
-            continue
-        if case.case_manager_id == assessor.pk:
-            result.problems.append(
-                ImportProblem(
-                    number, "assessor", f"{assessor.username} manages case {case.reference} and cannot score it"
-                )
-            )
-        key = (case.pk, marking)
-        if key in existing:
-            result.problems.append(
-                ImportProblem(number, "marking", f"case {case.reference} already has a {marking} marking")
-            )
-            continue
-        if assessor_of.setdefault(key, assessor.pk) != assessor.pk:
-            result.problems.append(
-                ImportProblem(number, "assessor", f"case {case.reference} {marking} marking has rows by two assessors")
-            )
-        if question.pk in groups[key]:
-            result.problems.append(
-                ImportProblem(
-                    number, "question_code", f"{question.code} is answered twice for case {case.reference} ({marking})"
-                )
-            )
-        first_row.setdefault(key, number)
-        if status and status_asked.setdefault(key, status) != status:
-            result.problems.append(
-                ImportProblem(number, "status", f"case {case.reference} {marking} marking has rows with two statuses")
-            )
-        groups[key][question.pk] = (question, answer, row.get("note", ""), assessor)
+            return None
+        return _Row(number, case, assessor, marking, question, answer, status, row.get("note", ""))
 
-    framework_questions = {q.pk: q for q in questions.values()}
-    statuses = {}
-    for key, answers in groups.items():
-        unanswered = [q.code for pk, q in sorted(framework_questions.items()) if pk not in answers]
-        asked = status_asked.get(key, "")
-        if asked == AssessmentStatus.SUBMITTED and unanswered:
-            result.problems.append(
-                ImportProblem(
-                    first_row[key],
+    def _lookup(self, number, known, row, column, reason):
+        """known[value of `column`], noting reason(repr of the value) when it is not known."""
+        found = known.get(row[column].lower())
+        if found is None:
+            self.problem(number, column, reason(repr(row[column])))
+        return found
+
+    def _group(self, r):
+        """Adds a readable row to its assessment, noting what two rows of one assessment disagree on."""
+        case, number, marking = r.case, r.number, r.marking
+        if case.case_manager_id == r.assessor.pk:
+            self.problem(number, "assessor", f"{r.assessor.username} manages case {case.reference} and cannot score it")
+        key = (case.pk, marking)
+        if key in self.stored:
+            self.problem(number, "marking", f"case {case.reference} already has a {marking} marking")
+            return
+        if self.assessor_of.setdefault(key, r.assessor.pk) != r.assessor.pk:
+            self.problem(number, "assessor", f"case {case.reference} {marking} marking has rows by two assessors")
+        if r.question.pk in self.groups[key]:
+            self.problem(
+                number, "question_code", f"{r.question.code} is answered twice for case {case.reference} ({marking})"
+            )
+        self.first_row.setdefault(key, number)
+        if r.status and self.status_asked.setdefault(key, r.status) != r.status:
+            self.problem(number, "status", f"case {case.reference} {marking} marking has rows with two statuses")
+        self.groups[key][r.question.pk] = (r.question, r.answer, r.note, r.assessor)
+
+    # --- whole assessments -----------------------------------------------------------------
+
+    def decide_statuses(self):
+        """Each assessment's status: as asked, else submitted when every question is answered."""
+        framework_questions = sorted((q.pk, q.code) for q in self.questions.values())
+        for key, answers in self.groups.items():
+            unanswered = [code for pk, code in framework_questions if pk not in answers]
+            asked = self.status_asked.get(key, "")
+            if asked == AssessmentStatus.SUBMITTED and unanswered:
+                self.problem(
+                    self.first_row[key],
                     "status",
                     f"{len(unanswered)} question(s) unanswered ({', '.join(unanswered[:5])}"
                     f"{'...' if len(unanswered) > 5 else ''}): a submitted assessment answers every question",
                 )
+            self.statuses[key] = asked or (AssessmentStatus.DRAFT if unanswered else AssessmentStatus.SUBMITTED)
+
+    def _marker(self, case_id, marking):
+        """(assessor id, status) of the case's `marking`, from this file or already stored."""
+        key = (case_id, marking)
+        if key in self.groups:
+            return self.assessor_of[key], self.statuses[key]
+        if key in self.stored:
+            return self.stored[key].assessor_id, self.stored[key].status
+        return None, None
+
+    def check_markings(self):
+        """The second marker differs from the first; a moderated marking needs both markings submitted."""
+        reference = {c.pk: c.reference for c in self.cases.values()}
+        for case_id, marking in self.groups:
+            row_number = self.first_row[(case_id, marking)]
+            if (
+                marking == Marking.SECOND
+                and self._marker(case_id, Marking.FIRST)[0] == self.assessor_of[(case_id, marking)]
+            ):
+                self.problem(
+                    row_number,
+                    "assessor",
+                    f"case {reference[case_id]}: the second marker must differ from the first marker",
+                )
+            if marking == Marking.FINAL:
+                self._check_final(case_id, row_number, reference[case_id])
+
+    def _check_final(self, case_id, row_number, reference):
+        statuses = {m: self._marker(case_id, m)[1] for m in (Marking.FIRST, Marking.SECOND)}
+        if not markings_both_submitted(statuses):
+            waiting = [m.label.lower() for m, status in statuses.items() if status != AssessmentStatus.SUBMITTED]
+            self.problem(
+                row_number,
+                "marking",
+                f"case {reference}: a moderated marking needs the first and second markings "
+                f"both submitted ({' and '.join(waiting)} not submitted)",
             )
-        statuses[key] = asked or (AssessmentStatus.DRAFT if unanswered else AssessmentStatus.SUBMITTED)
-    reference = {c.pk: c.reference for c in cases.values()}
-    for case_id, marking in groups:
-        row_number = first_row[(case_id, marking)]
-        assessor_id = assessor_of[(case_id, marking)]
 
-        def marker(m, case_id=case_id):
-            if (case_id, m) in groups:
-                return assessor_of[(case_id, m)], statuses[(case_id, m)]
-            if (case_id, m) in stored:
-                return stored[(case_id, m)].assessor_id, stored[(case_id, m)].status
-            return None, None
+    # --- storing ---------------------------------------------------------------------------
 
-        if marking == Marking.SECOND:
-            first_assessor, _ = marker(Marking.FIRST)
-            if first_assessor == assessor_id:
-                result.problems.append(
-                    ImportProblem(
-                        row_number,
-                        "assessor",
-                        f"case {reference[case_id]}: the second marker must differ from the first marker",
-                    )
-                )
-        if marking == Marking.FINAL:
-            statuses_now = {m: marker(m)[1] for m in (Marking.FIRST, Marking.SECOND)}
-            if not markings_both_submitted(statuses_now):
-                waiting = [m.label.lower() for m, st in statuses_now.items() if st != AssessmentStatus.SUBMITTED]
-                result.problems.append(
-                    ImportProblem(
-                        row_number,
-                        "marking",
-                        f"case {reference[case_id]}: a moderated marking needs the first and second markings "
-                        f"both submitted ({' and '.join(waiting)} not submitted)",
-                    )
-                )
-    if not groups and not result.problems:
-        result.problems.append(ImportProblem(None, "", "the file has no rows"))
-    if result.problems:
-        return result
-
-    with transaction.atomic():
+    @transaction.atomic
+    def store(self, result, by):
         now = timezone.now()
-        for (case_id, marking), answers in groups.items():
+        for (case_id, marking), answers in self.groups.items():
             assessor = next(iter(answers.values()))[3]
             values = [a[1] for a in answers.values()]
-            status = statuses[(case_id, marking)]
+            status = self.statuses[(case_id, marking)]
             assessment = Assessment(
                 case_id=case_id,
                 marking=marking,
@@ -250,4 +290,3 @@ def assessments_import(*, inspection, text: str, by) -> AssessmentImportResult:
             result.assessments += 1
             result.drafts += status == AssessmentStatus.DRAFT
             result.answers += len(values)
-    return result

@@ -1,5 +1,5 @@
 """An inspection's judgements: each area's score and band, computed from the answers by the
-rules of DESIGN.md section 3 (see inspections/ratings.py), or as stored when published.
+rules of docs/architecture.md ("The rules the code computes") (see inspections/ratings.py), or as stored when published.
 
 Reads in a fixed number of queries whatever the number of cases or questions.
 """

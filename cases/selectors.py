@@ -1,10 +1,10 @@
 """Reads the case pages share, each in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from inspections.models import Area, Question
 
-from .models import Answer, Assessment, Case
+from .models import Answer, Assessment, Case, SampleChange
 
 
 def framework_areas(framework_id):
@@ -97,3 +97,69 @@ def override_record(inspection):
             }
         )
     return list(reversed(entries))
+
+
+# --- the record of a case -------------------------------------------------------------------
+
+SKIPPED_FIELDS = {"created_at"}
+
+
+def case_record_entries(case):
+    """Changes, newest first: {when, who, what, detail, old, new}."""
+    entries = []
+    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = {f.name: f.verbose_name for f in Case._meta.fields}
+    previous = None
+    for record in history:
+        if previous is None or record.history_type != "~":
+            what = {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type]
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "what": what,
+                    "detail": "",
+                    "old": "",
+                    "new": "",
+                }
+            )
+        else:
+            for change in record.diff_against(previous).changes:
+                if change.field in SKIPPED_FIELDS:
+                    continue
+                entries.append(
+                    {
+                        "when": record.history_date,
+                        "who": record.history_user,
+                        "what": record.history_change_reason or "Changed",
+                        "detail": str(labels.get(change.field, change.field)).capitalize(),
+                        "old": _shown(change.old),
+                        "new": _shown(change.new),
+                    }
+                )
+        previous = record
+    for change in SampleChange.objects.filter(Q(removed=case) | Q(added=case)).select_related(
+        "removed", "added", "changed_by"
+    ):
+        entries.append(
+            {
+                "when": change.changed_at,
+                "who": change.changed_by,
+                "what": f"Sample: {change.removed} replaced by {change.added} ({change.reason})",
+                "detail": "In sample",
+                "old": change.removed.reference,
+                "new": change.added.reference,
+            }
+        )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def _shown(value):
+    if value is None or value == "":
+        return "(none)"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    return str(value)

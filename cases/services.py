@@ -127,24 +127,10 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
     if not claimed:
         raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk))
 
-    existing = {a.question.code: a for a in assessment.answers.select_related("question")}
     by_code = {q.code: q for q in questions}
-    to_create, to_update = [], []
-    for code, (value, note) in answers.items():
-        if not value:
-            continue  # a note without an answer is kept only once the question is answered
-        answer = existing.get(code)
-        if answer is None:
-            to_create.append(Answer(assessment=assessment, question=by_code[code], value=value, note=note))
-        elif (answer.value, answer.note) != (value, note):
-            answer.value, answer.note = value, note
-            to_update.append(answer)
-    if to_create:
-        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason="Answered")
-    if to_update:
-        bulk_update_with_history(to_update, Answer, ["value", "note"], default_user=by, default_change_reason="Changed")
-
-    values = [a.value for a in existing.values()] + [a.value for a in to_create]
+    # A note without an answer is kept only once the question is answered.
+    given = [(by_code[code], value, note) for code, (value, note) in answers.items() if value]
+    values = answers_write(assessment=assessment, answers=given, by=by)
     assessment.refresh_from_db()
     assessment.recount(values)
     if submit:
@@ -157,6 +143,26 @@ def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, 
     assessment._history_user = by
     assessment.save()
     return assessment
+
+
+def answers_write(*, assessment, answers, by, created="Answered", changed="Changed") -> list[str]:
+    """Write `answers` [(question, value, note)] to the assessment: new ones created, changed ones
+    updated, each with its history record; unchanged ones left alone, so the record of changes
+    shows real changes. Returns the values of all the assessment's answers now."""
+    existing = {a.question_id: a for a in assessment.answers.all()}
+    to_create, to_update = [], []
+    for question, value, note in answers:
+        answer = existing.get(question.pk)
+        if answer is None:
+            to_create.append(Answer(assessment=assessment, question=question, value=value, note=note))
+        elif (answer.value, answer.note) != (value, note):
+            answer.value, answer.note = value, note
+            to_update.append(answer)
+    if to_create:
+        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason=created)
+    if to_update:
+        bulk_update_with_history(to_update, Answer, ["value", "note"], default_user=by, default_change_reason=changed)
+    return [a.value for a in existing.values()] + [a.value for a in to_create]
 
 
 @transaction.atomic

@@ -13,16 +13,15 @@ from inspections.forms import OverrideForm
 from inspections.scoping import get_in_my_services_or_404
 from inspections.services import judgement_override
 
-from . import selectors
+from . import selectors, services
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
-from .models import Assessment, AssessmentStatus
+from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
 from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,
-    assessment_reopen,
     assessment_save,
     case_add,
     case_assign,
@@ -49,7 +48,7 @@ def case_list(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request, pk):
+def case_create(request, pk):
     inspection = my_inspection(request, pk, Perm.ADD_CASE)
     form = CaseForm(request.POST or None, service=inspection.service)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +85,7 @@ def _my_assessment(request, pk, permission):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_page(request, pk):
+def assessment(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
     assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT)
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
@@ -153,14 +152,14 @@ def assessment_page(request, pk):
 
 @login_required
 @require_POST
-def assessment_reopen_view(request, pk):
+def assessment_reopen(request, pk):
     assessment = _my_assessment(request, pk, Perm.REOPEN_ASSESSMENT)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the assessment is reopened.")
         return redirect("cases:assessment", assessment.pk)
     try:
-        assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+        services.assessment_reopen(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -186,7 +185,7 @@ def assessment_record(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def judgements_page(request, pk):
+def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
     inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
@@ -244,4 +243,29 @@ def judgements_page(request, pk):
             and inspection.status == "moderation",
         },
         status=400 if override_form is not None and override_form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def case_record(request, pk):
+    """The record of a case: who changed which of its attributes and when (old and new), and its
+    replacements in the sample. Managers and inspectors of the case's service."""
+    case = get_in_my_services_or_404(
+        Case.objects.select_related("inspection__service"), request.user, "inspection__service", pk=pk
+    )
+    require(request.user, Perm.VIEW_CASES, case.inspection)
+    assessments = case.assessments.select_related("assessor")
+    if case.pk in blind_case_ids(request.user, case.inspection):
+        # Marking this case blind: the other marking, and who made it, stay hidden.
+        assessments = assessments.filter(assessor=request.user)
+    return render(
+        request,
+        "cases/case_record.html",
+        {
+            "page_title": f"Record of changes: case {case.reference}",
+            "case": case,
+            "entries": selectors.case_record_entries(case),
+            "assessments": list(assessments),
+        },
     )

@@ -1,4 +1,4 @@
-"""Read and validate a framework definition (the YAML file of DESIGN.md section 6).
+"""Read and validate a framework definition (the YAML files in frameworks/).
 
 Pure code: PyYAML and the standard library, no Django. The ``load_framework`` command turns
 the validated :class:`FrameworkDefinition` into database rows; this module only decides
@@ -195,6 +195,27 @@ class _Problems:
             return None
         return value
 
+    def unique_label(self, label: str | None, seen: dict[str, str], where: str, name: str) -> str | None:
+        """The label, or None (reported) when another item of the list already uses it."""
+        if label is None:
+            return None
+        folded = label.casefold()
+        if folded in seen:
+            self.add(_join(where, "label"), f"{label!r} is already used by {seen[folded]}")
+            return None
+        seen[folded] = name
+        return label
+
+    def unique_start(self, minimum: int | None, starts: dict[int, str], where: str, key: str, clash: str) -> int | None:
+        """The band's start, or None (reported) when another band starts there too."""
+        if minimum is None:
+            return None
+        if minimum in starts:
+            self.add(_join(where, key), f"{minimum} is also where {starts[minimum]} starts; {clash}")
+            return None
+        starts[minimum] = where
+        return minimum
+
     def sequence(self, mapping: Mapping, key: str, where: str, *, what: str) -> list | None:
         """A non-empty list under key, None (after reporting) otherwise."""
         at = _join(where, key)
@@ -255,32 +276,11 @@ def _bands(problems: _Problems, data: Mapping) -> list[BandDefinition] | None:
         problems.unknown_keys(item, BAND_KEYS, where)
         label = problems.text(item, "label", where, hint="name the band")
         equivalent = problems.text(item, "equivalent", where, required=False)
-        minimum = item.get("min_percent")
-        if minimum is None:
-            problems.add(_join(where, "min_percent"), "missing; give the lowest whole percentage of the band")
-            minimum = None
-        elif not _is_whole_number(minimum) or not 0 <= minimum <= 100:
-            problems.add(
-                _join(where, "min_percent"),
-                f"must be a whole number from 0 to 100; got {_describe(minimum)}",
-            )
-            minimum = None
-        if label is not None:
-            folded = label.casefold()
-            if folded in labels:
-                problems.add(_join(where, "label"), f"{label!r} is already used by {labels[folded]}")
-                label = None
-            else:
-                labels[folded] = f"bands[{index}]"
-        if minimum is not None:
-            if minimum in starts:
-                problems.add(
-                    _join(where, "min_percent"),
-                    f"{minimum} is also where {starts[minimum]} starts; two bands cannot start at the same percentage",
-                )
-                minimum = None
-            else:
-                starts[minimum] = where
+        minimum = _whole(problems, item, "min_percent", where, "the lowest whole percentage of the band", 100)
+        label = problems.unique_label(label, labels, where, f"bands[{index}]")
+        minimum = problems.unique_start(
+            minimum, starts, where, "min_percent", "two bands cannot start at the same percentage"
+        )
         if label is None or minimum is None or equivalent is None:
             sound = False
             continue
@@ -295,6 +295,19 @@ def _bands(problems: _Problems, data: Mapping) -> list[BandDefinition] | None:
     if not sound:
         return None
     return sorted(bands, key=lambda band: band.min_percent, reverse=True)
+
+
+def _whole(problems: _Problems, item: Mapping, key: str, where: str, what: str, most: int | None = None):
+    """A whole number from 0 (to `most`) under `key`; None (reported) when missing or otherwise."""
+    value = item.get(key)
+    if value is None:
+        problems.add(_join(where, key), f"missing; give {what}")
+        return None
+    if not _is_whole_number(value) or value < 0 or (most is not None and value > most):
+        shape = f"a whole number from 0 to {most}" if most is not None else "a whole number, 0 or more"
+        problems.add(_join(where, key), f"must be {shape}; got {_describe(value)}")
+        return None
+    return value
 
 
 def _band_labels(data: Mapping) -> list[str] | None:
@@ -410,51 +423,58 @@ def _overall(
         problems.add("overall", f"must be a mapping with points and bands; got {_describe(overall)}")
         return None
     problems.unknown_keys(overall, OVERALL_KEYS, "overall")
-    sound = True
+    points, points_sound = _overall_points(problems, overall, band_labels)
+    overall_bands, starts, bands_sound = _overall_bands(problems, overall)
+    reachable = _overall_reachable(problems, starts, points, area_count)
+    if not (points_sound and bands_sound and reachable):
+        return None
+    return OverallDefinition(
+        points=points,
+        bands=tuple(sorted(overall_bands, key=lambda band: band.min_points, reverse=True)),
+    )
 
-    # points: one whole number >= 0 for every band label, and nothing else
-    points: dict[str, int] = {}
+
+def _overall_points(problems: _Problems, overall: Mapping, labels: list[str] | None) -> tuple[dict[str, int], bool]:
+    """Points: one whole number >= 0 for every band label, and nothing else; (points, sound)."""
     raw_points = overall.get("points")
     if raw_points is None:
         problems.add("overall > points", "missing; give the points each band label is worth")
-        sound = False
-    elif not isinstance(raw_points, Mapping):
+        return {}, False
+    if not isinstance(raw_points, Mapping):
         problems.add(
             "overall > points",
             f"must be a mapping of band label to points; got {_describe(raw_points)}",
         )
-        sound = False
-    else:
-        labels = band_labels
-        for label, value in raw_points.items():
-            at = f"overall > points > {label}"
-            if labels is not None and label not in labels:
-                close = difflib.get_close_matches(str(label), labels, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                problems.add(
-                    at,
-                    f"{label!r} is not a band label; {hint}the bands are {_one_of(tuple(labels))}",
-                )
-                sound = False
-            elif not _is_whole_number(value) or value < 0:
-                problems.add(at, f"must be a whole number of points, 0 or more; got {_describe(value)}")
-                sound = False
-            else:
-                points[str(label)] = value
-        for label in labels or []:
-            if label not in raw_points:
-                problems.add("overall > points", f"gives no points for the band {label!r}")
-                sound = False
+        return {}, False
+    points: dict[str, int] = {}
+    sound = True
+    for label, value in raw_points.items():
+        at = f"overall > points > {label}"
+        if labels is not None and label not in labels:
+            close = difflib.get_close_matches(str(label), labels, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.add(at, f"{label!r} is not a band label; {hint}the bands are {_one_of(tuple(labels))}")
+            sound = False
+        elif not _is_whole_number(value) or value < 0:
+            problems.add(at, f"must be a whole number of points, 0 or more; got {_describe(value)}")
+            sound = False
+        else:
+            points[str(label)] = value
+    for label in labels or []:
+        if label not in raw_points:
+            problems.add("overall > points", f"gives no points for the band {label!r}")
+            sound = False
+    return points, sound
 
-    # bands on the total
-    overall_bands: list[OverallBandDefinition] = []
+
+def _overall_bands(problems: _Problems, overall: Mapping):
+    """Bands on the total: (bands, {start: where}, sound)."""
     items = problems.sequence(overall, "bands", "overall", what="overall bands (label, min_points)")
-    if items is None:
-        sound = False
-        items = []
+    sound = items is not None
+    overall_bands: list[OverallBandDefinition] = []
     labels_seen: dict[str, str] = {}
     starts: dict[int, str] = {}
-    for index, item in enumerate(items):
+    for index, item in enumerate(items or []):
         where = f"overall > bands[{index}]{_label_of(item, 'label')}"
         if not isinstance(item, Mapping):
             problems.add(where, f"must be a mapping with label and min_points; got {_describe(item)}")
@@ -462,32 +482,11 @@ def _overall(
             continue
         problems.unknown_keys(item, OVERALL_BAND_KEYS, where)
         label = problems.text(item, "label", where, hint="name the overall band")
-        minimum = item.get("min_points")
-        if minimum is None:
-            problems.add(_join(where, "min_points"), "missing; give the lowest total of the band")
-        elif not _is_whole_number(minimum) or minimum < 0:
-            problems.add(
-                _join(where, "min_points"),
-                f"must be a whole number, 0 or more; got {_describe(minimum)}",
-            )
-            minimum = None
-        if label is not None:
-            folded = label.casefold()
-            if folded in labels_seen:
-                problems.add(_join(where, "label"), f"{label!r} is already used by {labels_seen[folded]}")
-                label = None
-            else:
-                labels_seen[folded] = f"overall > bands[{index}]"
-        if minimum is not None:
-            if minimum in starts:
-                problems.add(
-                    _join(where, "min_points"),
-                    f"{minimum} is also where {starts[minimum]} starts; "
-                    "two overall bands cannot start at the same total",
-                )
-                minimum = None
-            else:
-                starts[minimum] = where
+        minimum = _whole(problems, item, "min_points", where, "the lowest total of the band")
+        label = problems.unique_label(label, labels_seen, where, f"overall > bands[{index}]")
+        minimum = problems.unique_start(
+            minimum, starts, where, "min_points", "two overall bands cannot start at the same total"
+        )
         if label is None or minimum is None:
             sound = False
             continue
@@ -499,22 +498,23 @@ def _overall(
             "so that every total has a band",
         )
         sound = False
-    if starts and points and area_count:
-        most = max(points.values()) * area_count
-        top = max(starts)
-        if top > most:
-            problems.add(
-                _join(starts[top], "min_points"),
-                f"{top} can never be reached; the highest possible total is {most} "
-                f"({max(points.values())} points x {area_count} areas)",
-            )
-            sound = False
-    if not sound:
-        return None
-    return OverallDefinition(
-        points=points,
-        bands=tuple(sorted(overall_bands, key=lambda band: band.min_points, reverse=True)),
+    return overall_bands, starts, sound
+
+
+def _overall_reachable(problems: _Problems, starts: dict[int, str], points: dict[str, int], area_count) -> bool:
+    """False (reported) when the highest overall band starts above the highest possible total."""
+    if not (starts and points and area_count):
+        return True
+    most = max(points.values()) * area_count
+    top = max(starts)
+    if top <= most:
+        return True
+    problems.add(
+        _join(starts[top], "min_points"),
+        f"{top} can never be reached; the highest possible total is {most} "
+        f"({max(points.values())} points x {area_count} areas)",
     )
+    return False
 
 
 # --- entry points --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Rating arithmetic: question scores, area scores, bands and overall ratings.
 
-Pure standard-library code (no Django), following DESIGN.md section 3:
+Pure standard-library code (no Django), following docs/architecture.md:
 
 - N/A answers count in neither the numerator nor the denominator.
 - A score is Yes / (Yes + No), shown as a whole percentage rounded half up.

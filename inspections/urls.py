@@ -6,7 +6,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection_list"),
-    path("inspections/new/", views.inspection_new, name="inspection_create"),
+    path("inspections/new/", views.inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
     path("inspections/<int:pk>/status/", views.inspection_status, name="inspection_status"),

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import services
 from .access import my_inspection
 from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .rules import Perm
 from .scoping import in_my_services
 from .selectors import report_record
-from .services import inspection_create, inspection_move_on, inspection_update, report_item_save
+from .services import inspection_move_on, inspection_update, report_item_save
 from .services import report_item_delete as remove_report_item
 
 
@@ -41,14 +42,14 @@ def inspection_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_new(request):
+def inspection_create(request):
     service = request.service
     if service is None or not request.user.has_perm(Perm.CHANGE_INSPECTION, service):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspection_create(service=service, created_by=request.user, **form.cleaned_data)
+            inspection = services.inspection_create(service=service, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -93,7 +94,6 @@ def inspection_detail(request, pk):
             "page_title": inspection.title,
             "inspection": inspection,
             "may_read_report": may_read_report,
-            "may_read_judgements": request.user.has_perm("cases.view_judgements", inspection),
             "findings": inspection.findings.select_related("area") if may_read_report else [],
             "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
             "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),

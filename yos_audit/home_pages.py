@@ -1,10 +1,13 @@
 """Each role's home page ("my work"): (template, context) for the current service."""
 
-from django.db.models import Count, Q
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from cases.models import Assessment, AssessmentStatus
+from cases.models import Assessment, AssessmentStatus, Case
 from improvement.models import ImprovementPlan
-from inspections.models import Inspection
+from inspections.models import Inspection, InspectionStatus
 from inspections.scoping import in_my_services
 
 
@@ -24,12 +27,17 @@ def officer_home(request):
 
 
 def _inspections_with_progress(queryset):
+    """Each inspection with its sampled cases and submitted first markings, counted by subqueries
+    (worked out per row shown, not by joining every case and assessment of every inspection)."""
     return queryset.select_related("service", "framework").annotate(
-        sampled=Count("cases", filter=Q(cases__in_sample=True), distinct=True),
-        submitted=Count(
-            "cases__assessments",
-            filter=Q(cases__assessments__status=AssessmentStatus.SUBMITTED, cases__assessments__marking="first"),
-            distinct=True,
+        sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
+        submitted=_counted(
+            Assessment.objects,
+            "case__inspection_id",
+            case__inspection=OuterRef("pk"),
+            case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
+            status=AssessmentStatus.SUBMITTED,
+            marking="first",
         ),
     )
 
@@ -54,10 +62,79 @@ def board_home(request):
     }
 
 
+INSPECTIONS_PER_PAGE = 25
+
+
+class InspectionFilterForm(forms.Form):
+    """The inspector's home: which inspections to list (every field optional)."""
+
+    service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="Status", required=False)
+    title = forms.CharField(label="Title contains", required=False, max_length=100)
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", "Any"), *((s.pk, s.name) for s in services)]
+        self.fields["status"].choices = [("", "Any"), *InspectionStatus.choices]
+
+
+def _counted(queryset, group_by, **filters):
+    """A count per inspection as a subquery: worked out only for the rows of the page shown."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**filters).order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def inspector_home(request):
-    """Inspections in every service the inspector belongs to."""
-    inspections = _inspections_with_progress(in_my_services(Inspection.objects.all(), request.user))
-    return "home/inspector.html", {"page_title": "Inspections", "inspections": inspections}
+    """Inspections in every service the inspector belongs to: filtered, a page of 25 at a time.
+
+    An inspector may belong to every service (750 inspections at national scale): the counts are
+    worked out only for the page shown, in one query, and the number of queries does not grow.
+    """
+    services = sorted((m.service for m in request.memberships), key=lambda s: s.name)
+    form = InspectionFilterForm(request.GET or None, services=services)
+    inspections = in_my_services(Inspection.objects.all(), request.user)
+    selected = []
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data
+        if chosen["service"]:
+            inspections = inspections.filter(service_id=chosen["service"])
+        if chosen["status"]:
+            inspections = inspections.filter(status=chosen["status"])
+        if chosen["title"]:
+            inspections = inspections.filter(title__icontains=chosen["title"])
+        selected = [
+            (form.fields[name].label, dict(form.fields[name].choices).get(value, value) if name != "title" else value)
+            for name, value in chosen.items()
+            if value
+        ]
+    inspections = _inspections_with_progress(inspections).order_by("-period_end", "-created_at", "-pk")
+    page = Paginator(inspections, INSPECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    prefix = f"?{query.urlencode()}&" if query else "?"
+    return "home/inspector.html", {
+        "page_title": "Inspections",
+        "inspections": page.object_list,
+        "page": page,
+        "page_links": _page_links(page, prefix),
+        "previous_href": f"{prefix}page={page.previous_page_number()}" if page.has_previous() else None,
+        "next_href": f"{prefix}page={page.next_page_number()}" if page.has_next() else None,
+        "filter_form": form,
+        "selected": selected,
+    }
+
+
+def _page_links(page, prefix):
+    """[(number, href or None for an ellipsis)] for the GOV.UK pagination component."""
+    if page.paginator.num_pages < 2:
+        return []
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return [(n, None if n == page.paginator.ELLIPSIS else f"{prefix}page={n}") for n in numbers]
 
 
 def _plans(request):

@@ -1,6 +1,6 @@
 """Agreement between two markings of the same cases: percentage agreement and Cohen's kappa.
 
-Pure standard-library code (no Django), following DESIGN.md section 4. Each pair is
+Pure standard-library code (no Django), following docs/architecture.md. Each pair is
 (first marking's answer, second marking's answer) for one question on one case. The
 categories are whatever values appear (e.g. "yes", "no", "na"); values are compared as
 given, so normalise case and spelling before calling.

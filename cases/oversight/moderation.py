@@ -1,6 +1,6 @@
 """Moderation: a manager or inspector who made neither marking compares the first and the blind
 second marking of a case, settles each disagreement with a note, and so makes the moderated
-(final) assessment that the judgements count (DESIGN.md sections 3 and 4).
+(final) assessment that the judgements count (docs/architecture.md, "The rules the code computes").
 
 Services are keyword-only and run in one transaction each; every change is on record through
 django-simple-history with the moderator as the person who made it.
@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from inspections.models import Question
 from inspections.people import display_name
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
-from ..services import ScoringProblems
+from ..services import ScoringProblems, answers_write
 
 VALUE_LABELS = dict(Answer.Value.choices)
 
@@ -176,6 +176,27 @@ def moderation_start(*, case: Case, by) -> Assessment:
     return final
 
 
+def _settled(comparison, decisions):
+    """[(question, value, note)] the moderator settled among the disagreements; ScoringProblems for
+    a value without a note or a note without a value. Questions left blank are left alone."""
+    problems, chosen = {}, []
+    for compared in comparison.disagreements:
+        code = compared.question.code
+        value, note = decisions.get(code, ("", ""))
+        value, note = (value or "").strip().lower(), (note or "").strip()
+        if not value and not note:
+            continue
+        if value not in (Answer.Value.YES, Answer.Value.NO, Answer.Value.NA):
+            problems[code] = f"Choose the moderated answer to {code}"
+        elif not note:
+            problems[code] = f"Say why you chose this answer to {code}"
+        else:
+            chosen.append((compared.question, value, note))
+    if problems:
+        raise ScoringProblems(problems)
+    return chosen
+
+
 @transaction.atomic
 def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
     """Settle disagreements: `decisions` is {question code: (value, note)}; a note is required.
@@ -186,41 +207,14 @@ def moderation_settle(*, case: Case, decisions: dict, by) -> Assessment:
     final = moderation_start(case=case, by=by)
     if final.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This case is already moderated. Reopen the moderated assessment to change it.")
-    comparison = case_comparison(final.case)
-    problems = {}
-    chosen = {}
-    for compared in comparison.disagreements:
-        code = compared.question.code
-        if code not in decisions:
-            continue
-        value, note = decisions[code]
-        value, note = (value or "").strip().lower(), (note or "").strip()
-        if not value and not note:
-            continue
-        if value not in (Answer.Value.YES, Answer.Value.NO, Answer.Value.NA):
-            problems[code] = f"Choose the moderated answer to {code}"
-        elif not note:
-            problems[code] = f"Say why you chose this answer to {code}"
-        else:
-            chosen[compared.question.pk] = (compared.question, value, note)
-    if problems:
-        raise ScoringProblems(problems)
-
-    existing = {a.question_id: a for a in final.answers.all()}
-    to_create, to_update = [], []
-    for question_id, (question, value, note) in chosen.items():
-        answer = existing.get(question_id)
-        if answer is None:
-            to_create.append(Answer(assessment=final, question=question, value=value, note=note))
-        elif (answer.value, answer.note) != (value, note):
-            answer.value, answer.note = value, note
-            to_update.append(answer)
-    if to_create:
-        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason="Settled in moderation")
-    if to_update:
-        bulk_update_with_history(
-            to_update, Answer, ["value", "note"], default_user=by, default_change_reason="Changed in moderation"
-        )
+    chosen = _settled(case_comparison(final.case), decisions)
+    answers_write(
+        assessment=final,
+        answers=chosen,
+        by=by,
+        created="Settled in moderation",
+        changed="Changed in moderation",
+    )
     final.recount()
     final.version += 1
     final._history_user = by

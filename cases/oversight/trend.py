@@ -137,20 +137,20 @@ def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Tr
         if inspection.is_published or live[inspection.pk]:
             points.append(TrendPoint(inspection, scores, not inspection.is_published))
 
-    movers, mover_from, mover_to = [], None, None
     scored = [p for p in points if question_scores.get(p.inspection.pk)]
-    if len(scored) >= 2:
-        mover_from, mover_to = scored[-2].inspection, scored[-1].inspection
-        before, after = question_scores[mover_from.pk], question_scores[mover_to.pk]
-        texts = {
-            q.code: q.text
-            for f in frameworks.values()
-            if f.pk == mover_to.framework_id
-            for a in f.areas.all()
-            for q in a.questions.all()
-        }
-        for code in before.keys() & after.keys():
-            if before[code] is not None and after[code] is not None:
-                movers.append(Mover(code, texts.get(code, ""), before[code], after[code]))
-        movers.sort(key=lambda m: (-abs(m.change), m.code))
+    if len(scored) < 2:
+        return Trend(points, list(area_names.items()), [])
+    mover_from, mover_to = scored[-2].inspection, scored[-1].inspection
+    movers = _movers(question_scores[mover_from.pk], question_scores[mover_to.pk], frameworks[mover_to.framework_id])
     return Trend(points, list(area_names.items()), movers[:WEAKEST], mover_from, mover_to)
+
+
+def _movers(before, after, framework):
+    """The questions scored in both, by how far they moved (most first)."""
+    texts = {q.code: q.text for a in framework.areas.all() for q in a.questions.all()}
+    movers = [
+        Mover(code, texts.get(code, ""), before[code], after[code])
+        for code in before.keys() & after.keys()
+        if before[code] is not None and after[code] is not None
+    ]
+    return sorted(movers, key=lambda m: (-abs(m.change), m.code))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
+from inspections.db_router import read_only_page
 from inspections.models import Inspection, Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 
@@ -41,6 +42,7 @@ def _filter_params(filterset):
 
 @login_required
 @require_GET
+@read_only_page
 def inspection_dashboard(request, pk):
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
     base = inspection_cases(inspection)
@@ -110,6 +112,7 @@ def _sort_value(line, key):
 
 @login_required
 @require_GET
+@read_only_page
 def dashboard_cases(request, pk):
     """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
@@ -251,6 +254,7 @@ def _service(request):
 
 @login_required
 @require_GET
+@read_only_page
 def service_trends(request):
     service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
     trend = service_trend(
@@ -279,6 +283,7 @@ def service_trends(request):
 
 @login_required
 @require_GET
+@read_only_page
 def benchmark(request):
     require(request.user, Perm.VIEW_BENCHMARK)
     figures = benchmark_figures(my_services(request.user))

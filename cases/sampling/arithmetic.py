@@ -1,6 +1,6 @@
 """Sampling arithmetic: sample sizes, stratified allocation and a reproducible draw.
 
-Pure standard-library code (no Django), following DESIGN.md section 4:
+Pure standard-library code (no Django), following docs/architecture.md:
 
 - Sample size from a margin of error: n0 = z^2 p(1-p) / e^2, then the finite-population
   correction n = n0 / (1 + (n0 - 1) / N), rounded up; or the YJB rule, 20% with a minimum of 20.

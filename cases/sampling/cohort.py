@@ -544,17 +544,41 @@ def _choice(value, choices, column, spellings, error) -> str:
     return chosen
 
 
+# The numeric formats of DATE_FORMATS, read without strptime (ten times faster: a cohort has
+# thousands of dates): year-month-day with - or /, day-month-year with /, - or . (the same both times).
+_NUMERIC_DATES = [
+    (re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})"), (0, 2, 3)),
+    (re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})"), (3, 2, 0)),
+]
+
+
+def _dates_in(text):
+    """The date `text` reads as (at most one), by DATE_FORMATS."""
+    for pattern, (year, month, day) in _NUMERIC_DATES:
+        match = pattern.fullmatch(text)
+        if match:
+            parts = match.groups()
+            try:
+                found = dt.date(int(parts[year]), int(parts[month]), int(parts[day]))
+            except ValueError:
+                return
+            yield found
+            return
+    for fmt in DATE_FORMATS:
+        try:
+            yield dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
+        except ValueError:
+            continue
+        return
+
+
 def _date(value, column, today, error) -> dt.date | None:
     if not value:
         return None
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text):
         text = text[:10]
-    for fmt in DATE_FORMATS:
-        try:
-            parsed = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
-        except ValueError:
-            continue
+    for parsed in _dates_in(text):
         if parsed.year < 1900:
             break
         if parsed > today:

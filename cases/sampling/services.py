@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from inspections.models import Inspection, InspectionStatus, Membership
 from inspections.people import display_name
 
+from ..bulk import bulk_insert_with_history
 from ..models import Assessment, AssessmentStatus, Case, Marking, SampleChange, SampleDraw
 from .arithmetic import allocate, cohort_hash, draw, replacement_candidates, sample_size_for_margin, seeded_order
 from .arithmetic import yjb_sample_size as yjb_size
@@ -104,8 +105,8 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
     ]
     matched = match_case_managers({row.case_manager for row in check.rows if row.case_manager}, people)
     cases = [
-        Case(
-            inspection=inspection,
+        dict(
+            inspection_id=inspection.pk,
             reference=row.reference,
             disposal=row.disposal,
             rosh=row.rosh,
@@ -120,7 +121,7 @@ def cohort_import(*, inspection, cells, by, accept_warnings=False, today=None, a
         )
         for row in check.rows
     ]
-    return bulk_create_with_history(cases, Case, default_user=by)
+    return bulk_insert_with_history(Case, cases, scope_field="inspection", scope_value=inspection.pk, by=by)
 
 
 @transaction.atomic
@@ -475,6 +476,20 @@ def assessments_assign(*, inspection, assessors, by, second_share=0, allow_any_s
     return {"first": len(first_plan), "second": len(second_plan), "unassigned": unassigned}
 
 
+def _check_may_take(case, marking, assessor, markings):
+    """Refuses (ValidationError) to give `assessor` the case's `marking`: not their own case, not
+    both markings (second marking is blind), not a second before a first; a member who scores."""
+    name = display_name(assessor)
+    if assessor.pk == case.case_manager_id:
+        raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
+    other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)
+    if other is not None and other.assessor_id == assessor.pk:
+        raise ValidationError(f"{name} already has the other marking of {case.reference}; second marking is blind.")
+    if marking == Marking.SECOND and markings.get(Marking.FIRST) is None:
+        raise ValidationError(f"Assign the first marking of {case.reference} before a second marking.")
+    _check_assessors(case.inspection, [assessor])
+
+
 @transaction.atomic
 def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None:
     """Give a case's first or second marking to `assessor` (None: take it away).
@@ -505,15 +520,7 @@ def assessment_set_assessor(*, case, marking, assessor, by) -> Assessment | None
         return None
     if current is not None and current.assessor_id == assessor.pk:
         return current
-    name = display_name(assessor)
-    if assessor.pk == case.case_manager_id:
-        raise ValidationError(f"{name} manages {case.reference}, so cannot score it.")
-    other = markings.get(Marking.SECOND if marking == Marking.FIRST else Marking.FIRST)
-    if other is not None and other.assessor_id == assessor.pk:
-        raise ValidationError(f"{name} already has the other marking of {case.reference}; second marking is blind.")
-    if marking == Marking.SECOND and markings.get(Marking.FIRST) is None:
-        raise ValidationError(f"Assign the first marking of {case.reference} before a second marking.")
-    _check_assessors(case.inspection, [assessor])
+    _check_may_take(case, marking, assessor, markings)
     if current is not None:
         current.assessor = assessor
         _save(current, by, update_fields=["assessor", "updated_at"])

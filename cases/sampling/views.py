@@ -200,7 +200,7 @@ def cohort_preview(request, pk):
 
 @login_required
 @require_http_methods(GET_POST)
-def case_exclude(request, pk, case_pk):
+def cohort_case_exclude(request, pk, case_pk):
     inspection = _inspection(request, pk)
     case = _case(inspection, case_pk)
     form = ExcludeForm(request.POST or None)
@@ -221,7 +221,7 @@ def case_exclude(request, pk, case_pk):
 
 @login_required
 @require_POST
-def case_restore(request, pk, case_pk):
+def cohort_case_restore(request, pk, case_pk):
     inspection = _inspection(request, pk)
     case = _case(inspection, case_pk)
     try:

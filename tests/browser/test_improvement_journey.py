@@ -9,12 +9,15 @@ from playwright.sync_api import expect
 
 from improvement.models import ImprovementPlan, PlanStatus
 from inspections.models import Role
-from tests.factories import PASSWORD, MembershipFactory, ServiceFactory, UserFactory
-from tests.improvement.factories import (
+from tests.factories import (
+    PASSWORD,
     BoardFactory,
     MeetingFactory,
+    MembershipFactory,
     PublishedInspectionFactory,
     RecommendationFactory,
+    ServiceFactory,
+    UserFactory,
 )
 
 

@@ -8,8 +8,15 @@ from playwright.sync_api import expect
 
 from cases.services import inspection_publish
 from inspections.models import Role
-from tests.cases.oversight_factories import answer
-from tests.factories import PASSWORD, AssessmentFactory, CaseFactory, InspectionFactory, ServiceFactory, member
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    ServiceFactory,
+    make_answers,
+    member,
+)
 
 FIRST = {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"}
 SECOND = {"roh-1": "yes", "roh-2": "yes", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"}
@@ -27,7 +34,9 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     earlier = InspectionFactory(
         service=service, status="moderation", title="Inspection 2015", period_end=date(2014, 12, 31)
     )
-    answer(AssessmentFactory(case=CaseFactory(inspection=earlier), assessor=first), {"roh-1": "no", "roh-2": "no"})
+    make_answers(
+        AssessmentFactory(case=CaseFactory(inspection=earlier), assessor=first), {"roh-1": "no", "roh-2": "no"}
+    )
     inspection_publish(inspection=earlier, by=inspector)
     mock = InspectionFactory(
         service=service,
@@ -39,11 +48,11 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     )
     for number in range(6):
         case = CaseFactory(inspection=mock, reference=f"NS-{number:04d}", team="North team")
-        answer(AssessmentFactory(case=case, assessor=first), FIRST, note="No plan on file")
+        make_answers(AssessmentFactory(case=case, assessor=first), FIRST, note="No plan on file")
         if number == 0:
-            answer(AssessmentFactory(case=case, assessor=second, marking="second"), SECOND)
+            make_answers(AssessmentFactory(case=case, assessor=second, marking="second"), SECOND)
     eastbridge = InspectionFactory(service=other, framework=earlier.framework, status="moderation")
-    answer(AssessmentFactory(case=CaseFactory(inspection=eastbridge), assessor=member(other)), SECOND)
+    make_answers(AssessmentFactory(case=CaseFactory(inspection=eastbridge), assessor=member(other)), SECOND)
     inspection_publish(inspection=eastbridge, by=inspector)
 
     sign_in(page, manager.username, PASSWORD)

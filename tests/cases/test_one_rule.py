@@ -25,9 +25,7 @@ from cases.oversight.moderation import case_comparison, moderation_settle
 from cases.rules import blind_case_ids, is_blind_to
 from cases.services import assessment_save
 from inspections.models import Role
-from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
-
-from .oversight_factories import answer
+from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, make_answers, member
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +48,7 @@ def world(service):
 
     def mark(ref, marking, assessor, vals, submit=True):
         assessment = AssessmentFactory(case=cases[ref], assessor=assessor, marking=marking)
-        answer(assessment, vals)
+        make_answers(assessment, vals)
         if not submit:
             Assessment.objects.filter(pk=assessment.pk).update(status="draft")
         return assessment

@@ -1,8 +1,6 @@
 import pytest
 
-from tests.factories import member
-
-from .factories import PlanFactory, PublishedInspectionFactory, RecommendationFactory, lead_inspector_for
+from tests.factories import PlanFactory, PublishedInspectionFactory, RecommendationFactory, make_lead_inspector, member
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +19,7 @@ def inspection(service):
 
 @pytest.fixture
 def lead_inspector(inspection):
-    return lead_inspector_for(inspection)
+    return make_lead_inspector(inspection)
 
 
 @pytest.fixture

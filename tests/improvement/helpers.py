@@ -8,9 +8,7 @@ from django.urls import reverse
 from improvement import services, urls
 from improvement.models import Term
 from inspections.models import Role
-from tests.factories import member
-
-from .factories import BoardFactory, MeetingFactory, PublishedInspectionFactory, ThemeFactory
+from tests.factories import BoardFactory, MeetingFactory, PublishedInspectionFactory, ThemeFactory, member
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -13,8 +13,7 @@ from django.urls import reverse
 from improvement import selectors, services
 from improvement.models import BoardReport
 from inspections.models import PublishedQuestionScore
-
-from .factories import ActionFactory, BoardFactory, MeetingFactory, PublishedInspectionFactory, ThemeFactory
+from tests.factories import ActionFactory, BoardFactory, MeetingFactory, PublishedInspectionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

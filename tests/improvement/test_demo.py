@@ -8,8 +8,7 @@ from django.apps import apps
 
 from improvement.demo import create_demo_plan
 from improvement.models import BoardReport, ImprovementPlan, PlanStatus
-
-from .factories import RecommendationFactory
+from tests.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from improvement import evidence
 from improvement.models import Evidence, ProgressUpdate
+from tests.factories import ActionFactory, ThemeFactory
 
-from .factories import ActionFactory, ThemeFactory
 from .helpers import PDF_BYTES, PNG_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db

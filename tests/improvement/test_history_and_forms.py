@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from improvement.models import Action, Board, Meeting, Theme
-
-from .factories import ThemeFactory
+from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

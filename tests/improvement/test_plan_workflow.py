@@ -11,9 +11,7 @@ from django.urls import reverse
 from improvement import services
 from improvement.models import Action, ImprovementPlan, PlanStatus, add_months
 from inspections.models import Role
-from tests.factories import member
-
-from .factories import ActionFactory, PublishedInspectionFactory, RecommendationFactory, ThemeFactory
+from tests.factories import ActionFactory, PublishedInspectionFactory, RecommendationFactory, ThemeFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from improvement.models import ReminderSent
-
-from .factories import ActionFactory, ThemeFactory
+from tests.factories import ActionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Tests for the rating arithmetic (DESIGN.md section 3)."""
+"""Tests for the rating arithmetic (docs/architecture.md, "The rules the code computes")."""
 
 import math
 from fractions import Fraction

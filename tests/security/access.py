@@ -12,14 +12,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from improvement.models import Evidence, Term
 from inspections.models import Finding, InspectionStatus, Recommendation, Role
-from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
-from tests.improvement.factories import (
+from tests.factories import (
     ActionFactory,
+    AssessmentFactory,
     BoardFactory,
+    CaseFactory,
+    FrameworkFactory,
+    InspectionFactory,
     MeetingFactory,
     PlanFactory,
     ProgressUpdateFactory,
     ThemeFactory,
+    member,
 )
 
 ROLES = ["officer", "manager", "board", "inspector", "lead"]

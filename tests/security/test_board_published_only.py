@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from cases.services import inspection_publish
 from inspections.models import Finding, Recommendation, Role
-from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
-
-from ..cases.oversight_factories import answer
+from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, make_answers, member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +29,9 @@ def inspections(service, manager):
         title="Inspection 2015",
         period_end=date(2014, 12, 31),
     )
-    answer(AssessmentFactory(case=CaseFactory(inspection=earlier), assessor=officer), {"roh-1": "no", "saf-1": "yes"})
+    make_answers(
+        AssessmentFactory(case=CaseFactory(inspection=earlier), assessor=officer), {"roh-1": "no", "saf-1": "yes"}
+    )
     inspection_publish(inspection=earlier, by=manager)
     live = InspectionFactory(
         service=service,
@@ -41,7 +41,9 @@ def inspections(service, manager):
         follows=earlier,
         period_end=date(2015, 12, 31),
     )
-    answer(AssessmentFactory(case=CaseFactory(inspection=live), assessor=officer), {"roh-1": "yes", "saf-1": "yes"})
+    make_answers(
+        AssessmentFactory(case=CaseFactory(inspection=live), assessor=officer), {"roh-1": "yes", "saf-1": "yes"}
+    )
     Finding.objects.create(inspection=live, text="Draft finding about planning")
     Recommendation.objects.create(inspection=live, text="Draft recommendation about oversight")
     earlier.refresh_from_db()

@@ -17,8 +17,15 @@ from cases.services import StaleAssessment, assessment_save
 from improvement.models import Action
 from improvement.services import StaleAction, action_update
 from inspections.models import Role
-from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
-from tests.improvement.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.factories import (
+    ActionFactory,
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    PlanFactory,
+    ThemeFactory,
+    member,
+)
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",

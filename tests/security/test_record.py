@@ -7,8 +7,15 @@ from cases.sampling import services as sample_services
 from cases.services import assessment_save
 from improvement.services import action_update
 from inspections.models import InspectionStatus, Role
-from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
-from tests.improvement.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.factories import (
+    ActionFactory,
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    PlanFactory,
+    ThemeFactory,
+    member,
+)
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from improvement.models import Evidence
 from inspections.models import InspectionStatus, Role
-from tests.factories import InspectionFactory, member
-from tests.improvement.factories import ActionFactory, PlanFactory, ThemeFactory
+from tests.factories import ActionFactory, InspectionFactory, PlanFactory, ThemeFactory, member
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # The start of a Windows program (a PE file: "MZ" header and DOS stub).

@@ -12,9 +12,15 @@ from cases.oversight.dashboard import dashboard
 from cases.oversight.presenters import score_text
 from cases.services import inspection_publish
 from inspections.models import Role
-from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
-
-from ..oversight_factories import answer, build_scored_cases
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    FrameworkFactory,
+    InspectionFactory,
+    make_answers,
+    make_scored_cases,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +37,7 @@ def assessors(service):
 
 def scored_case(inspection, assessor, values, marking="first", case=None, **case_fields):
     case = case or CaseFactory(inspection=inspection, **case_fields)
-    return answer(AssessmentFactory(case=case, assessor=assessor, marking=marking), values)
+    return make_answers(AssessmentFactory(case=case, assessor=assessor, marking=marking), values)
 
 
 def text(response):
@@ -245,8 +251,8 @@ def test_inspection_pages_take_the_same_queries_at_10_and_500_cases(
     first, second = assessors
     small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6))
     large = InspectionFactory(service=service, framework=small.framework)
-    build_scored_cases(small, 10, first, second)
-    build_scored_cases(large, 500, first, second, start=1000)
+    make_scored_cases(small, 10, first, second)
+    make_scored_cases(large, 500, first, second, start=1000)
     client.force_login(manager)
     counts = [_count_queries(client, reverse(name, args=[i.pk]), django_assert_max_num_queries) for i in (small, large)]
     assert counts[0] == counts[1]
@@ -258,8 +264,8 @@ def test_export_and_filtered_dashboard_take_the_same_queries_at_10_and_500(
     first, second = assessors
     small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6))
     large = InspectionFactory(service=service, framework=small.framework)
-    build_scored_cases(small, 10, first, second)
-    build_scored_cases(large, 500, first, second, start=1000)
+    make_scored_cases(small, 10, first, second)
+    make_scored_cases(large, 500, first, second, start=1000)
     client.force_login(manager)
     for url in [
         lambda i: reverse("cases:inspection_export", args=[i.pk, "summary", "xlsx"]),
@@ -281,7 +287,7 @@ def test_service_trend_and_benchmark_take_the_same_queries_at_any_number_of_insp
         previous = follows
         for index in range(n):
             insp = InspectionFactory(service=service, framework=framework, status="moderation", follows=previous)
-            build_scored_cases(insp, 3, first, start=10 * insp.pk + index)
+            make_scored_cases(insp, 3, first, start=10 * insp.pk + index)
             if index % 2 == 0:
                 inspection_publish(inspection=insp, by=inspector)
             previous = insp
@@ -302,5 +308,5 @@ def test_service_trend_and_benchmark_take_the_same_queries_at_any_number_of_insp
 def test_assessment_count_helper_builds_second_markings(service, assessors):
     first, second = assessors
     inspection = InspectionFactory(service=service)
-    build_scored_cases(inspection, 10, first, second)
+    make_scored_cases(inspection, 10, first, second)
     assert Assessment.objects.filter(case__inspection=inspection, marking="second").count() == 2

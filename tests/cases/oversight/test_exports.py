@@ -9,9 +9,7 @@ from openpyxl import load_workbook
 
 from cases.oversight.exports import neutralise
 from inspections.models import Role
-from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
-
-from ..oversight_factories import answer
+from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, make_answers, member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +23,7 @@ def inspection(service):
 
 def scored(inspection, assessor, note="Not on file", **case_fields):
     case = CaseFactory(inspection=inspection, **case_fields)
-    return answer(AssessmentFactory(case=case, assessor=assessor), VALUES, note=note)
+    return make_answers(AssessmentFactory(case=case, assessor=assessor), VALUES, note=note)
 
 
 @pytest.mark.parametrize(

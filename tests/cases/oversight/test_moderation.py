@@ -13,9 +13,7 @@ from cases.models import Assessment
 from cases.oversight.moderation import case_comparison, moderation_complete, moderation_settle, moderation_start
 from cases.services import ScoringProblems
 from inspections.models import Role
-from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, member
-
-from ..oversight_factories import answer
+from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, make_answers, member
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +40,13 @@ def marked(inspection, markers):
     not started, by a manager (who could otherwise read every assessment)."""
     first_marker, second_marker = markers
     case = CaseFactory(inspection=inspection, reference="NS-0042")
-    first = answer(AssessmentFactory(case=case, assessor=first_marker), FIRST, note="SECRET-FIRST-NOTE")
+    first = make_answers(AssessmentFactory(case=case, assessor=first_marker), FIRST, note="SECRET-FIRST-NOTE")
     second = AssessmentFactory(case=case, assessor=second_marker, marking="second")
     return first, second
 
 
 def submit_second(second):
-    return answer(second, SECOND, note="second note")
+    return make_answers(second, SECOND, note="second note")
 
 
 def text(response):

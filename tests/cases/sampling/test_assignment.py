@@ -17,16 +17,14 @@ from cases.sampling.services import (
     second_marking_target,
 )
 from inspections.models import Role
-from tests.factories import InspectionFactory, member
-
-from ..factories_sample import make_cohort, sampling_inspection
+from tests.factories import InspectionFactory, make_cohort, make_sampling_inspection, member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def inspection(service):
-    return sampling_inspection(service)
+    return make_sampling_inspection(service)
 
 
 @pytest.fixture
@@ -248,7 +246,7 @@ def test_the_assignment_page_is_closed_after_scoring(client, manager, service):
 def test_a_closed_assignment_page_shows_who_marked_each_case_and_nobody_for_no_second_marking(
     client, manager, service, assessors
 ):
-    inspection = sampling_inspection(service)
+    inspection = make_sampling_inspection(service)
     make_cohort(inspection, 6, case_manager=assessors[0])
     sample_draw(inspection=inspection, method="number", size=6, seed="1", by=manager)
     assessments_assign(inspection=inspection, assessors=assessors[1:], second_share=0, by=manager)
@@ -267,7 +265,7 @@ def test_assignment_page_query_count_does_not_grow_with_the_sample(
 ):
     sizes = {}
     for n in (10, 100):
-        inspection = sampling_inspection(service)
+        inspection = make_sampling_inspection(service)
         make_cohort(inspection, n, case_manager=assessors[0])
         sample_draw(inspection=inspection, method="number", size=n, seed="1", by=manager)
         assessments_assign(inspection=inspection, assessors=assessors[1:], second_share=20, by=manager)

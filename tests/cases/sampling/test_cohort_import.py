@@ -13,16 +13,25 @@ from cases.models import Case
 from cases.sampling.cohort import check_cells, read_cells, reference_problem
 from cases.sampling.services import CohortImportError, case_exclude, case_restore, cohort_import
 from inspections.models import Role
-from tests.factories import CaseFactory, InspectionFactory, member
-
-from ..factories_sample import EXAMPLES, csv_bytes, make_cohort, row, rows, sampling_inspection, upload
+from tests.factories import (
+    EXAMPLES,
+    CaseFactory,
+    InspectionFactory,
+    csv_bytes,
+    make_cohort,
+    make_sampling_inspection,
+    member,
+    row,
+    rows,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def inspection(service):
-    return sampling_inspection(service)
+    return make_sampling_inspection(service)
 
 
 def post_file(client, inspection, content, name="cohort.csv"):
@@ -484,8 +493,8 @@ def test_an_officer_cannot_upload_or_restore(client, officer, inspection, case):
 def test_the_cohort_page_query_count_does_not_grow_with_the_cohort(
     client, manager, service, django_assert_max_num_queries
 ):
-    small = sampling_inspection(service)
-    large = sampling_inspection(service)
+    small = make_sampling_inspection(service)
+    large = make_sampling_inspection(service)
     make_cohort(small, 10, case_manager=manager)
     make_cohort(large, 100, case_manager=manager)
     client.force_login(manager)

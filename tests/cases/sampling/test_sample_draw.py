@@ -13,16 +13,14 @@ from cases.models import Assessment, Case, SampleChange, SampleDraw
 from cases.sampling.selectors import case_stratum
 from cases.sampling.services import sample_draw, sample_replace
 from inspections.models import Role
-from tests.factories import AssessmentFactory, InspectionFactory, member
-
-from ..factories_sample import make_cohort, sampling_inspection
+from tests.factories import AssessmentFactory, InspectionFactory, make_cohort, make_sampling_inspection, member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def inspection(service):
-    return sampling_inspection(service)
+    return make_sampling_inspection(service)
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def test_the_same_cohort_parameters_and_seed_give_the_same_sample(manager, inspe
 
 
 def test_the_same_seed_gives_the_same_sample_in_another_inspection_with_the_same_cohort(manager, service):
-    a, b = sampling_inspection(service), sampling_inspection(service)
+    a, b = make_sampling_inspection(service), make_sampling_inspection(service)
     make_cohort(a, 40)
     make_cohort(b, 40)
     first = sample_draw(inspection=a, method="yjb", seed="7", by=manager)
@@ -185,7 +183,7 @@ def test_a_sampled_case_is_replaced_by_the_next_of_its_stratum(manager, officer,
 def test_replacements_are_reproducible_and_never_bring_back_a_removed_case(manager, service):
     outcomes = []
     for _ in range(2):
-        inspection = sampling_inspection(service)
+        inspection = make_sampling_inspection(service)
         make_cohort(inspection, 60)
         sample_draw(inspection=inspection, method="number", size=20, seed="5", by=manager)
         case = Case.objects.filter(inspection=inspection, in_sample=True).order_by("reference").first()
@@ -369,7 +367,7 @@ def test_other_services_and_outsiders_get_404_and_signed_out_signs_in(
 def test_sample_page_query_counts_do_not_grow_with_the_cohort(
     client, manager, service, name, django_assert_max_num_queries
 ):
-    small, large = sampling_inspection(service), sampling_inspection(service)
+    small, large = make_sampling_inspection(service), make_sampling_inspection(service)
     make_cohort(small, 10, case_manager=manager)
     make_cohort(large, 100, case_manager=manager)
     sample_draw(inspection=small, method="number", size=5, seed="1", by=manager)

@@ -1,0 +1,66 @@
+"""`manage.py benchmark --scale small`: builds its data set, times every figure, prints a table or JSON."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from inspections.models import Service
+
+pytestmark = pytest.mark.django_db
+
+FIGURES = [
+    "floor page (signed in, base layout)",
+    "officer home",
+    "manager home",
+    "board member home",
+    "inspector home (3 services)",
+    "scoring page",
+    "live judgements",
+    "published judgements",
+    "inspection dashboard",
+    "inspection dashboard, filtered",
+    "drill-down",
+    "moderation list",
+    "moderation case",
+    "service trend",
+    "cross-service benchmark",
+    "plan page",
+    "board report (HTML)",
+    "scoring save",
+    "board report (PDF)",
+    "cohort import (300 rows)",
+    "sample draw (from 300 cases)",
+]
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("benchmark", *args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_the_small_benchmark_builds_its_data_and_reports_every_figure_as_json():
+    report = json.loads(run("--scale", "small", "--format", "json"))
+    assert report["scale"] == "small"
+    # 3 services x 3 inspections x 10 cases of the CCI framework, every case scored.
+    assert report["data"]["services"] == 3
+    assert report["data"]["cases"] == 90
+    assert report["data"]["answers"] == report["data"]["assessments"] * report["data"]["questions"]
+    assert [figure["name"] for figure in report["figures"]] == FIGURES
+    floor = report["figures"][0]
+    assert floor["ratio"] == 1.0
+    for figure in report["figures"]:
+        assert set(figure) == {"name", "median_ms", "p95_ms", "queries", "ratio", "meets_target"}
+        assert 0 < figure["median_ms"] <= figure["p95_ms"]
+        assert figure["queries"] > 0
+        assert figure["ratio"] == pytest.approx(figure["median_ms"] / floor["median_ms"], abs=0.1)
+    assert 0 < report["peak_memory_mb"] < 2000
+    # Publishing stored the judgements the published page reads.
+    assert Service.objects.get(slug="service-001").inspections.published().count() == 2
+
+
+def test_it_refuses_a_database_that_already_has_data(service):
+    with pytest.raises(CommandError, match="already has services or people"):
+        run("--scale", "small")

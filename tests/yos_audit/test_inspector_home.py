@@ -1,0 +1,101 @@
+"""The inspector's home: every inspection of their services, filtered, 25 to a page, with progress counts."""
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import Membership, Role
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    FrameworkFactory,
+    InspectionFactory,
+    ServiceFactory,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def framework(db):
+    return FrameworkFactory()
+
+
+def rows(page):
+    return page.count('<tr class="govuk-table__row">') - 1  # less the header row
+
+
+def test_thirty_inspections_come_25_to_a_page_with_a_link_to_the_rest(client, inspector, service, framework):
+    for n in range(30):
+        InspectionFactory(service=service, framework=framework, title=f"Audit number {n:02d}")
+    client.force_login(inspector)
+    first = client.get(reverse("home")).content.decode()
+    assert rows(first) == 25
+    assert "Showing 1 to 25 of 30 inspections" in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(reverse("home"), {"page": 2}).content.decode()
+    assert rows(second) == 5
+    assert "Showing 26 to 30 of 30 inspections" in second
+    assert 'rel="prev"' in second
+    shown = {line for page in (first, second) for line in page.split("\n") if "Audit number" in line}
+    assert len(shown) == 30  # every inspection on one page or the other
+
+
+def test_the_counts_are_each_inspections_own(client, inspector, service, framework, officer):
+    busy = InspectionFactory(service=service, framework=framework, title="Busy audit")
+    InspectionFactory(service=service, framework=framework, title="Quiet audit")
+    for n in range(3):
+        case = CaseFactory(inspection=busy)
+        AssessmentFactory(case=case, assessor=officer, status="submitted" if n < 2 else "draft")
+        AssessmentFactory(case=case, assessor=member(service), marking="second", status="submitted")
+    CaseFactory(inspection=busy, in_sample=False)
+    client.force_login(inspector)
+    page = client.get(reverse("home")).content.decode()
+    busy_row = page[page.index("Busy audit") : page.index("</tr>", page.index("Busy audit"))]
+    quiet_row = page[page.index("Quiet audit") : page.index("</tr>", page.index("Quiet audit"))]
+    # 3 sampled (the fourth case is not), 2 first markings submitted (second markings do not count).
+    assert [cell.split("<")[0] for cell in busy_row.split('numeric">')[1:]] == ["3", "2"]
+    assert [cell.split("<")[0] for cell in quiet_row.split('numeric">')[1:]] == ["0", "0"]
+
+
+def test_filters_narrow_the_list_by_service_status_and_title(client, inspector, service, other_service, framework):
+    Membership.objects.create(user=inspector, service=other_service, role=Role.INSPECTOR)
+    InspectionFactory(service=service, framework=framework, title="Northshire audit", status="scoring")
+    InspectionFactory(service=other_service, framework=framework, title="Eastbridge audit", status="published")
+    client.force_login(inspector)
+    by_service = client.get(reverse("home"), {"service": other_service.pk}).content.decode()
+    assert "Eastbridge audit" in by_service and "Northshire audit" not in by_service
+    assert "Service: Eastbridge Youth Offending Service" in by_service  # the selected filter, said
+    by_status = client.get(reverse("home"), {"status": "scoring"}).content.decode()
+    assert "Northshire audit" in by_status and "Eastbridge audit" not in by_status
+    by_title = client.get(reverse("home"), {"title": "eastbr"}).content.decode()
+    assert "Eastbridge audit" in by_title and "Northshire audit" not in by_title
+
+
+def test_another_services_inspections_are_never_listed_even_when_asked_for(client, inspector, framework):
+    elsewhere = ServiceFactory(name="Westmoor Youth Justice Service")
+    InspectionFactory(service=elsewhere, framework=framework, title="Westmoor audit")
+    client.force_login(inspector)
+    page = client.get(reverse("home"), {"service": elsewhere.pk}).content.decode()
+    assert "Westmoor audit" not in page
+    assert "Select a valid choice" in page
+
+
+def test_the_query_count_is_the_same_for_3_and_60_inspections(
+    client, inspector, service, framework, django_assert_num_queries, django_assert_max_num_queries
+):
+    others = [ServiceFactory() for _ in range(3)]
+    for other in others:
+        Membership.objects.create(user=inspector, service=other, role=Role.INSPECTOR)
+    for _ in range(3):
+        CaseFactory(inspection=InspectionFactory(service=service, framework=framework))
+    client.force_login(inspector)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("home"))
+    for other in others:
+        for _ in range(19):
+            CaseFactory.create_batch(2, inspection=InspectionFactory(service=other, framework=framework))
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("home")).content.decode()
+    assert "of 60 inspections" in page
