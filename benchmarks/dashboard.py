@@ -43,9 +43,9 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         from django.test import Client
+        from tests.cases.oversight_factories import build_scored_cases
 
         from inspections.models import Role
-        from tests.cases.oversight_factories import build_scored_cases
         from tests.factories import FrameworkFactory, InspectionFactory, ServiceFactory, member
 
         service = ServiceFactory()
