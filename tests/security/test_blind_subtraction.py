@@ -21,8 +21,7 @@ from cases.models import Assessment, Case
 from cases.oversight import exports
 from inspections.models import Role
 from tests.factories import FrameworkFactory, InspectionFactory, member
-
-from ..cases.oversight_factories import build_scored_cases
+from tests.factories import make_scored_cases as build_scored_cases
 
 pytestmark = pytest.mark.django_db
 
