@@ -18,7 +18,7 @@ from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
-from .rules import Perm, blind_case_ids
+from .rules import Perm, blind_case_ids, hidden_first_markings
 from .services import (
     ScoringProblems,
     StaleAssessment,
@@ -219,7 +219,7 @@ def judgements(request, pk):
                 messages.success(request, f"The override for {override_form.cleaned_data['area'].name} is recorded.")
                 return redirect("cases:judgements", inspection.pk)
 
-    blind = blind_case_ids(request.user, inspection)
+    blind = hidden_first_markings(request.user, [inspection.pk])
     figures = inspection_judgements(inspection, leave_out=blind)
     forms = []
     for area in figures.areas:

@@ -18,7 +18,7 @@ from inspections.models import Inspection, Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 
 from ..models import Case
-from ..rules import Perm, blind_case_ids, blind_case_ids_in
+from ..rules import Perm, blind_case_ids, hidden_first_markings
 from ..services import ScoringProblems
 from . import charts, exports, presenters
 from .agreement import moderation_lines
@@ -48,7 +48,7 @@ def inspection_dashboard(request, pk):
     base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base)
     params = _filter_params(filterset)
-    blind = blind_case_ids(request.user, inspection)
+    blind = hidden_first_markings(request.user, [inspection.pk])
     figures = presenters.link_dashboard(
         dashboard(inspection, filterset.qs if params else None, leave_out=blind), inspection, params
     )
@@ -233,7 +233,9 @@ def inspection_export(request, pk, kind, fmt):
     if kind == "answers":
         tables = [exports.answers_table(inspection, request.user)]
     else:
-        tables = exports.summary_tables(dashboard(inspection, leave_out=blind_case_ids(request.user, inspection)))
+        tables = exports.summary_tables(
+            dashboard(inspection, leave_out=hidden_first_markings(request.user, [inspection.pk]))
+        )
         if kind != "summary":
             tables = [t for t in tables if t.name == exports.SUMMARY_KINDS[kind]]
     return exports.download(tables, name=f"{inspection.title} {kind}", fmt=fmt)
@@ -260,7 +262,7 @@ def service_trends(request):
     trend = service_trend(
         service,
         published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service),
-        leave_out=blind_case_ids_in(request.user, Inspection.objects.filter(service=service).values("pk")),
+        leave_out=hidden_first_markings(request.user, Inspection.objects.filter(service=service).values("pk")),
     )
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(

@@ -168,7 +168,7 @@ def test_judgement_page_queries_do_not_grow_with_cases(
     for _ in range(cases):
         scored(inspection, {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"})
     client.force_login(manager)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):  # one of them: the cases the reader marks blind (left out)
         response = client.get(reverse("cases:judgements", args=[inspection.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == cases
