@@ -116,10 +116,15 @@ def framework_bands(framework):
     return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
 
 
-def _live_tallies(inspection):
-    """{question id: Tally} and {area id: cases} from each case's counting assessment."""
-    counting = Assessment.objects.counting().filter(case__inspection=inspection)
-    answers = Answer.objects.counting().filter(assessment__case__inspection=inspection)
+def _live_tallies(inspection, leave_out=frozenset()):
+    """{question id: Tally} and {area id: cases} from each case's counting assessment, less the cases
+    in `leave_out` (those the reader is marking blind: `rules.blind_case_ids`)."""
+    counting = Assessment.objects.counting().filter(case__inspection=inspection).exclude(case_id__in=leave_out)
+    answers = (
+        Answer.objects.counting()
+        .filter(assessment__case__inspection=inspection)
+        .exclude(assessment__case_id__in=leave_out)
+    )
     tallies = {
         row["question_id"]: ratings.Tally(row["yes"], row["no"], row["na"])
         for row in answers.values("question_id").annotate(**tally_counts()).order_by()
@@ -143,7 +148,10 @@ def _published_tallies(inspection, stored_judgements):
     return tallies, cases_by_area, max(cases_by_area.values(), default=0)
 
 
-def inspection_judgements(inspection) -> InspectionJudgements:
+def inspection_judgements(inspection, *, leave_out=frozenset()) -> InspectionJudgements:
+    """The inspection's judgements: stored once published, else live from the counting assessments.
+    `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
+    the live figures so that no figure they read includes them."""
     framework = inspection.framework
     bands = framework_bands(framework)
     scope = question_scope(inspection)
@@ -152,7 +160,7 @@ def inspection_judgements(inspection) -> InspectionJudgements:
     if inspection.is_published:
         tallies, cases_by_area, cases_counted = _published_tallies(inspection, stored)
     else:
-        tallies, cases_by_area, cases_counted = _live_tallies(inspection)
+        tallies, cases_by_area, cases_counted = _live_tallies(inspection, leave_out)
 
     area_judgements = []
     for area in areas:

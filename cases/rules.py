@@ -105,12 +105,28 @@ def is_blind_to(user, assessment):
 def blind_case_ids(user, inspection):
     """Cases of the inspection the person is marking blind: they made a first or second marking
     and the two are not both submitted yet. One query."""
+    return blind_case_ids_in(user, [inspection.pk])
+
+
+def blind_case_ids_in(user, inspections, markings=None):
+    """`blind_case_ids` across several inspections (ids or a queryset of them, e.g. a service's), for the
+    person's markings of kinds `markings` (first and second unless given). One query."""
     from .models import Assessment, Marking, both_markings_submitted
 
     mine = Assessment.objects.filter(
-        case__inspection=inspection, assessor=user, marking__in=[Marking.FIRST, Marking.SECOND]
+        case__inspection__in=inspections, assessor=user, marking__in=markings or [Marking.FIRST, Marking.SECOND]
     )
     return set(mine.exclude(both_markings_submitted(case="case")).values_list("case_id", flat=True))
+
+
+def hidden_first_markings(user, inspections):
+    """Cases whose first marking counts in the figures while the person, marking them second, is blind to
+    it. Every figure they read (dashboard, drill-down, judgements, trends, exports of every kind) leaves
+    these cases out entirely, so no two figures can be subtracted to recover the first marking. (A first
+    marker is blind too, but the figures count only their own marking until both are submitted.)"""
+    from .models import Marking
+
+    return blind_case_ids_in(user, inspections, markings=[Marking.SECOND])
 
 
 @rules.predicate

@@ -25,7 +25,7 @@ from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
 from .presenters import answers_from_post, scoring_grid
 from .programme.scope import question_scope
-from .rules import Perm, blind_case_ids
+from .rules import Perm, blind_case_ids, hidden_first_markings
 from .services import (
     ScoringProblems,
     StaleAssessment,
@@ -290,7 +290,8 @@ def judgements(request, pk):
         if override_form.is_valid() and _record_area_band(request, inspection, override_form):
             return redirect("cases:judgements", inspection.pk)
 
-    figures = inspection_judgements(inspection)
+    blind = hidden_first_markings(request.user, [inspection.pk])
+    figures = inspection_judgements(inspection, leave_out=blind)
     forms = []
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
@@ -309,6 +310,7 @@ def judgements(request, pk):
             "figures": figures,
             "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
             "override_record": selectors.override_record(inspection),
+            "blind_left_out": 0 if inspection.is_published else len(blind),
             "may_override": may_override,
             "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)
             and inspection.status == "moderation",

@@ -103,11 +103,20 @@ class InspectionForm(VersionedModelForm, GovukModelForm):
 class ReportItemForm(VersionedModelForm, GovukModelForm):
     """A finding or a recommendation: its text, the area it is about, its place in the list."""
 
-    def __init__(self, *args, framework: Framework, **kwargs):
+    def __init__(self, *args, framework: Framework, amending: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(framework=framework)
         self.fields["area"].empty_label = "The inspection as a whole"
         self.fields["order"].help_text = "Lower numbers come first"
+        if amending:
+            # Published: a correction is an amendment, kept on record with its reason.
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the amendment",
+                help_text="The report is published: the amendment and its reason are kept on record",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=500,
+                error_messages={"required": "Give the reason for the amendment: the report is published"},
+            )
 
 
 class FindingForm(ReportItemForm):

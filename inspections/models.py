@@ -395,7 +395,26 @@ class Inspection(models.Model):
         return NEXT_STATUS.get(self.status)
 
 
-class Finding(models.Model):
+class ReadOnlyOncePublished:
+    """Findings and recommendations: every change is on record (simple-history, with who), and once the
+    inspection is published they are read-only: nothing is added or removed, and a change is an amendment
+    that carries its reason (`_change_reason`, set by `inspections.services.report_item_save`)."""
+
+    def save(self, *args, **kwargs):
+        # (Adding to a published report is refused by the service; the demo and fixtures load published
+        # reports with their items directly.)
+        published = self.pk is not None and Inspection.objects.filter(pk=self.inspection_id).published().exists()
+        if published and not (getattr(self, "_change_reason", "") or "").strip():
+            raise ValidationError({"reason": "The inspection is published: a change is an amendment with a reason"})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Inspection.objects.filter(pk=self.inspection_id).published().exists():
+            raise ValidationError("The inspection is published: its findings and recommendations cannot be removed")
+        return super().delete(*args, **kwargs)
+
+
+class Finding(ReadOnlyOncePublished, models.Model):
     """What the report says about an area (or the inspection as a whole)."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
@@ -404,6 +423,8 @@ class Finding(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["inspection", "order", "pk"]
 
@@ -411,7 +432,7 @@ class Finding(models.Model):
         return self.text[:80]
 
 
-class Recommendation(models.Model):
+class Recommendation(ReadOnlyOncePublished, models.Model):
     """What the report recommends; recommendations drive the improvement plan."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="recommendations")
@@ -419,6 +440,8 @@ class Recommendation(models.Model):
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=0, help_text="Goes up with every change; refuses stale saves")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "order", "pk"]

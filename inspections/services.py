@@ -227,19 +227,6 @@ def area_judge(*, inspection: Inspection, area: Area, band_label: str, evidence:
 
 
 @transaction.atomic
-def report_item_save(*, item, by, version=None, **fields):
-    """Add or change a finding or recommendation; StaleEdit if it changed since `version` was read."""
-    if item.pk:
-        claim_version(item, version)
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.full_clean()
-    item._history_user = by
-    item.save()
-    return item
-
-
-@transaction.atomic
 def inspection_move_on(*, inspection: Inspection, to_status: str, changed_by) -> Inspection:
     """Move an inspection to its next status. Publishing goes through `cases.services.inspection_publish`."""
     if to_status == InspectionStatus.PUBLISHED:
@@ -294,3 +281,40 @@ def judgement_override(
     judgement._history_user = by
     judgement.save()
     return judgement
+
+
+@transaction.atomic
+def report_item_save(*, item, by, version=None, reason: str = "", **fields):
+    """Add or change a finding or recommendation, on record with who did it; StaleEdit if it changed
+    since `version` (the one the page showed) was read.
+
+    Once the inspection is published the report is read-only: nothing is added, and a change is an
+    amendment that needs its reason, kept in the record."""
+    inspection = Inspection.objects.select_for_update().get(pk=item.inspection_id)
+    if inspection.is_published:
+        if item.pk is None:
+            raise ValidationError("This inspection is published: its report cannot gain a finding or recommendation.")
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason for the amendment: the report is published"})
+        item._change_reason = f"Amended after publication: {reason.strip()}"
+    else:
+        item._change_reason = "Added" if item.pk is None else "Changed"
+    if item.pk:
+        claim_version(item, version)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item._history_user = by
+    item.save()
+    return item
+
+
+@transaction.atomic
+def report_item_delete(*, item, by):
+    """Remove a finding or recommendation before publication (on record); refused once published."""
+    inspection = Inspection.objects.select_for_update().get(pk=item.inspection_id)
+    if inspection.is_published:
+        raise ValidationError("This inspection is published: its findings and recommendations cannot be removed.")
+    item._history_user = by
+    item._change_reason = "Removed"
+    item.delete()

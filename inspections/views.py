@@ -17,7 +17,9 @@ from .forms import FindingForm, InspectionForm, RecommendationForm
 from .models import Finding, Framework, Inspection, InspectionStatus, Recommendation, Role
 from .rules import Perm
 from .scoping import in_my_services
+from .selectors import report_record
 from .services import inspection_move_on, inspection_update, report_item_save
+from .services import report_item_delete as remove_report_item
 from .tasks import task_list
 
 
@@ -100,10 +102,12 @@ def inspection_detail(request, pk):
             "page_title": inspection.title,
             "inspection": inspection,
             "may_read_report": may_read_report,
-            "may_read_judgements": request.user.has_perm("cases.view_judgements", inspection),
             "findings": inspection.findings.select_related("area") if may_read_report else [],
             "recommendations": inspection.recommendations.select_related("area") if may_read_report else [],
             "may_change": request.user.has_perm(Perm.CHANGE_INSPECTION, inspection),
+            "report_record": report_record(inspection)
+            if request.user.has_perm(Perm.CHANGE_INSPECTION, inspection)
+            else None,
             "next_status": InspectionStatus(inspection.next_status) if inspection.next_status else None,
             "tasks": _tasks_with_links(request, inspection),
         },
@@ -189,26 +193,33 @@ REPORT_ITEMS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_item_edit(request, pk, kind, item_pk=None):
-    """Add or change a finding or recommendation of the report."""
+    """Add or change a finding or recommendation of the report (once published: amend it, with a reason)."""
     inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model, form_class, related = REPORT_ITEMS[kind]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection) if item_pk else None
     if item is None:
+        if inspection.is_published:
+            raise PermissionDenied("The inspection is published: its report cannot gain items")
         item = model(inspection=inspection, order=getattr(inspection, related).count() + 1)
-    form = form_class(request.POST or None, instance=item, framework=inspection.framework)
+    amending = inspection.is_published
+    form = form_class(request.POST or None, instance=item, framework=inspection.framework, amending=amending)
     if request.method == "POST" and form.is_valid():
         try:
-            report_item_save(item=item, by=request.user, version=form.cleaned_data["version"], **form.changes())
+            changes = form.changes()
+            reason = changes.pop("reason", "")
+            report_item_save(item=item, by=request.user, version=form.cleaned_data["version"], reason=reason, **changes)
         except StaleEdit as stale:
             refuse_stale(form, stale.current, kind)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            messages.success(request, f"The {kind} is saved.")
+            messages.success(request, f"The {kind} is {'amended' if amending else 'saved'}.")
             return redirect("inspections:inspection_detail", inspection.pk)
     return render(
         request,
         "inspections/report_item_form.html",
         {
-            "page_title": f"{'Change' if item.pk else 'Add'} a {kind}",
+            "page_title": f"{'Amend' if amending else 'Change' if item.pk else 'Add'} a {kind}",
             "form": form,
             "inspection": inspection,
             "cancel_url": reverse("inspections:inspection_detail", args=[inspection.pk]),
@@ -222,7 +233,9 @@ def report_item_delete(request, pk, kind, item_pk):
     inspection = my_inspection(request, pk, Perm.CHANGE_INSPECTION)
     model = REPORT_ITEMS[kind][0]
     item = get_object_or_404(model, pk=item_pk, inspection=inspection)
-    item.delete()
+    if inspection.is_published:
+        raise PermissionDenied("The inspection is published: its report items cannot be removed")
+    remove_report_item(item=item, by=request.user)
     messages.success(request, f"The {kind} is removed.")
     return redirect("inspections:inspection_detail", inspection.pk)
 

@@ -239,12 +239,15 @@ def progress(cases) -> Progress:
 # --- the inspection dashboard ----------------------------------------------------------------
 
 
-def dashboard(inspection, cases=None) -> Dashboard:
+def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     """Everything the inspection dashboard shows, for `cases` (a filtered queryset of the
-    inspection's cases) or all of them. A fixed number of queries."""
+    inspection's cases) or all of them, less the cases in `leave_out` (those the reader is marking
+    blind: `rules.blind_case_ids`; no figure may include them). A fixed number of queries."""
     filtered = cases is not None
     if cases is None:
         cases = inspection_cases(inspection)
+    if leave_out:
+        cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
     areas = framework_areas(framework.pk)
     bands = framework_bands(framework)
@@ -263,7 +266,7 @@ def dashboard(inspection, cases=None) -> Dashboard:
     overall = None
     if not filtered:
         # The judgements page's own figures (stored ones once published).
-        judged = inspection_judgements(inspection)
+        judged = inspection_judgements(inspection, leave_out=leave_out)
         overall = judged.overall
         area_lines = [
             AreaLine(

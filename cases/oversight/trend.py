@@ -82,10 +82,11 @@ def _frameworks(framework_ids):
     }
 
 
-def service_trend(service, *, published_only=False) -> Trend:
+def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
-    figure of any in progress (not with `published_only`: board members), in follows-chain order; and
-    the questions that moved most between the last two with figures. A fixed number of queries."""
+    figure of any in progress (not with `published_only`: board members; live figures without the
+    cases in `leave_out`, those the reader marks blind), in follows-chain order; and the questions
+    that moved most between the last two with figures. A fixed number of queries."""
     chosen = Inspection.objects.filter(service=service).exclude(status="planned")
     if published_only:
         chosen = chosen.published()
@@ -105,6 +106,7 @@ def service_trend(service, *, published_only=False) -> Trend:
     for row in (
         Answer.objects.counting()
         .filter(assessment__case__inspection_id__in=live_ids)
+        .exclude(assessment__case_id__in=leave_out)
         .values("assessment__case__inspection_id", "question_id")
         .annotate(**tally_counts())
         .order_by()

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
 from inspections.db_router import read_only_page
-from inspections.models import Service
+from inspections.models import Inspection, Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 
 from ..models import Case
-from ..rules import Perm, blind_case_ids
+from ..rules import Perm, blind_case_ids, hidden_first_markings
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
 from .agreement import moderation_lines
@@ -49,7 +49,10 @@ def inspection_dashboard(request, pk):
     base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base)
     params = _filter_params(filterset)
-    figures = presenters.link_dashboard(dashboard(inspection, filterset.qs if params else None), inspection, params)
+    blind = hidden_first_markings(request.user, [inspection.pk])
+    figures = presenters.link_dashboard(
+        dashboard(inspection, filterset.qs if params else None, leave_out=blind), inspection, params
+    )
 
     area_chart = charts.bar_chart(
         "chart-areas",
@@ -80,6 +83,7 @@ def inspection_dashboard(request, pk):
             "export_kinds": exports.KINDS,
             "may_moderate": request.user.has_perm(Perm.VIEW_MODERATION, inspection),
             "small_group": SMALL_GROUP,
+            "blind_left_out": len(blind),
             "section": "dashboard",
         },
     )
@@ -268,7 +272,9 @@ def inspection_export(request, pk, kind, fmt):
     if kind == "answers":
         tables = [exports.answers_table(inspection, request.user)]
     else:
-        tables = exports.summary_tables(dashboard(inspection))
+        tables = exports.summary_tables(
+            dashboard(inspection, leave_out=hidden_first_markings(request.user, [inspection.pk]))
+        )
         if kind != "summary":
             tables = [t for t in tables if t.name == exports.SUMMARY_KINDS[kind]]
     return exports.download(tables, name=f"{inspection.title} {kind}", fmt=fmt)
@@ -292,7 +298,11 @@ def _service(request):
 @read_only_page
 def service_trends(request):
     service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
-    trend = service_trend(service, published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service))
+    trend = service_trend(
+        service,
+        published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service),
+        leave_out=hidden_first_markings(request.user, Inspection.objects.filter(service=service).values("pk")),
+    )
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
         "chart-trend",
