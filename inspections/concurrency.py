@@ -9,6 +9,9 @@ saves waits on the first one's row lock, then finds the version moved on.
 
 from django import forms
 from django.db.models import F
+from django.utils import timezone
+
+from .people import display_name
 
 
 class StaleEdit(Exception):
@@ -61,10 +64,7 @@ def last_changed_by(obj):
     last = history.select_related("history_user").first() if history is not None else None
     if last is None or last.history_user is None:
         return ""
-    user = last.history_user
-    from django.utils import timezone
-
-    return f"{user.get_full_name() or user.get_username()}, {timezone.localtime(last.history_date):%H:%M}"
+    return f"{display_name(last.history_user)}, {timezone.localtime(last.history_date):%H:%M}"
 
 
 def _shown(value):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from inspections.people import display_name
+
 from ..models import Answer, CaseAction, CaseActionStatus, Feedback, FeedbackArea, ReAuditAnswer
 from ..oversight.disclosure import SMALL_GROUP, SUPPRESSED, protect
 from ..working_days import working_days_between
@@ -92,7 +94,7 @@ def feedback_figures(inspection):
     total = FigureRow("All cases")
     by_team, by_holder = {}, {}
     for feedback in feedbacks:
-        holder = feedback.case_holder.get_full_name() or feedback.case_holder.username
+        holder = display_name(feedback.case_holder)
         team = feedback.case.team or "No team"
         rows = [total, by_team.setdefault(team, FigureRow(team)), by_holder.setdefault(holder, FigureRow(holder))]
         in_time = acknowledged_in_time(feedback)

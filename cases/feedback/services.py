@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inspections.models import Membership
+from inspections.people import display_name
 
 from ..models import (
     Answer,
@@ -34,10 +35,6 @@ def _by(obj, user, reason=""):
     if reason:
         obj._change_reason = reason
     return obj
-
-
-def person_name(user):
-    return (user.get_full_name() or user.username) if user else ""
 
 
 def counting_assessment(case):
@@ -172,7 +169,7 @@ def case_action_reminders_send(*, today=None) -> int:
                 send_mail(
                     subject=f"{'Overdue' if overdue else 'Due soon'}: case action on case {case.reference}",
                     message=(
-                        f"Hello {person_name(action.owner)},\n\n"
+                        f"Hello {display_name(action.owner)},\n\n"
                         f'The case action "{action.text}" on case {case.reference} '
                         f"({case.inspection.service.name}) {'was' if overdue else 'is'} due on "
                         f"{action.due_on:%-d %B %Y}.\n\n"

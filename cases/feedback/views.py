@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
+from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
 from ..models import Answer, AssessmentStatus, Case, CaseAction, Feedback, ReAudit
@@ -130,7 +131,7 @@ def feedback_write(request, pk):
         request,
         {
             "page_title": f"Feedback for the case holder: case {case.reference}",
-            "intro": f"For {services.person_name(case.case_manager) or 'the case holder (link one first)'}. "
+            "intro": f"For {display_name(case.case_manager) or 'the case holder (link one first)'}. "
             "They read it under \u201cFeedback on my cases\u201d and acknowledge it.",
             "form": form,
             "button": "Give feedback",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections.models import Role
+from inspections.people import display_name
 
 from ..models import Assessment, ConcernStatus, ConcernStep, SafeguardingConcern
 from ..working_days import one_working_day_after
@@ -75,7 +76,7 @@ def concern_raise(*, assessment: Assessment, by, found: str, why_now: str, recom
         url = reverse("cases:concern_detail", args=[concern.pk])
         message = (
             f"A safeguarding concern about case {concern.case_reference} ({case.inspection.service.name}) "
-            f"was raised by {by.get_full_name() or by.username} during an audit.\n\n"
+            f"was raised by {display_name(by)} during an audit.\n\n"
             f"What was found:\n{concern.found}\n\nWhy it matters now:\n{concern.why_now}\n\n"
             f"What they recommend:\n{concern.recommended}\n\n"
             f"Acknowledge it by {timezone.localtime(concern.acknowledge_by):%-d %B %Y %H:%M} in YOS Audit: {url}\n"

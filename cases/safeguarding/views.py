@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import require
+from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
 from ..models import Assessment, ConcernStatus, SafeguardingConcern
@@ -172,7 +173,7 @@ def concern_register_export(request):
             [
                 _safe(c.case_reference),
                 _safe(c.case.inspection.title if c.case_id else ""),
-                _safe(c.raised_by.get_full_name() or c.raised_by.username),
+                _safe(display_name(c.raised_by)),
                 _shown_time(c.raised_at),
                 c.get_status_display(),
                 _shown_time(c.acknowledge_by),
