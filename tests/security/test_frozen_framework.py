@@ -34,7 +34,7 @@ def published(client, manager, service):
     question = inspection.framework.questions.get(code="roh-1")
     Answer.objects.create(assessment=assessment, question=question, value="yes")
     client.force_login(manager)
-    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish"})
+    client.post(reverse("cases:judgements", args=[inspection.pk]), {"action": "publish", "confirmed": "yes"})
     inspection.refresh_from_db()
     assert inspection.status == "published" and Judgement.objects.filter(inspection=inspection).exists()
     return inspection
