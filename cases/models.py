@@ -249,7 +249,7 @@ class Answer(models.Model):
         return f"{self.question.code}: {self.value}"
 
 
-# Feedback to case holders, case actions, re-audit (issue 14) ---------------------------------
+# Feedback to case holders, case actions, re-audit (docs/feedback-and-safeguarding.md) ---------------------------------
 
 
 class FeedbackQuerySet(models.QuerySet):
@@ -396,7 +396,7 @@ class ReAuditAnswer(models.Model):
         return f"{self.question.code}: {self.before} -> {self.value or '?'}"
 
 
-# Safeguarding concerns (issue 14) ------------------------------------------------------------
+# Safeguarding concerns (docs/feedback-and-safeguarding.md) ------------------------------------------------------------
 
 
 class ConcernStatus(models.TextChoices):
@@ -467,7 +467,7 @@ class ConcernStep(models.Model):
         return f"{self.concern}: {self.get_status_display()}"
 
 
-# --- the audit programme (issue 15): recurring internal audits, see cases/programme/ -------------
+# --- the audit programme (docs/programme.md): recurring internal audits, see cases/programme/ ----
 
 
 class Rhythm(models.TextChoices):

@@ -157,7 +157,7 @@ rules.add_perm(Perm.VIEW_JUDGEMENTS, can_run_inspection | (has_role(Role.BOARD_M
 rules.add_perm(Perm.OVERRIDE_JUDGEMENT, (has_role(Role.MANAGER) | is_lead_inspector) & inspection_is_open)
 rules.add_perm(Perm.PUBLISH_INSPECTION, can_run_inspection)
 
-# Moderation and oversight (issue 5). Objects: an inspection, or a case for moderating it.
+# Moderation and oversight (docs/architecture.md). Objects: an inspection, or a case for moderating it.
 rules.add_perm(Perm.VIEW_MODERATION, can_run_inspection)
 rules.add_perm(Perm.MODERATE_CASE, can_run_inspection & inspection_is_open & ~is_marker_of_case)
 rules.add_perm(Perm.VIEW_DASHBOARD, can_run_inspection)
@@ -168,10 +168,10 @@ rules.add_perm(Perm.VIEW_SERVICE_TRENDS, has_role(Role.MANAGER, Role.INSPECTOR, 
 rules.add_perm(Perm.VIEW_LIVE_FIGURES, can_run_inspection)
 rules.add_perm(Perm.VIEW_BENCHMARK, is_inspector_somewhere)
 
-# The audit programme (issue 15). Objects: a service, a template or a period's audit.
+# The audit programme (docs/programme.md). Objects: a service, a template or a period's audit.
 rules.add_perm(Perm.VIEW_PROGRAMME, has_role(Role.MANAGER, Role.INSPECTOR, Role.BOARD_MEMBER))
 rules.add_perm(Perm.CHANGE_PROGRAMME, has_role(Role.MANAGER))
 rules.add_perm(Perm.RUN_PROGRAMME_AUDIT, can_run_inspection)
-# Feedback, case actions, re-audit and safeguarding concerns (issue 14): their own modules.
+# Feedback, case actions, re-audit and safeguarding concerns (docs/feedback-and-safeguarding.md): their own modules.
 from .feedback import rules as _feedback_rules  # noqa: E402, F401
 from .safeguarding import rules as _safeguarding_rules  # noqa: E402, F401

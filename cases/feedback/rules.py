@@ -1,4 +1,4 @@
-"""Who may do what with case holders, feedback, case actions and re-audits (issue 14).
+"""Who may do what with case holders, feedback, case actions and re-audits (docs/feedback-and-safeguarding.md).
 
 Objects: a case (linking its holder, writing feedback, marking for re-audit), a feedback (the
 case holder acknowledges it) or a case action (its owner marks it done), an inspection (figures).

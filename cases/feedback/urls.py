@@ -1,4 +1,4 @@
-"""Case holders, feedback, case actions and re-audit (issue 14)."""
+"""Case holders, feedback, case actions and re-audit (docs/feedback-and-safeguarding.md)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Moderation and oversight pages (issue 5): parse, call a selector or service, render.
+"""Moderation and oversight pages (docs/architecture.md): parse, call a selector or service, render.
 
 Managers and inspectors of the inspection's service may use the moderation pages, dashboards
 and exports; board members may read the service's trend; inspectors the benchmark. Other

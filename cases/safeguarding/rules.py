@@ -1,4 +1,4 @@
-"""Who may do what with safeguarding concerns (issue 14).
+"""Who may do what with safeguarding concerns (docs/feedback-and-safeguarding.md).
 
 Objects: an assessment (its assessor raises a concern from the scoring page), a concern, or a
 service (the register, and who holds the safeguarding lead and head of service flags).

@@ -1,4 +1,4 @@
-"""Safeguarding concerns (issue 14)."""
+"""Safeguarding concerns (docs/feedback-and-safeguarding.md)."""
 
 from django.urls import path
 
