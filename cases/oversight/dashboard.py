@@ -26,7 +26,7 @@ from ..models import (
     tally_counts,
 )
 from .agreement import Agreement, agreement
-from .disclosure import protect
+from .disclosure import protect, selection_hidden
 from .figures import (
     NA,
     SMALL_GROUP,
@@ -337,7 +337,7 @@ def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
     tallies = defaultdict(dict)
     for row in _grouped(counting_answers(cases), dimension, "assessment__case__", "question_id", **tally_counts()):
         tallies[row["group"]][row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
-    groups = list(sizes.items())
+    groups = sorted(sizes.items(), key=lambda item: dimension.param_value(item[0]))  # as selection_hidden reads them
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
@@ -352,6 +352,37 @@ def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
         rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
     return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
+
+
+# --- filters that would single out a hidden group -------------------------------------------
+
+BY_PARAM = {dimension.param: dimension for dimension in DIMENSIONS}
+
+
+def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
+    """Whether the dashboard filters in use (a bound, valid `filters.DashboardFilter` on `base`, the
+    inspection's cases) pick out a group that a breakdown hides (`disclosure.selection_hidden`), less
+    the cases in `leave_out`. No figure of such a selection may be shown, on the dashboard or the
+    drill-down. One query per filter and combination of the others (one with one filter)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return False
+    selected = {
+        name: str(value)
+        for name, value in filterset.form.cleaned_data.items()
+        if name in BY_PARAM and value not in (None, "")
+    }
+
+    def sizes(name, within):
+        cases = base
+        for other, value in within.items():
+            cases = filterset.filters[other].filter(cases, value)
+        if leave_out:
+            cases = cases.exclude(pk__in=leave_out)
+        dimension = BY_PARAM[name]
+        rows = _grouped(counting_assessments(cases), dimension, "case__", n=Count("case", distinct=True))
+        return {dimension.param_value(row["group"]): row["n"] for row in rows}
+
+    return selection_hidden(selected, sizes)
 
 
 # --- drill-down ------------------------------------------------------------------------------

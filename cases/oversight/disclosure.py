@@ -12,9 +12,16 @@ One rule, used by the dashboard pages and the CSV and XLSX exports alike:
 
 Groups with no cases are shown as they are (a reader learns nothing from a zero that the absence
 of the group would not tell).
+
+Filters are breakdowns too: a page filtered on a group shows that group's figures, so a filtered
+page is shown only when none of its filters picks out a group hidden in the breakdown that the
+page without that filter shows (`selection_hidden`), checked with every other filter in use and
+without each of them (so two filters cannot single out what one would not).
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import combinations
 
 SMALL_GROUP = 5
 SUPPRESSED = "fewer than 5"
@@ -75,3 +82,29 @@ def protect(counts, threshold=SMALL_GROUP) -> Protection:
             return Protection(small, frozenset(secondary), withheld=True)
         secondary.add(min(shown, key=lambda i: (counts[i], i)))
     return Protection(small, frozenset(secondary))
+
+
+def picks_out_hidden(counts, index, threshold=SMALL_GROUP) -> bool:
+    """Whether the group at `index` of a breakdown of `counts` is hidden (or the breakdown withheld)."""
+    if not 0 <= index < len(counts) or counts[index] == 0:
+        return False
+    protection = protect(counts, threshold)
+    return protection.withheld or index in protection.hidden
+
+
+def selection_hidden(selected: Mapping[str, str], sizes: Callable[[str, Mapping[str, str]], Mapping[str, int]]) -> bool:
+    """Whether the filters in `selected` ({filter: value}) pick out a group that disclosure control
+    hides, so that no figure of the filtered cases may be shown.
+
+    `sizes(name, within)` gives the breakdown by filter `name` ({value: cases}) of the cases matching
+    the filters `within`: the breakdown a page filtered on `within` shows. Each filter is checked
+    against the breakdown with every combination of the other filters, the empty one included.
+    """
+    for name, value in selected.items():
+        others = [other for other in selected if other != name]
+        for size in range(len(others) + 1):
+            for subset in combinations(others, size):
+                counts = dict(sorted(sizes(name, {other: selected[other] for other in subset}).items()))
+                if value in counts and picks_out_hidden(list(counts.values()), list(counts).index(value)):
+                    return True
+    return False

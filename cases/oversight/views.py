@@ -24,7 +24,7 @@ from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
 from .agreement import moderation_lines
 from .benchmark import benchmark as benchmark_figures
-from .dashboard import dashboard, drill_down
+from .dashboard import dashboard, drill_down, filters_hide
 from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
 from .forms import decisions_from_post, parse_sort, sort_links
@@ -50,6 +50,23 @@ def inspection_dashboard(request, pk):
     filterset = DashboardFilter(request.GET or None, queryset=base)
     params = _filter_params(filterset)
     blind = hidden_first_markings(request.user, [inspection.pk])
+    if params and filters_hide(filterset, base, leave_out=blind):
+        # The filters single out a group the breakdowns hide: no figure of it, not even its size.
+        return render(
+            request,
+            "cases/oversight/dashboard.html",
+            {
+                "page_title": f"Dashboard: {inspection.title}",
+                "inspection": inspection,
+                "filter": filterset,
+                "filtered": True,
+                "withheld": True,
+                "selected": filterset.active,
+                "export_kinds": exports.KINDS,
+                "small_group": SMALL_GROUP,
+                "section": "dashboard",
+            },
+        )
     figures = presenters.link_dashboard(
         dashboard(inspection, filterset.qs if params else None, leave_out=blind), inspection, params
     )
@@ -121,7 +138,10 @@ def dashboard_cases(request, pk):
     filterset = DrillDownFilter(request.GET or None, queryset=base, framework=inspection.framework)
     cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     blind = blind_case_ids(request.user, inspection)
-    lines = [line for line in drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
+    withheld = filters_hide(filterset, base, leave_out=blind)
+    lines = (
+        [] if withheld else [line for line in drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
+    )
     hidden = len(blind)
     key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in DRILL_COLUMNS}, "reference")
     lines.sort(key=lambda line: (_sort_value(line, key), line.case.reference), reverse=descending)
@@ -135,6 +155,8 @@ def dashboard_cases(request, pk):
             "filtered": bool(filterset.active),
             "selected": filterset.active,
             "lines": lines,
+            "withheld": withheld,
+            "small_group": SMALL_GROUP,
             "hidden": hidden,
             "columns": sort_links(DRILL_COLUMNS, key, descending, request.GET),
             "section": "cases",

@@ -144,7 +144,7 @@ def test_breakdown_suppresses_groups_of_fewer_than_five(client, manager, inspect
     assert ">5<" not in table
     # Filtering down to fewer than five cases hides every figure.
     filtered = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk]), {"team": "South team"}))
-    assert "Fewer than 5 cases match the filters" in filtered
+    assert 'id="filters-withheld"' in filtered and 'id="progress-summary"' not in filtered
 
 
 def test_drill_down_lists_the_cases_behind_a_figure(client, manager, inspection, assessors):
@@ -152,6 +152,9 @@ def test_drill_down_lists_the_cases_behind_a_figure(client, manager, inspection,
     north = scored_case(inspection, first, {"roh-1": "no", "saf-1": "yes"}, team="North team", reference="N-1")
     scored_case(inspection, first, {"roh-1": "yes", "saf-1": "yes"}, team="North team", reference="N-2")
     scored_case(inspection, first, {"roh-1": "no", "saf-1": "yes"}, team="South team", reference="S-1")
+    for n in range(4):  # both teams big enough to be shown on the dashboard, so to be listed here
+        scored_case(inspection, first, {"roh-1": "yes"}, team="North team", reference=f"N-{n + 3}")
+        scored_case(inspection, first, {"roh-1": "yes"}, team="South team", reference=f"S-{n + 2}")
     client.force_login(manager)
     url = reverse("cases:dashboard_cases", args=[inspection.pk])
     page = text(client.get(url, {"area": "roh", "team": "North team", "answer": "no"}))
@@ -161,6 +164,58 @@ def test_drill_down_lists_the_cases_behind_a_figure(client, manager, inspection,
     sorted_page = text(client.get(url, {"sort": "-reference"}))
     assert sorted_page.index("S-1") < sorted_page.index("N-2") < sorted_page.index("N-1")
     assert 'aria-sort="descending"' in sorted_page
+
+
+def _cohort_with_a_hidden_team(inspection, first):
+    """Teams A 3, B 6, C 20 cases: A reads "fewer than 5", and B "hidden" (29 - 20 - 6 would give
+    A away). Team C: 6 community, 3 custody, 11 out-of-court; A and B all out of court."""
+    values = {"roh-1": "yes", "roh-2": "no", "saf-1": "yes"}
+    for team, disposal, n in [
+        ("A team", "out_of_court", 3),
+        ("B team", "out_of_court", 6),
+        ("C team", "community", 6),
+        ("C team", "custody", 3),
+        ("C team", "out_of_court", 11),
+    ]:
+        for i in range(n):
+            scored_case(inspection, first, values, team=team, disposal=disposal, reference=f"{team[0]}-{disposal}-{i}")
+
+
+def test_filtering_on_a_hidden_group_shows_none_of_its_figures(client, manager, inspection, assessors):
+    _cohort_with_a_hidden_team(inspection, assessors[0])
+    client.force_login(manager)
+    url = reverse("cases:inspection_dashboard", args=[inspection.pk])
+    whole = text(client.get(url))
+    table = whole.split('id="breakdown-team"')[1].split("</table>")[0]
+    assert "B team</th>" in table and "hidden" in table and ">6<" not in table
+    # Filtered on B, the page would say 6 cases: with the total of 29 and C's 20, A's 3 follows.
+    for query in [{"team": "B team"}, {"team": "A team"}]:
+        page = text(client.get(url, query))
+        assert 'id="filters-withheld"' in page
+        assert "submitted case" not in page and 'id="progress-summary"' not in page
+        assert 'id="area-scores"' not in page and 'id="breakdown-disposal"' not in page
+    # Two filters may not single out what the breakdown of one of them hides: within C, custody
+    # (3) is small and community (6) hidden to protect it.
+    for disposal in ["custody", "community"]:
+        page = text(client.get(url, {"team": "C team", "disposal": disposal}))
+        assert 'id="filters-withheld"' in page and 'id="progress-summary"' not in page
+    # A group every breakdown shows keeps its figures.
+    shown = text(client.get(url, {"team": "C team", "disposal": "out_of_court"}))
+    assert 'id="filters-withheld"' not in shown
+    assert "Figures from 11 submitted cases matching the filters" in shown
+    assert "Figures from 20 submitted cases matching the filters" in text(client.get(url, {"team": "C team"}))
+
+
+def test_drill_down_does_not_list_a_hidden_group(client, manager, inspection, assessors):
+    _cohort_with_a_hidden_team(inspection, assessors[0])
+    client.force_login(manager)
+    url = reverse("cases:dashboard_cases", args=[inspection.pk])
+    page = text(client.get(url, {"team": "B team", "area": "roh"}))
+    assert 'id="filters-withheld"' in page and "B-out_of_court-0" not in page and "6 cases" not in page
+    page = text(client.get(url, {"team": "C team", "disposal": "community"}))
+    assert 'id="filters-withheld"' in page and "C-community-0" not in page
+    listed = text(client.get(url, {"team": "C team", "disposal": "out_of_court"}))
+    assert "11 cases" in listed and "C-out_of_court-0" in listed and 'id="filters-withheld"' not in listed
 
 
 def test_agreement_and_kappa_on_the_dashboard(client, manager, inspection, assessors):

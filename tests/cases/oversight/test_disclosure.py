@@ -8,7 +8,7 @@ They try every value each hidden group could hold; a count is safe when at least
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.oversight.disclosure import HIDDEN, SMALL_GROUP, SUPPRESSED, protect
+from cases.oversight.disclosure import HIDDEN, SMALL_GROUP, SUPPRESSED, picks_out_hidden, protect, selection_hidden
 
 
 def _possible_sums(ranges, limit):
@@ -68,3 +68,57 @@ def test_two_small_groups_that_could_each_be_worked_out_hide_a_third():
 def test_a_breakdown_with_nothing_safe_to_show_is_withheld():
     assert protect([1, 1]).withheld
     assert protect([3]).withheld
+
+
+# --- filters: a filtered page shows only what the breakdowns show -----------------------------
+
+TEAMS, DISPOSALS = ["a", "b", "c", "d"], ["court", "out"]
+
+
+def _sizes_of(cases):
+    def sizes(name, within):
+        counts = {}
+        for case in cases:
+            if all(case[k] == v for k, v in within.items()):
+                counts[case[name]] = counts.get(case[name], 0) + 1
+        return counts
+
+    return sizes
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(TEAMS), st.sampled_from(DISPOSALS)), min_size=1, max_size=60),
+    st.sampled_from(TEAMS),
+    st.sampled_from(DISPOSALS),
+)
+def test_a_filtered_page_never_shows_the_size_of_a_group_a_breakdown_hides(rows, team, disposal):
+    cases = [{"team": t, "disposal": d} for t, d in rows]
+    sizes = _sizes_of(cases)
+
+    def hidden_in(counts, value):
+        counts = dict(sorted(counts.items()))
+        return value in counts and picks_out_hidden(list(counts.values()), list(counts).index(value))
+
+    # One filter: shown only when the unfiltered breakdown shows the group.
+    if not selection_hidden({"team": team}, sizes):
+        assert not hidden_in(sizes("team", {}), team)
+        assert sizes("team", {}).get(team, 0) == 0 or sizes("team", {})[team] >= SMALL_GROUP
+    # Two filters: shown only when every breakdown one filter wider shows the group, so the shown
+    # count is never one that a breakdown hides.
+    both = {"team": team, "disposal": disposal}
+    if not selection_hidden(both, sizes):
+        assert not hidden_in(sizes("team", {}), team) and not hidden_in(sizes("disposal", {}), disposal)
+        assert not hidden_in(sizes("team", {"disposal": disposal}), team)
+        assert not hidden_in(sizes("disposal", {"team": team}), disposal)
+        matching = sum(1 for case in cases if case == both)
+        assert matching == 0 or matching >= SMALL_GROUP
+
+
+def test_filtering_on_a_group_hidden_to_protect_another_is_refused():
+    cases = [{"team": "a"}] * 3 + [{"team": "b"}] * 6 + [{"team": "c"}] * 20
+    sizes = _sizes_of(cases)
+    assert selection_hidden({"team": "a"}, sizes)  # fewer than 5
+    assert selection_hidden({"team": "b"}, sizes)  # 29 - 20 - 6 = 3 would give "a" away
+    assert not selection_hidden({"team": "c"}, sizes)
+    assert not selection_hidden({"team": "z"}, sizes)  # no such group: nothing to show
