@@ -7,6 +7,9 @@ person what changed while keeping what they typed. On PostgreSQL the second of t
 saves waits on the first one's row lock, then finds the version moved on.
 """
 
+import hashlib
+from types import SimpleNamespace
+
 from django import forms
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +38,19 @@ def claim_version(obj, version):
     if not rows.update(version=F("version") + 1):
         raise StaleEdit(model.objects.get(pk=obj.pk))
     obj.version = model.objects.filter(pk=obj.pk).values_list("version", flat=True).get()
+
+
+def fingerprint(*values) -> int:
+    """A version for what a page read when the record keeps no version of its own (a service's set
+    of safeguarding roles, a case's holder, feedback with its parts): a number that changes with
+    any of `values`, carried by the page in its `version` field and compared before saving."""
+    return int(hashlib.sha256(repr(values).encode()).hexdigest()[:12], 16)
+
+
+def snapshot(*, version, history=None, **attributes):
+    """What `refuse_stale` shows for a record read by `fingerprint`: its attributes as the form
+    names them, the version to save over, and the record of changes that says who changed it."""
+    return SimpleNamespace(pk=None, version=version, history=history, **attributes)
 
 
 class VersionField(forms.IntegerField):

@@ -4,6 +4,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
 
+from inspections.concurrency import VersionField
 from inspections.form_base import GovukForm, PersonChoiceField
 
 
@@ -17,6 +18,7 @@ class CaseHolderForm(GovukForm):
         label="Case holder",
         help_text="The person in this service who manages the case",
     )
+    version = VersionField()
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +30,7 @@ class FeedbackForm(GovukForm):
 
     done_well = forms.CharField(label="What was done well", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     to_improve = forms.CharField(label="What to improve", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    version = VersionField()
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from inspections.concurrency import StaleEdit, fingerprint, snapshot
 from inspections.models import Membership
 from inspections.people import display_name
 
@@ -50,8 +51,19 @@ def counting_assessment(case):
 
 
 @transaction.atomic
-def case_holder_link(*, case: Case, case_holder, by) -> Case:
-    """Link the case to the account of the person who manages it (kept on the case's record)."""
+def case_holder_version(case):
+    """The version a page carries of the case's holder (`inspections.concurrency.fingerprint`)."""
+    return fingerprint(case.case_manager_id)
+
+
+def case_holder_link(*, case: Case, case_holder, by, version=None) -> Case:
+    """Link the case to the account of the person who manages it (kept on the case's record).
+    StaleEdit when someone else changed the holder since the page read it at `version`."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("case_manager").get(pk=case.pk)
+    if version is not None and version != case_holder_version(case):
+        raise StaleEdit(
+            snapshot(version=case_holder_version(case), history=case.history, case_holder=case.case_manager)
+        )
     if not Membership.objects.filter(user=case_holder, service_id=case.inspection.service_id).exists():
         raise ValidationError({"case_holder": "Choose a person in this service"})
     if case.assessments.filter(assessor=case_holder, marking__in=[Marking.FIRST, Marking.SECOND]).exists():
@@ -78,11 +90,36 @@ def feedback_prefill(assessment):
 
 
 @transaction.atomic
-def feedback_give(*, case: Case, by, done_well: str, to_improve: str, areas: dict) -> Feedback:
+def _feedback_parts(feedback):
+    if feedback is None:
+        return []
+    return sorted(FeedbackArea.objects.filter(feedback=feedback).values_list("area_id", "done_well", "to_improve"))
+
+
+def feedback_version(feedback):
+    """The version a page carries of the feedback and its parts (none written yet counts too)."""
+    if feedback is None:
+        return fingerprint(None)
+    return fingerprint(feedback.pk, feedback.done_well, feedback.to_improve, _feedback_parts(feedback))
+
+
+def feedback_as_read(feedback):
+    """The feedback as `refuse_stale` shows it, by the feedback form's field names."""
+    fields = {"done_well": "", "to_improve": ""}
+    if feedback is not None:
+        fields = {"done_well": feedback.done_well, "to_improve": feedback.to_improve}
+        for area_id, done_well, to_improve in _feedback_parts(feedback):
+            fields[f"area_{area_id}_done_well"], fields[f"area_{area_id}_to_improve"] = done_well, to_improve
+    history = feedback.history if feedback is not None else None
+    return snapshot(version=feedback_version(feedback), history=history, **fields)
+
+
+def feedback_give(*, case: Case, by, done_well: str, to_improve: str, areas: dict, version=None) -> Feedback:
     """Write (or, until it is acknowledged, change) the feedback for the case holder.
 
     `areas`: {Area: (done well, to improve)}. Refused unless the counting assessment is final and the
-    case has a case holder."""
+    case has a case holder; StaleEdit when it changed (or was written) since the page read it at
+    `version`."""
     if counting_assessment(case) is None:
         raise ValidationError(
             "Feedback can be written once the case's counting assessment is final: the first marking "
@@ -93,6 +130,8 @@ def feedback_give(*, case: Case, by, done_well: str, to_improve: str, areas: dic
     if not any([done_well.strip(), to_improve.strip(), *(a.strip() or b.strip() for a, b in areas.values())]):
         raise ValidationError("Write what was done well or what to improve, in at least one place.")
     feedback = Feedback.objects.select_for_update().filter(case=case).first()
+    if version is not None and version != feedback_version(feedback):
+        raise StaleEdit(feedback_as_read(feedback))
     if feedback is not None and feedback.is_acknowledged:
         raise ValidationError("The case holder has acknowledged this feedback, so it can no longer be changed.")
     if feedback is None:

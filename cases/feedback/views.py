@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
+from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
@@ -69,13 +70,17 @@ def case_feedback(request, pk):
 def case_holder_link(request, pk):
     case = _my_case(request, pk, Perm.LINK_CASE_HOLDER)
     form = CaseHolderForm(
-        request.POST or None, service=case.inspection.service, initial={"case_holder": case.case_manager_id}
+        request.POST or None,
+        service=case.inspection.service,
+        initial={"case_holder": case.case_manager_id, "version": services.case_holder_version(case)},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_holder_link(case=case, case_holder=form.cleaned_data["case_holder"], by=request.user)
+            services.case_holder_link(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "case holder")
         else:
             messages.success(request, f"Case {case.reference} is linked to its case holder.")
             return redirect("cases:case_feedback", case.pk)
@@ -112,6 +117,7 @@ def feedback_write(request, pk):
     else:
         prefill = services.feedback_prefill(counting)
         initial = {f"area_{area.pk}_to_improve": prefill.get(area.pk, "") for area in areas}
+    initial["version"] = services.feedback_version(existing)
     form = FeedbackForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,9 +127,12 @@ def feedback_write(request, pk):
                 done_well=form.cleaned_data["done_well"],
                 to_improve=form.cleaned_data["to_improve"],
                 areas=form.area_values(),
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "feedback")
         else:
             messages.success(request, f"The feedback on case {case.reference} is given to its case holder.")
             return redirect("cases:case_feedback", case.pk)

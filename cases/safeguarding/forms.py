@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from inspections.concurrency import VersionField
 from inspections.form_base import GovukForm, PeopleChoiceField
 
 from ..models import ConcernStatus
@@ -41,6 +42,7 @@ class SafeguardingRolesForm(GovukForm):
         label="Heads of service",
         help_text="Managers told when a concern is not acknowledged within one working day",
     )
+    version = VersionField()
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from inspections.concurrency import StaleEdit, fingerprint, snapshot
 from inspections.models import Role
 from inspections.people import display_name
 
@@ -144,13 +145,37 @@ def concerns_escalate(*, now=None) -> int:
     return escalated
 
 
-@transaction.atomic
-def safeguarding_roles_set(*, service, by, leads, heads):
-    """Set who holds the safeguarding lead and head of service flags in the service. Heads of service
-    must be managers."""
+def _roles_version(memberships):
+    return fingerprint(sorted((m.user_id, m.safeguarding_lead, m.head_of_service) for m in memberships))
+
+
+def safeguarding_roles(service):
+    """Who holds the service's safeguarding roles now, and the version a page carries to refuse a
+    stale save (`inspections.concurrency`)."""
+    from django.contrib.auth import get_user_model
+
     from inspections.models import Membership
 
-    memberships = list(Membership.objects.filter(service=service).select_related("user"))
+    memberships = list(Membership.objects.filter(service=service))
+    people = get_user_model().objects.order_by("first_name", "last_name", "username")
+    return snapshot(
+        version=_roles_version(memberships),
+        history=Membership.history.filter(service=service),
+        leads=people.filter(pk__in=[m.user_id for m in memberships if m.safeguarding_lead]),
+        heads=people.filter(pk__in=[m.user_id for m in memberships if m.head_of_service]),
+    )
+
+
+@transaction.atomic
+def safeguarding_roles_set(*, service, by, leads, heads, version=None):
+    """Set who holds the safeguarding lead and head of service flags in the service. Heads of service
+    must be managers. StaleEdit when the roles changed since the page read them at `version`."""
+    from inspections.models import Membership
+
+    locked = Membership.objects.select_for_update(of=("self",)).filter(service=service)
+    memberships = list(locked.select_related("user"))
+    if version is not None and version != _roles_version(memberships):
+        raise StaleEdit(safeguarding_roles(service))
     lead_ids = {person.pk for person in leads}
     head_ids = {person.pk for person in heads}
     not_managers = [m.user for m in memberships if m.user_id in head_ids and m.role != Role.MANAGER]

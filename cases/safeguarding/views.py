@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import require
+from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
@@ -200,22 +201,19 @@ def safeguarding_roles(request):
     service = request.service
     if service is None or not request.user.has_perm(Perm.SET_SAFEGUARDING_ROLES, service):
         raise PermissionDenied
-    from inspections.models import Membership
-
-    current = Membership.objects.filter(service=service)
+    current = services.safeguarding_roles(service)
     form = SafeguardingRolesForm(
         request.POST or None,
         service=service,
-        initial={
-            "leads": list(current.filter(safeguarding_lead=True).values_list("user_id", flat=True)),
-            "heads": list(current.filter(head_of_service=True).values_list("user_id", flat=True)),
-        },
+        initial={"leads": list(current.leads), "heads": list(current.heads), "version": current.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.safeguarding_roles_set(service=service, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+        except StaleEdit as stale:
+            refuse_stale(form, stale.current, "set of safeguarding roles")
         else:
             messages.success(request, "The safeguarding roles are saved.")
             return redirect("cases:concern_register")

@@ -137,3 +137,80 @@ def test_a_stale_save_is_refused_says_what_changed_and_keeps_the_input(client, s
     data["version"] = _version(html)  # submitting again, knowingly, replaces the other change
     assert client.post(url, data).status_code == 302
     assert saved(obj) != their_value
+
+
+# --- records kept without a version column: the page carries a fingerprint of what it read ----
+
+
+def _refused(response, what):
+    html = response.content.decode()
+    assert response.status_code == 400, html
+    assert f"Someone else changed this {what} while you were editing it (Cora Jones" in html
+    assert "What changed:" in html
+    return html
+
+
+def test_safeguarding_roles_refuse_a_stale_save_and_keep_the_choice(client, service, manager, colleague, officer):
+    from cases.safeguarding import services as safeguarding_services
+    from inspections.models import Membership
+
+    other = member(service, Role.OFFICER, username="olga", first_name="Olga", last_name="Price")
+    url = reverse("cases:safeguarding_roles")
+    client.force_login(manager)
+    data = {"leads": [officer.pk], "heads": [manager.pk], "version": _version(client.get(url).content.decode())}
+
+    safeguarding_services.safeguarding_roles_set(service=service, by=colleague, leads=[other], heads=[colleague])
+
+    html = _refused(client.post(url, data), "set of safeguarding roles")
+    assert "Safeguarding leads is now olga" in html
+    assert re.search(rf'value="{officer.pk}"[^>]*checked', html)  # their choice is still ticked
+    assert Membership.objects.get(user=other).safeguarding_lead  # the colleague's change stands
+    assert not Membership.objects.get(user=officer).safeguarding_lead
+
+    data["version"] = _version(html)
+    assert client.post(url, data).status_code == 302
+    assert Membership.objects.get(user=officer).safeguarding_lead
+    assert not Membership.objects.get(user=other).safeguarding_lead
+
+
+def test_feedback_refuses_a_stale_save_and_keeps_what_was_typed(client, service, manager, colleague, officer):
+    from cases.feedback import services as feedback_services
+    from cases.models import Feedback
+    from tests.cases.feedback.helpers import final_case
+
+    case = final_case(service, case_holder=officer, assessor=member(service, Role.OFFICER, username="ada"))
+    url = reverse("cases:feedback_write", args=[case.pk])
+    client.force_login(manager)
+    data = {"done_well": "My careful words", "to_improve": "", "version": _version(client.get(url).content.decode())}
+
+    feedback_services.feedback_give(case=case, by=colleague, done_well="Their words", to_improve="", areas={})
+
+    html = _refused(client.post(url, data), "feedback")
+    assert "What was done well is now Their words" in html and "My careful words" in html
+    assert Feedback.objects.get(case=case).done_well == "Their words"
+
+    data["version"] = _version(html)
+    assert client.post(url, data).status_code == 302
+    assert Feedback.objects.get(case=case).done_well == "My careful words"
+
+
+def test_the_case_holder_link_refuses_a_stale_save(client, service, manager, colleague, officer):
+    from cases.feedback import services as feedback_services
+    from cases.models import Case
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(inspection=InspectionFactory(service=service))
+    other = member(service, Role.OFFICER, username="olga")
+    url = reverse("cases:case_holder_link", args=[case.pk])
+    client.force_login(manager)
+    data = {"case_holder": officer.pk, "version": _version(client.get(url).content.decode())}
+
+    feedback_services.case_holder_link(case=case, case_holder=other, by=colleague)
+
+    html = _refused(client.post(url, data), "case holder")
+    assert "Case holder is now olga" in html
+    assert Case.objects.get(pk=case.pk).case_manager == other
+
+    data["version"] = _version(html)
+    assert client.post(url, data).status_code == 302
+    assert Case.objects.get(pk=case.pk).case_manager == officer
