@@ -245,3 +245,28 @@ def test_the_action_page_tells_the_person_and_keeps_their_input(client, service)
     assert client.post(url, posted).status_code == 302
     action.refresh_from_db()
     assert action.title == "My careful rewording"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_setting_the_safeguarding_roles_one_wins_and_the_other_is_told(service):
+    from cases.safeguarding.services import safeguarding_roles, safeguarding_roles_set
+    from inspections.concurrency import StaleEdit
+    from inspections.models import Membership
+
+    people = [member(service, Role.MANAGER, username=f"roles-{n}") for n in (1, 2)]
+    version = safeguarding_roles(service).version
+
+    def set_roles(person):
+        def run():
+            return safeguarding_roles_set(service=service, by=person, leads=[person], heads=[], version=version)
+
+        return run
+
+    outcome, timing = race(set_roles(people[0]), set_roles(people[1]))
+
+    assert outcome["first"] is None, outcome["first"]
+    assert isinstance(outcome["second"], StaleEdit), outcome["second"]
+    assert timing["second"] >= 0.3
+    leads = set(Membership.objects.filter(service=service, safeguarding_lead=True).values_list("user", flat=True))
+    assert leads == {people[0].pk}
