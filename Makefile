@@ -42,6 +42,7 @@ serve: setup
 	  *) echo "make serve needs DATABASE_URL=postgres://... (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py record_initial_history
 	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} \
 		$(BIN)/gunicorn -c gunicorn.conf.py yos_audit.wsgi
 

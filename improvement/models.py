@@ -334,6 +334,8 @@ class BoardReport(models.Model):
     brag_counts = models.JSONField(default=dict)
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # Who issued which version when, and any removal; the stored HTML and PDF are not copied.
+    history = HistoricalRecords(excluded_fields=["html", "pdf"])
 
     class Meta:
         ordering = ["-meeting__held_on", "-number"]

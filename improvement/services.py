@@ -389,7 +389,7 @@ def board_report_issue(*, plan, meeting, by, base_url=None):
     # Lock the meeting so two people issuing at once get numbers 2 and 3, never the same one.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     last = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("-number").values_list("number", flat=True)
-    report = BoardReport.objects.create(
+    report = BoardReport(
         plan=plan,
         meeting=meeting,
         number=(last.first() or 0) + 1,
@@ -399,6 +399,8 @@ def board_report_issue(*, plan, meeting, by, base_url=None):
         issued_at=timezone.now(),
         issued_by=by,
     )
+    report._history_user = by
+    report.save()
     return report
 
 

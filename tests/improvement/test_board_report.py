@@ -139,6 +139,9 @@ def test_reissuing_keeps_every_earlier_version_numbered_and_readable(client, pla
     first, second = BoardReport.objects.filter(plan=plan, meeting=meeting).order_by("number")
     assert (first.number, second.number) == (1, 2)
     assert "Renamed before the second issue" not in first.html and "Renamed before the second issue" in second.html
+    # Who issued which version, and when, is on the record of changes (without a copy of the PDF).
+    issued = BoardReport.history.filter(meeting=meeting).order_by("number")
+    assert [(r.number, r.history_type, r.history_user) for r in issued] == [(1, "+", manager), (2, "+", manager)]
 
     client.force_login(board_member)
     page = client.get(url).content.decode()
