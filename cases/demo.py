@@ -274,7 +274,14 @@ def create_demo_2018_inspection(services, people):
         framework.questions.filter(area__judged_once=False).select_related("area").order_by("area__order", "order")
     )
     for number in range(1, 9):
-        case = _demo_case(inspection, rng, number, disposal="out_of_court" if number % 3 == 0 else "community")
+        case = _demo_case(
+            inspection,
+            rng,
+            number,
+            disposal="out_of_court" if number % 3 == 0 else "community",
+            looked_after=number in (1, 3, 5),  # asked the looked-after questions (s2-1-a5, s3-1-a4...)
+            rosh="high" if number in (2, 4) else "medium",  # asked the high-risk ones (s2-2-p4, s2-4-r4)
+        )
         assessment = case_assign(case=case, assessor=people["officer2"], assigned_by=people["manager2"])
         _score(assessment, [q for q in questions if q.applies_to_case(case)], rng, shift=0.15)
     for area in framework.areas.filter(judged_once=True):

@@ -143,3 +143,68 @@ def test_import_refuses_a_question_that_does_not_apply_to_the_case(tmp_path, ins
     with pytest.raises(CommandError):
         call_command("import_assessments", inspection.pk, str(path))
     assert "row 2, column question_code: s2-1-a1 does not apply to case OOC-1" in capsys.readouterr().err
+
+
+# --- questions only for some cases: looked after, risk of serious harm high ------------------
+
+ONLY_SOME = {"s2-1-a5": {"looked_after": True}, "s2-2-p4": {"rosh": "high"}, "s2-4-r4": {"rosh": "very_high"}}
+
+
+def test_the_shipped_file_asks_some_questions_only_where_the_case_is_looked_after_or_rosh_is_high(framework):
+    rules = {q.code: q.applies_to for q in framework.questions.exclude(applies_to={})}
+    assert rules["s2-1-a5"] == {"looked_after": True} and rules["s3-1-a4"] == {"looked_after": True}
+    assert rules["s2-2-p4"] == {"rosh": ["high", "very_high"]} == rules["s2-4-r4"]
+    assert not framework.questions.filter(code__in=list(rules), key=True).exists()  # HMIP's key questions stay
+
+
+@pytest.mark.parametrize(
+    "facts,asked,not_asked",
+    [
+        ({"looked_after": True, "rosh": "low"}, ["s2-1-a5", "s2-3-d4"], ["s2-2-p4", "s2-4-r4"]),
+        ({"looked_after": False, "rosh": "high"}, ["s2-2-p4", "s2-4-r4"], ["s2-1-a5", "s2-3-d4"]),
+        ({"looked_after": False, "rosh": "medium"}, [], ["s2-1-a5", "s2-3-d4", "s2-2-p4", "s2-4-r4"]),
+    ],
+)
+def test_a_court_case_is_asked_the_looked_after_and_high_risk_questions_only_when_they_apply(
+    client, inspection, officer, facts, asked, not_asked
+):
+    case = CaseFactory(inspection=inspection, disposal="community", **facts)
+    assessment = AssessmentFactory(case=case, assessor=officer, status="draft")
+    client.force_login(officer)
+    url = reverse("cases:assessment", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert all(f'name="q-{code}"' in page for code in asked)
+    assert not any(f'name="q-{code}"' in page for code in not_asked)
+    # The submission check wants the ones asked and nothing else.
+    court = inspection.framework.questions.filter(area__code__startswith="s2-")
+    data = {"version": assessment.version, "action": "submit"}
+    data.update({f"q-{q.code}": "yes" for q in court if q.code not in ONLY_SOME and q.code != "s2-3-d4"})
+    if asked:
+        refused = client.post(url, data).content.decode()
+        assert all(f"#q-{code}-yes" in refused for code in asked)
+        assert not any(f"#q-{code}-yes" in refused for code in not_asked)
+        data.update({f"q-{code}": "no" for code in asked})
+        data.update({f"note-{code}": "Not on the file" for code in asked})
+        data["version"] = Assessment.objects.get(pk=assessment.pk).version
+    assert client.post(url, data).status_code == 302
+    assert set(
+        assessment.answers.filter(question__code__in=[*asked, *not_asked]).values_list("question__code", flat=True)
+    ) == set(asked)
+
+
+def test_a_question_for_looked_after_children_counts_only_their_cases_on_the_dashboard(client, inspection, manager):
+    from cases.oversight.dashboard import dashboard
+
+    questions = {q.code: q for q in inspection.framework.questions.filter(area__judged_once=False)}
+    for n, looked_after in enumerate([True, False, False, True, False, False]):
+        case = CaseFactory(inspection=inspection, disposal="community", looked_after=looked_after, rosh="low")
+        assessment = AssessmentFactory(case=case, status="submitted")
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, question=q, value="no" if code == "s2-1-a5" and n == 0 else "yes")
+            for code, q in questions.items()
+            if q.applies_to_case(case)
+        )
+    lines = {line.question.code: line for line in dashboard(inspection).questions}
+    assert (lines["s2-1-a5"].tally.yes, lines["s2-1-a5"].tally.no, lines["s2-1-a5"].score) == (1, 1, 50)
+    assert lines["s2-1-a1"].tally.yes == 6  # every court case
+    assert lines["s2-2-p4"].score is None  # no case with a high risk of serious harm: not rated, never 0%

@@ -61,6 +61,13 @@ def test_the_2018_demo_inspection_judges_domain_1_once_and_shows_the_overall_rat
         "s1-4",
     }
     assert not Answer.objects.filter(assessment__case__inspection=inspection, question__area__judged_once=True).exists()
+    # Looked-after and high-risk cases are asked their own questions; the others are not.
+    answered = Answer.objects.filter(assessment__case__inspection=inspection)
+    for code, facts in [("s2-1-a5", {"looked_after": True}), ("s2-2-p4", {"rosh": "high"})]:
+        asked = set(answered.filter(question__code=code).values_list("assessment__case__reference", flat=True))
+        having = inspection.cases.filter(disposal="community", **facts).values_list("reference", flat=True)
+        assert asked and asked == set(having), code
+    assert answered.filter(question__code="s3-1-a4").exists()  # an out-of-court case that is looked after
     client.force_login(get_user_model().objects.get(username="inspector2"))
     page = client.get(reverse("cases:judgements", args=[inspection.pk])).content.decode()
     assert "Judged once for the inspection from evidence" in page
