@@ -105,7 +105,11 @@ class InspectionJudgements:
                 for q in a.questions
             ],
             "overall": (
-                {"points": self.overall.points, "band": self.overall.band.label if self.overall.band else None}
+                {
+                    "points": self.overall.points,
+                    "max_points": self.overall.max_points,
+                    "band": self.overall.band.label if self.overall.band else None,
+                }
                 if self.overall
                 else None
             ),

@@ -144,6 +144,7 @@ class OverallResult:
     points: int | None
     band: OverallBand | None
     areas_counted: int
+    max_points: int | None = None  # the most the areas could total (36 for twelve standards at 3)
 
 
 def overall_result(
@@ -157,17 +158,18 @@ def overall_result(
     or there are no areas, there is no total: points and band are None.
     """
     rated = [band for band in area_bands if band is not None]
+    most = max(points_per_band.values(), default=0) * len(area_bands) if area_bands else None
     for band in rated:
         if band.label not in points_per_band:
             raise ValueError(f"band {band.label!r} has no points set for the overall rating")
 
     if not rated or len(rated) < len(area_bands):
-        return OverallResult(points=None, band=None, areas_counted=len(rated))
+        return OverallResult(points=None, band=None, areas_counted=len(rated), max_points=most)
 
     points = sum(points_per_band[band.label] for band in rated)
     fitting = [band for band in overall_bands if band.min_points <= points]
     overall = max(fitting, key=lambda band: band.min_points) if fitting else None
-    return OverallResult(points=points, band=overall, areas_counted=len(rated))
+    return OverallResult(points=points, band=overall, areas_counted=len(rated), max_points=most)
 
 
 def _start_problems(starts: list[tuple[str, int]], low: int, high: int, what: str) -> list[str]:

@@ -127,7 +127,9 @@ def summary_tables(figures) -> list[Table]:
                 [
                     [
                         "Overall rating",
-                        "not rated" if figures.overall.points is None else f"{figures.overall.points} points",
+                        "not rated"
+                        if figures.overall.points is None
+                        else f"{figures.overall.points} points out of {figures.overall.max_points}",
                         figures.overall.band.label if figures.overall.band else "",
                         "",
                         "",

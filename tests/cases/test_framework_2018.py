@@ -83,12 +83,12 @@ def test_a_judged_once_area_needs_evidence_and_counts_in_the_overall_rating(clie
 
     # 4 standards Good (2 points each) + 8 standards at 100% Outstanding (3 each) = 32: Outstanding.
     page = client.get(url).content.decode()
-    assert "32 points: <strong>Outstanding</strong>" in page
+    assert "32 points out of 36: <strong>Outstanding</strong>" in page
     assert "Evidence: Board minutes for s1-1" in page
 
     call_command("inspection_report", inspection.pk, "--format", "json")
     report = json.loads(capsys.readouterr().out)
-    assert report["overall"] == {"points": 32, "band": "Outstanding"}
+    assert report["overall"] == {"points": 32, "max_points": 36, "band": "Outstanding"}
     s11_line = next(a for a in report["areas"] if a["code"] == "s1-1")
     assert (s11_line["judged"], s11_line["band"], s11_line["evidence"]) == ("once", "Good", "Board minutes for s1-1")
     call_command("inspection_report", inspection.pk, "--format", "csv")
@@ -97,7 +97,7 @@ def test_a_judged_once_area_needs_evidence_and_counts_in_the_overall_rating(clie
 
     export = client.get(reverse("cases:inspection_export", args=[inspection.pk, "areas", "csv"]))
     lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    assert ["Overall rating", "32 points", "Outstanding", "", "", "", ""] in lines
+    assert ["Overall rating", "32 points out of 36", "Outstanding", "", "", "", ""] in lines
 
 
 def test_only_the_lead_inspector_or_a_manager_judges_from_evidence(client, inspection, service):

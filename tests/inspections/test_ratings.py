@@ -262,6 +262,7 @@ def test_overall_2018_boundaries(total, overall):
     assert result.points == total
     assert result.band.label == overall
     assert result.areas_counted == 12
+    assert result.max_points == 36  # twelve standards at 3 points
 
 
 def test_overall_with_a_not_rated_area_cannot_be_totalled():

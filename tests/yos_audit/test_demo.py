@@ -71,4 +71,4 @@ def test_the_2018_demo_inspection_judges_domain_1_once_and_shows_the_overall_rat
     client.force_login(get_user_model().objects.get(username="inspector2"))
     page = client.get(reverse("cases:judgements", args=[inspection.pk])).content.decode()
     assert "Judged once for the inspection from evidence" in page
-    assert "points: <strong>" in page  # the overall rating
+    assert "points out of 36: <strong>" in page  # the overall rating
