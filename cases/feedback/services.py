@@ -249,14 +249,24 @@ def re_audit_mark(*, case: Case, by, assessor) -> ReAudit:
     return re_audit
 
 
+def re_audit_version(re_audit, rows=None):
+    """The version a page carries of the re-audit's answers (`inspections.concurrency.fingerprint`)."""
+    rows = re_audit.answers.all() if rows is None else rows
+    return fingerprint(re_audit.status, sorted((row.question_id, row.value, row.note) for row in rows))
+
+
 @transaction.atomic
-def re_audit_save(*, re_audit: ReAudit, by, answers: dict, submit: bool) -> ReAudit:
-    """`answers`: {question id: (value, note)}. Submitting needs every question answered."""
+def re_audit_save(*, re_audit: ReAudit, by, answers: dict, submit: bool, version=None) -> ReAudit:
+    """`answers`: {question id: (value, note)}. Submitting needs every question answered. StaleEdit
+    when the answers changed (in another tab, say) since the page read them at `version`."""
     if re_audit.assessor_id != by.pk:
         raise ValidationError("Only the assigned assessor can record the re-audit.")
+    re_audit = ReAudit.objects.select_for_update().get(pk=re_audit.pk)
     if re_audit.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This re-audit is already submitted.")
     rows = list(re_audit.answers.all())
+    if version is not None and version != re_audit_version(re_audit, rows):
+        raise StaleEdit(snapshot(version=re_audit_version(re_audit, rows), history=re_audit.history))
     missing = []
     for row in rows:
         value, note = answers.get(row.question_id, ("", ""))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
-from inspections.concurrency import StaleEdit, refuse_stale
+from inspections.concurrency import StaleEdit, last_changed_by, refuse_stale
 from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
@@ -319,6 +319,7 @@ def re_audit_page(request, pk):
     rows = list(re_audit.answers.select_related("question__area"))
     may_record = re_audit.assessor_id == request.user.pk and re_audit.status != AssessmentStatus.SUBMITTED
     error = None
+    stale_version = services.re_audit_version(re_audit, rows)
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied
@@ -328,9 +329,22 @@ def re_audit_page(request, pk):
         }
         submit = request.POST.get("action") == "submit"
         try:
-            services.re_audit_save(re_audit=re_audit, by=request.user, answers=answers, submit=submit)
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            services.re_audit_save(re_audit=re_audit, by=request.user, answers=answers, submit=submit, version=version)
         except ValidationError as problem:
             error = " ".join(problem.messages)
+        except StaleEdit as stale:
+            who = last_changed_by(stale.current)
+            error = (
+                f"This re-audit changed while you were editing it{f' ({who})' if who else ''}, in another tab "
+                "perhaps. Your answers are not saved yet: they are shown below as you chose them. "
+                "Save again to replace the other change with them."
+            )
+            stale_version = stale.current.version
+        if error:
             for row in rows:
                 row.value, row.note = answers[row.question_id]
         else:
@@ -346,6 +360,7 @@ def re_audit_page(request, pk):
             "choices": Answer.Value.choices,
             "may_record": may_record,
             "error": error,
+            "version": stale_version,
         },
         status=400 if error else 200,
     )

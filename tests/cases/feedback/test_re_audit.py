@@ -79,3 +79,26 @@ def test_only_the_re_auditor_records_answers(client, case, manager, assessor):
     client.force_login(manager)
     assert client.get(reverse("cases:re_audit", args=[re_audit.pk])).status_code == 200
     assert client.post(reverse("cases:re_audit", args=[re_audit.pk]), {"action": "submit"}).status_code == 403
+
+
+def test_a_stale_re_audit_save_is_refused_and_keeps_the_choices(client, case, manager, assessor):
+    import re
+
+    re_audit = services.re_audit_mark(case=case, by=manager, assessor=assessor)
+    roh, saf = (row.question_id for row in re_audit.answers.order_by("question__code"))
+    client.force_login(assessor)
+    url = reverse("cases:re_audit", args=[re_audit.pk])
+    version = re.search(r'name="version" value="(\d+)"', client.get(url).content.decode()).group(1)
+    # Another tab saves a draft first.
+    services.re_audit_save(re_audit=re_audit, by=assessor, answers={roh: ("no", "Other tab")}, submit=False)
+
+    data = {f"q{roh}": "yes", f"n{roh}": "Reviewed in this tab", "action": "save", "version": version}
+    refused = client.post(url, data)
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "This re-audit changed while you were editing it" in html
+    assert "Reviewed in this tab" in html and f'id="q{roh}-yes" name="q{roh}" type="radio" value="yes" checked' in html
+    assert re_audit.answers.get(question_id=roh).note == "Other tab"  # the other save stands
+
+    data["version"] = re.search(r'name="version" value="(\d+)"', html).group(1)
+    assert client.post(url, data).status_code == 302
+    assert re_audit.answers.get(question_id=roh).note == "Reviewed in this tab"
