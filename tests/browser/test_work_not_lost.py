@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cases.models import Assessment
 from improvement.models import Action, ImprovementPlan
-from inspections.models import Inspection, Role
+from inspections.models import Inspection, Membership, Role
 from tests.factories import (
     PASSWORD,
     ActionFactory,
@@ -63,6 +63,20 @@ def test_saving_each_edit_form_unchanged_keeps_every_date(live_server, page, sig
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1, name=action.title)).to_be_visible()
     assert Action.objects.get(pk=action.pk).due_on == datetime.date(2026, 3, 31)
+
+    # The safeguarding roles (memberships) saved unchanged stay as they were.
+    lead = member(service, Role.OFFICER, username="lena", first_name="Lena", last_name="Lead")
+    Membership.objects.filter(user=lead).update(safeguarding_lead=True)
+    Membership.objects.filter(user=manager).update(head_of_service=True)
+    page.goto(f"{live_server.url}/service/safeguarding-roles/")
+    check_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_text("The safeguarding roles are saved.")).to_be_visible()
+    roles = Membership.objects.filter(service=service, user__in=[lead, manager])
+    assert sorted(roles.values_list("user__username", "safeguarding_lead", "head_of_service")) == [
+        ("lena", True, False),
+        ("marcus", False, True),
+    ]
 
 
 def scoring_page(live_server, page, sign_in):
