@@ -4,9 +4,13 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+
+from .single_sign_on import single_sign_on_required
 
 
 class AxesCountedCodeMixin:
@@ -55,3 +59,26 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
         self.fields["login"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None and single_sign_on_required(user):
+            raise forms.ValidationError(
+                f"Your service signs its staff in through {settings.OIDC_NAME}, not with a YOS Audit password. "
+                f'Use "Sign in with {settings.OIDC_NAME}" below.'
+            )
+        return cleaned
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's set-up form with the service's words for the code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = "Security code"
+        code.help_text = "The 6-digit code your authenticator app shows now"
+        code.widget.attrs.pop("placeholder", None)
+        code.widget.attrs.update({"spellcheck": "false", "class": "govuk-input--width-10"})
+        code.error_messages["required"] = "Enter the 6-digit code from your authenticator app"

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # The project's own floors: improvement -> cases -> inspections.
     "inspections",
     "cases",
@@ -186,6 +188,41 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_FORMS = {
     "authenticate": "yos_audit.accounts_forms.AuthenticateForm",
     "reauthenticate": "yos_audit.accounts_forms.ReauthenticateForm",
+    "activate_totp": "yos_audit.accounts_forms.ActivateTOTPForm",
+}
+# Single sign-on through the council's OpenID Connect provider (Microsoft Entra ID or any other;
+# docs/operations.md). Off unless OIDC_SERVER_URL and OIDC_CLIENT_ID are set. A person signs in
+# through it only if an account with the provider's verified email exists or an invitation to that
+# email is waiting; roles and services always come from memberships here, never from the provider.
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# The issuer the provider must name (its discovery document's "issuer"); defaults to the server URL.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default=OIDC_SERVER_URL)
+OIDC_NAME = env.str("OIDC_NAME", default="your council account")
+# Does the provider make everyone use a second factor? Then its sign-in counts as two factors here.
+OIDC_PROVIDER_ENFORCES_MFA = env.bool("OIDC_PROVIDER_ENFORCES_MFA", default=False)
+SINGLE_SIGN_ON_ENABLED = bool(OIDC_SERVER_URL and OIDC_CLIENT_ID)
+SOCIALACCOUNT_ADAPTER = "yos_audit.single_sign_on.SingleSignOnAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "council",
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL, "token_auth_method": "client_secret_post"},
+            }
+        ]
+        if SINGLE_SIGN_ON_ENABLED
+        else [],
+    }
 }
 # Security keys need HTTPS; a developer's http://localhost is allowed only with DEBUG.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -61,8 +61,15 @@ def has_second_factor(user):
 
 
 def two_factors_given(request):
-    """Did this session's sign-in include a second factor (a code, a recovery code or a key)?"""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+    """Did this session's sign-in include a second factor (a code, a recovery code or a key)? A
+    sign-in through the council's provider counts only if OIDC_PROVIDER_ENFORCES_MFA says it
+    makes everyone use a second factor."""
+    for record in get_authentication_records(request, request.user):
+        if record.get("method") == "mfa":
+            return True
+        if record.get("method") == "socialaccount" and settings.OIDC_PROVIDER_ENFORCES_MFA:
+            return True
+    return False
 
 
 # Enrolment links ---------------------------------------------------------------------------------

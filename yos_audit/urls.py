@@ -4,6 +4,8 @@ from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
+from allauth.socialaccount import views as social_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_http_methods
@@ -54,6 +56,12 @@ urlpatterns = [
         get_or_post(account_views.password_reset_from_key_done),
         name="account_reset_password_from_key_done",
     ),
+    # Single sign-on through the council's OpenID Connect provider (allauth's openid_connect).
+    path("account/sso/<str:provider_id>/", get_or_post(oidc_views.login), name="openid_connect_login"),
+    path("account/sso/<str:provider_id>/callback/", get_or_post(oidc_views.callback), name="openid_connect_callback"),
+    path("account/sso-problem/", get_or_post(social_views.login_error), name="socialaccount_login_error"),
+    path("account/sso-cancelled/", get_or_post(social_views.login_cancelled), name="socialaccount_login_cancelled"),
+    path("account/sso-sign-up/", get_or_post(social_views.signup), name="socialaccount_signup"),
     path("account/two-factor/", get_or_post(mfa_views.index), name="mfa_index"),
     path("account/two-factor/code/", get_or_post(mfa_views.authenticate), name="mfa_authenticate"),
     path("account/two-factor/confirm/", get_or_post(mfa_views.reauthenticate), name="mfa_reauthenticate"),

@@ -232,6 +232,7 @@ SHARED_BUILDERS = {
     "framework": lambda world: {"pk": world["framework"].pk},
     "password_reset_link": lambda world: {"uidb36": "1", "key": "not-a-real-key"},
     "missing_key": lambda world: {"pk": 999999},
+    "sso_provider": lambda world: {"provider_id": "council"},
     "token_link": lambda world: {"token": "not-a-real-token"},
 }
 
@@ -275,6 +276,7 @@ def guess_builder(pattern):
         ("password-reset/key/", "password_reset_link"),
         ("two-factor/keys/<int:pk>", "missing_key"),
         ("<str:token>", "token_link"),
+        ("<str:provider_id>", "sso_provider"),
         ("inspections/<int:pk>/export/", "inspection_export"),
         ("<int:item_pk>", "inspection_item"),
         ("<int:case_pk>", "inspection_case"),
