@@ -11,6 +11,9 @@ A service may require single sign-on for its staff (Service.require_single_sign_
 sign-in is then refused for them (accounts_forms.LoginForm).
 """
 
+from functools import wraps
+from urllib.parse import urlsplit
+
 from allauth.account.signals import user_signed_up
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -111,3 +114,26 @@ def accept_the_invitations_of_a_single_sign_on_account(sender, request, user, so
     with transaction.atomic():
         for invitation in _invitations_for(user.email).filter(expires_at__gt=timezone.now()):
             invitation_accept(invitation=invitation, user=user)
+
+
+def provider_origin():
+    """The provider's scheme://host[:port], or "" when single sign-on is off."""
+    if not (settings.OIDC_SERVER_URL and settings.OIDC_CLIENT_ID):
+        return ""
+    parts = urlsplit(settings.OIDC_SERVER_URL)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allow_the_provider_as_form_target(view):
+    """The sign-in page's "Sign in with ..." form posts here, then is redirected to the provider:
+    browsers hold that redirect to the page's CSP form-action, so the provider's origin joins it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        origin = provider_origin()
+        if origin:
+            response._csp_update = {"form-action": [origin]}
+        return response
+
+    return wrapped

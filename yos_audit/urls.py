@@ -11,6 +11,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_http_methods
 
 from . import accounts, views
+from .single_sign_on import allow_the_provider_as_form_target
 from .two_factor import first_factor_through_second_channel
 
 # Django's form views treat PUT as POST; nothing here accepts PUT, PATCH or DELETE.
@@ -34,7 +35,7 @@ urlpatterns = [
     path("account/two-factor/link/<str:token>/", accounts.two_factor_link, name="two_factor_link"),
     # django-allauth's pages, at the service's own addresses (only those the service uses: no
     # sign-up, no email management).
-    path("account/sign-in/", get_or_post(account_views.login), name="account_login"),
+    path("account/sign-in/", get_or_post(allow_the_provider_as_form_target(account_views.login)), name="account_login"),
     path("account/sign-out/", get_or_post(account_views.logout), name="account_logout"),
     path("account/inactive/", get_or_post(account_views.account_inactive), name="account_inactive"),
     path("account/confirm/", get_or_post(account_views.reauthenticate), name="account_reauthenticate"),

@@ -35,3 +35,7 @@ def test_a_person_signs_in_through_the_council_provider_and_a_stranger_is_refuse
     expect(page.get_by_role("heading", level=1, name="You cannot sign in")).to_be_visible()
     expect(page.get_by_text("There is no YOS Audit account for stranger@elsewhere.example")).to_be_visible()
     check_accessible(page)
+    # The mock provider's own page loads a style sheet from the internet (not reachable here) and has
+    # no favicon (Flask's "NOT FOUND"); the refusal is a 403 on purpose. Anything else still fails.
+    expected = ("net::ERR_NAME_NOT_RESOLVED", "status of 404 (NOT FOUND)", "status of 403 (Forbidden)")
+    page.console_errors[:] = [error for error in page.console_errors if not any(error.endswith(e) for e in expected)]
