@@ -59,6 +59,7 @@ def test_an_invited_person_gets_an_account_in_the_invited_role(client, settings,
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
     assert not user.has_usable_password()
+    assert "you sign in through your council" in client.get(reverse("account")).content.decode()
 
 
 @pytest.mark.parametrize(
