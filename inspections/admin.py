@@ -23,7 +23,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "local_authority", "slug"]
+    list_display = ["name", "local_authority", "slug", "require_single_sign_on"]
     search_fields = ["name", "local_authority"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

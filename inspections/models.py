@@ -25,6 +25,10 @@ class Service(models.Model):
     name = models.CharField(max_length=200, unique=True)
     local_authority = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    require_single_sign_on = models.BooleanField(
+        default=False,
+        help_text="Staff of this service sign in only through the council's identity provider (no password sign-in)",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -26,4 +26,6 @@ def layout(request):
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
         "session_idle_warning_minutes": max(settings.SESSION_IDLE_WARNING // 60, 1),
+        # The sign-in page offers the council's provider only when it is configured.
+        "single_sign_on_name": settings.OIDC_NAME if settings.OIDC_SERVER_URL and settings.OIDC_CLIENT_ID else "",
     }

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from .two_factor import NEEDS_CODE_SESSION_KEY, two_factor_required
+from .two_factor import FACTOR_AT_SIGN_IN_SESSION_KEY, two_factor_required, two_factors_given
 
 LAST_ACTIVITY_SESSION_KEY = "last_activity"
 
@@ -71,16 +71,24 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-# Pages a signed-in person may reach before giving their two-factor code or setting it up.
+# Pages a signed-in person may reach before giving their second factor or setting it up.
 TWO_FACTOR_EXEMPT_VIEWS = {
-    "login",
-    "login_code",
-    "logout",
-    "two_factor_setup",
+    "account_login",
+    "account_logout",
+    "account_reauthenticate",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "mfa_reauthenticate_webauthn",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_add_webauthn",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
     "two_factor_email_link",
     "two_factor_link",
     "invitation_accept",
     "session_expired",
+    "stay_signed_in",
     "healthz",
     "readyz",
     "metrics",
@@ -90,11 +98,11 @@ TWO_FACTOR_EXEMPT_VIEWS = {
 
 
 class TwoFactorRequiredMiddleware:
-    """Send a signed-in person who has not given a code where they must.
+    """Send a signed-in person who has not given a second factor where they must.
 
-    - someone with a two-factor device whose session is not verified (they signed in some way
-      other than the sign-in page, e.g. the admin's): to the code page;
-    - someone REQUIRE_TWO_FACTOR_FOR says must use two-factor but who has no device: to set-up.
+    - someone with a factor whose session has not given it (they were signed in some way other
+      than allauth's sign-in, which asks for it): to the code page;
+    - someone REQUIRE_TWO_FACTOR_FOR says must use two-factor but who has no factor: to set-up.
 
     Needs request.memberships (inspections.middleware.CurrentServiceMiddleware runs first).
     """
@@ -107,14 +115,14 @@ class TwoFactorRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or two_factors_given(request):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_EXEMPT_VIEWS:
             return None
         next_query = "?" + urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-        if request.session.get(NEEDS_CODE_SESSION_KEY):
-            return redirect(reverse("login_code") + next_query)
+        if request.session.get(FACTOR_AT_SIGN_IN_SESSION_KEY):
+            return redirect(reverse("mfa_reauthenticate") + next_query)
         if two_factor_required(user, getattr(request, "memberships", None)):
-            return redirect(reverse("two_factor_setup") + next_query)
+            return redirect(reverse("mfa_activate_totp") + next_query)
         return None

@@ -57,8 +57,11 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # The project's own floors: improvement -> cases -> inspections.
     "inspections",
     "cases",
@@ -79,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yos_audit.middleware.PrivatePagesMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "yos_audit.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +136,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -144,9 +148,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-# Two-factor sign-in (TOTP, django-otp): anyone may turn it on from their account page; these
-# groups must ("inspectors": anyone with the inspector role in a service; "staff": is_staff).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+# Two-factor sign-in (django-allauth's MFA: an authenticator app (TOTP), recovery codes, security
+# keys): anyone may turn it on from their account page; these groups must ("inspectors": anyone
+# with the inspector role in a service; "staff": is_staff; "everyone").
 # On by default in production (DEBUG off); off with DEBUG so the demo stays password-only.
 REQUIRE_TWO_FACTOR_FOR = env.list("REQUIRE_TWO_FACTOR_FOR", default=[] if DEBUG else ["inspectors", "staff"])
 _unknown_two_factor_groups = set(REQUIRE_TWO_FACTOR_FOR) - {"inspectors", "staff", "everyone"}
@@ -155,11 +162,70 @@ if _unknown_two_factor_groups:
         f"REQUIRE_TWO_FACTOR_FOR has unknown groups {sorted(_unknown_two_factor_groups)}: "
         "use a comma-separated list of inspectors, staff, everyone (or leave it empty)."
     )
-OTP_TOTP_ISSUER = "YOS Audit"
-# Wrong codes slow down: each failure doubles the wait (seconds) before the next try is checked.
-OTP_TOTP_THROTTLE_FACTOR = 1
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth). People sign in with their username; nobody signs themselves up (an
+# account comes from an invitation or the administrator). Throttling is django-axes' alone, so
+# allauth's own rate limits are off (docs/security.md). People are emailed when their password or
+# a second factor changes.
+ACCOUNT_ADAPTER = "yos_audit.accounts_adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_FORMS = {"login": "yos_audit.accounts_forms.LoginForm"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_RATE_LIMITS = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "YOS Audit: "
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+MFA_ADAPTER = "yos_audit.accounts_adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "YOS Audit"
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_RATE_LIMITS = False
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "authenticate": "yos_audit.accounts_forms.AuthenticateForm",
+    "reauthenticate": "yos_audit.accounts_forms.ReauthenticateForm",
+    "activate_totp": "yos_audit.accounts_forms.ActivateTOTPForm",
+}
+# Single sign-on through the council's OpenID Connect provider (Microsoft Entra ID or any other;
+# docs/operations.md). Off unless OIDC_SERVER_URL and OIDC_CLIENT_ID are set. A person signs in
+# through it only if an account with the provider's verified email exists or an invitation to that
+# email is waiting; roles and services always come from memberships here, never from the provider.
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# The issuer the provider must name (its discovery document's "issuer"); defaults to the server URL.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default=OIDC_SERVER_URL)
+OIDC_NAME = env.str("OIDC_NAME", default="your council account")
+# Does the provider make everyone use a second factor? Then its sign-in counts as two factors here.
+OIDC_PROVIDER_ENFORCES_MFA = env.bool("OIDC_PROVIDER_ENFORCES_MFA", default=False)
+SINGLE_SIGN_ON_ENABLED = bool(OIDC_SERVER_URL and OIDC_CLIENT_ID)
+SOCIALACCOUNT_ADAPTER = "yos_audit.single_sign_on.SingleSignOnAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "council",
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL, "token_auth_method": "client_secret_post"},
+            }
+        ]
+        if SINGLE_SIGN_ON_ENABLED
+        else [],
+    }
+}
+# Security keys need HTTPS; a developer's http://localhost is allowed only with DEBUG.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # Sign-in throttling (django-axes): lock a username at this address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -167,6 +233,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The sign-in form calls the username "login"; the backends are given it as "username".
+AXES_USERNAME_CALLABLE = "yos_audit.accounts_adapter.axes_username"
 # Failed sign-ins are logged without the username or address (no personal data in logs).
 AXES_CLIENT_STR_CALLABLE = "yos_audit.operations.logs.axes_client_str"
 

@@ -1,41 +1,43 @@
-"""Two-factor sign-in (TOTP through django-otp): who must use it, enrolment, the set-up QR code.
+"""Two-factor sign-in over django-allauth's MFA: who must use it, whether this session gave it,
+and the rule that the first factor of someone who must use two is set up only through a second
+channel.
 
-Anyone may turn it on. settings.REQUIRE_TWO_FACTOR_FOR names who must: "inspectors" (anyone
-holding the inspector role in a service), "staff" (is_staff, who reach the admin), "everyone".
+allauth gives the factors (an authenticator app (TOTP), recovery codes, security keys (WebAuthn)),
+the code step at sign-in and the emails when a factor is added or removed. This module adds the
+project's rules on top:
 
-The password alone never enrols a first factor for someone who must use two factors: they ask
-for a set-up link, which is emailed to them (the second channel) and works for
-ENROLMENT_LINK_SECONDS, only for that person and only until a factor is added. Opening the set-up
-page creates nothing: the secret is kept in the session until a right code confirms it, and only
-then is the device saved. The person is emailed whenever a factor is added or removed.
+- settings.REQUIRE_TWO_FACTOR_FOR names who must: "inspectors" (anyone holding the inspector role
+  in a service), "staff" (is_staff, who reach the admin), "everyone".
+- The password alone never enrols a first factor for someone who must use two factors: they ask
+  for a set-up link, which is emailed to them (the second channel) and works for
+  ENROLMENT_LINK_SECONDS, only for that person and only until a factor is added; accepting an
+  invitation is the other second channel. Opening allauth's set-up pages creates nothing (allauth
+  keeps the secret in the session until a right code confirms it).
 """
 
-import base64
 import hashlib
 import time
+from functools import wraps
 
-import qrcode
-import qrcode.image.svg
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core import signing
 from django.core.mail import send_mail
 from django.dispatch import receiver
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
+from django.shortcuts import render
 
 from inspections.models import Membership, Role
 
-# Set at sign-in for a person with a device, until they give a code in this session.
-NEEDS_CODE_SESSION_KEY = "two_factor_needs_code"
-# The secret being set up (hex), kept in the session until a right code confirms it.
-SETUP_KEY_SESSION_KEY = "two_factor_setup_key"
+# Set at sign-in: did the person have a second factor then? (Saves a query on every page.)
+FACTOR_AT_SIGN_IN_SESSION_KEY = "two_factor_at_sign_in"
 # Set when the person opened their emailed set-up link in this session: {"user": pk, "at": seconds}.
 ENROLMENT_GRANT_SESSION_KEY = "two_factor_enrolment_grant"
 ENROLMENT_LINK_SECONDS = 60 * 60
 ENROLMENT_LINK_SALT = "yos_audit.two_factor.enrolment-link"
-DEVICE_NAME = "Authenticator app"
+# The factors that count as a second factor at sign-in (recovery codes only stand in for them).
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 def two_factor_required(user, memberships=None):
@@ -54,8 +56,20 @@ def two_factor_required(user, memberships=None):
     return False
 
 
-def confirmed_device(user):
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def has_second_factor(user):
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTOR_TYPES).exists()
+
+
+def two_factors_given(request):
+    """Did this session's sign-in include a second factor (a code, a recovery code or a key)? A
+    sign-in through the council's provider counts only if OIDC_PROVIDER_ENFORCES_MFA says it
+    makes everyone use a second factor."""
+    for record in get_authentication_records(request, request.user):
+        if record.get("method") == "mfa":
+            return True
+        if record.get("method") == "socialaccount" and settings.OIDC_PROVIDER_ENFORCES_MFA:
+            return True
+    return False
 
 
 # Enrolment links ---------------------------------------------------------------------------------
@@ -63,11 +77,11 @@ def confirmed_device(user):
 
 def _enrolment_state(user):
     """Changes when the person's password or factors change, so an old link stops working."""
-    devices = ",".join(
-        str(pk) for pk in TOTPDevice.objects.filter(user=user).order_by("pk").values_list("pk", flat=True)
+    factors = ",".join(
+        str(pk) for pk in Authenticator.objects.filter(user=user).order_by("pk").values_list("pk", flat=True)
     )
     # A plain digest (the token itself is signed): it survives a SECRET_KEY rotation with fallbacks.
-    return hashlib.sha256(f"{ENROLMENT_LINK_SALT}|{user.pk}|{user.password}|{devices}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{ENROLMENT_LINK_SALT}|{user.pk}|{user.password}|{factors}".encode()).hexdigest()[:32]
 
 
 def enrolment_token(user):
@@ -99,11 +113,41 @@ def enrolment_granted(session, user):
 
 
 def may_enrol_now(request):
-    """Someone who must use two factors enrols only through the emailed link; others from their session."""
+    """Someone who must use two factors sets up the first one only through a second channel."""
     user = request.user
+    if has_second_factor(user) and two_factors_given(request):
+        return True  # adding another factor from a session that gave one
+    if has_second_factor(user):
+        return False  # give a code first (the middleware asks for it)
     if not two_factor_required(user, getattr(request, "memberships", None)):
         return True
     return enrolment_granted(request.session, user)
+
+
+def masked_email(email):
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}{'*' * max(len(name) - 1, 3)}@{domain}"
+
+
+def first_factor_through_second_channel(view):
+    """Wrap allauth's set-up views: without the second channel, offer the emailed link instead."""
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        if request.user.is_authenticated and not may_enrol_now(request):
+            user = request.user
+            return render(
+                request,
+                "account/two_factor_email_link.html",
+                {
+                    "page_title": "Set up two-factor sign-in",
+                    "email": masked_email(user.email) if user.email else "",
+                    "link_minutes": ENROLMENT_LINK_SECONDS // 60,
+                },
+            )
+        return view(request, *args, **kwargs)
+
+    return gated
 
 
 def email_enrolment_link(user, link):
@@ -118,65 +162,8 @@ def email_enrolment_link(user, link):
     )
 
 
-def email_factor_changed(user, *, added):
-    """Tell the person whenever a factor is added to or removed from their account."""
-    if not user.email:
-        return
-    what = "turned on" if added else "turned off"
-    send_mail(
-        f"Two-factor sign-in was {what} for your YOS Audit account",
-        f"Two-factor sign-in ({DEVICE_NAME.lower()}) was {what} for your YOS Audit account.\n\n"
-        "If this was not you, tell your service's system administrator now.",
-        None,
-        [user.email],
-    )
-
-
-# Setting up ---------------------------------------------------------------------------------------
-
-
-def setup_key(session):
-    """The secret being set up in this session (made on first use, no database row)."""
-    key = session.get(SETUP_KEY_SESSION_KEY)
-    if not key:
-        key = random_hex(20)
-        session[SETUP_KEY_SESSION_KEY] = key
-    return key
-
-
-def code_matches(key_hex, code):
-    """The matching TOTP (its t() and drift to save on the device), or None when the code is wrong."""
-    totp = TOTP(bytes.fromhex(key_hex), step=30, t0=0, digits=6, drift=0)
-    totp.time = time.time()
-    return totp if totp.verify(int(code), tolerance=1) else None
-
-
-def config_url(user, key_hex):
-    """The otpauth:// address an authenticator app reads from the QR code."""
-    return TOTPDevice(user=user, key=key_hex, name=DEVICE_NAME).config_url
-
-
-def secret_as_text(key_hex):
-    """The secret in base32, in groups of four, for typing into an app by hand."""
-    secret = base64.b32encode(bytes.fromhex(key_hex)).decode("ascii").rstrip("=")
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-
-
-def qr_code_svg(url):
-    """The otpauth:// address as an inline SVG (no inline style or script, so the CSP allows it)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    svg = image.to_string(encoding="unicode")
-    return svg.replace(
-        "<svg ",
-        '<svg role="img" aria-label="QR code to scan with your authenticator app" class="app-qr-code" ',
-        1,
-    )
-
-
 @receiver(user_logged_in)
-def ask_for_code_after_other_sign_ins(sender, request, user, **kwargs):
-    """A person with a device who signs in without the code page must still give a code."""
-    if request is None or not hasattr(request, "session"):
-        return
-    if getattr(user, "otp_device", None) is None and confirmed_device(user) is not None:
-        request.session[NEEDS_CODE_SESSION_KEY] = True
+def note_the_factor_at_sign_in(sender, request, user, **kwargs):
+    """Remember whether the person had a factor: then every page asks for it until it is given."""
+    if request is not None and hasattr(request, "session"):
+        request.session[FACTOR_AT_SIGN_IN_SESSION_KEY] = has_second_factor(user)

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.conftest import WCAG_TAGS
+from tests.factories import PASSWORD
 
 NOT_PAGES = ("/static/", "/admin/", "/export/", "/pdf", "/download", "/evidence/", "/account/sign-out/")
 DOWNLOADS = (".pdf", ".csv", ".xlsx")
@@ -51,4 +52,48 @@ def test_every_page_a_demo_role_reaches_is_accessible(live_server, page, axe, de
                 if target.path not in seen:
                     to_visit.append(target.path)
     assert len(seen) >= 5, f"only reached {sorted(seen)}"
+    assert not failures, "\n\n".join(failures)
+
+
+ACCOUNT_PAGES_SIGNED_OUT = ["/account/sign-in/", "/account/password-reset/", "/account/password-reset/sent/"]
+ACCOUNT_PAGES_SIGNED_IN = [
+    "/account/",
+    "/account/password/",
+    "/account/confirm/",
+    "/account/two-factor/",
+    "/account/two-factor/keys/",
+    "/account/sign-out/",
+]
+
+
+def test_every_account_page_is_accessible(live_server, page, axe, officer):
+    """Sign-in, passwords and two-factor set-up (django-allauth's pages in the GOV.UK layout)."""
+    failures = []
+
+    def check(path=None):
+        if path is not None:
+            response = page.goto(urljoin(live_server.url, path))
+            assert response.status == 200, f"{path} answered {response.status}"
+            assert "/account/sign-in/" not in page.url or path == "/account/sign-in/", f"{path} asked to sign in"
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            failures.append(f"{path or page.url}\n{results.generate_report()}")
+
+    for path in ACCOUNT_PAGES_SIGNED_OUT:
+        check(path)
+    page.goto(f"{live_server.url}/account/password-reset/key/1-not-a-real-key/")
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Username").fill(officer.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    check()  # the error summary
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for path in ACCOUNT_PAGES_SIGNED_IN:
+        check(path)
+    page.goto(f"{live_server.url}/account/confirm/?next=/account/two-factor/app/")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    check("/account/two-factor/app/")
+    check("/account/two-factor/keys/add/")
     assert not failures, "\n\n".join(failures)

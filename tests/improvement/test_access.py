@@ -97,7 +97,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, objects):
             response = getattr(client, method)(url)
             assert response.status_code in (302, 405), (name, method)
             if response.status_code == 302:
-                assert response["Location"].startswith(reverse("login")), name
+                assert response["Location"].startswith(reverse("account_login")), name
 
 
 def test_an_officer_reads_but_cannot_write_the_plan(client, objects, officer):

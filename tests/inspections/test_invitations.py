@@ -183,7 +183,7 @@ def test_the_invitation_link_is_the_second_channel_for_setting_up_two_factor(cli
         },
     )
     assert client.get("/").status_code == 302  # two factors needed before anything else
-    setup = client.get(reverse("two_factor_setup")).content.decode()
+    setup = client.get(reverse("mfa_activate_totp")).content.decode()
     assert "two-factor-secret" in setup  # straight to the QR code, no extra emailed link
 
 

@@ -230,7 +230,9 @@ def _kwargs(objects, builder, name):
 SHARED_BUILDERS = {
     "none": lambda world: {},
     "framework": lambda world: {"pk": world["framework"].pk},
-    "password_reset_link": lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
+    "password_reset_link": lambda world: {"uidb36": "1", "key": "not-a-real-key"},
+    "missing_key": lambda world: {"pk": 999999},
+    "sso_provider": lambda world: {"provider_id": "council"},
     "token_link": lambda world: {"token": "not-a-real-token"},
 }
 
@@ -261,16 +263,20 @@ def observe(client, method, url, user):
             client.force_login(user)
         response = getattr(client, method.lower())(url)
         transaction.set_rollback(True)
-    if response.status_code == 302 and response["Location"].startswith(reverse("login")) and user is None:
+    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")) and user is None:
         return LOGIN
     return response.status_code
 
 
 def guess_builder(pattern):
     """A first guess at the builder for a new URL, from its path (check it when adding the entry)."""
-    if "<" not in pattern:
+    if "<" not in pattern and "(?P<" not in pattern:
         return "none"
     guesses = [
+        ("password-reset/key/", "password_reset_link"),
+        ("two-factor/keys/<int:pk>", "missing_key"),
+        ("<str:token>", "token_link"),
+        ("<str:provider_id>", "sso_provider"),
         ("inspections/<int:pk>/export/", "inspection_export"),
         ("<int:item_pk>", "inspection_item"),
         ("<int:case_pk>", "inspection_case"),

@@ -73,7 +73,7 @@ def test_production_style_settings_send_hsts_and_secure_cookies(officer, passwor
     page = client.get("/account/sign-in/", secure=True)
     assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert page.cookies["csrftoken"]["secure"]
-    response = client.post("/account/sign-in/", {"username": "olivia", "password": password}, secure=True)
+    response = client.post("/account/sign-in/", {"login": "olivia", "password": password}, secure=True)
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["secure"] and session_cookie["httponly"]
     assert session_cookie["samesite"] == "Lax"

@@ -111,7 +111,7 @@ def two_instances(redis_url):
 
 
 def sign_in(browser, base, username, password):
-    return browser.form_post(base + "/account/sign-in/", {"username": username, "password": password})
+    return browser.form_post(base + "/account/sign-in/", {"login": username, "password": password})
 
 
 def test_a_sign_in_on_one_instance_is_valid_on_the_other_and_answers_are_shared(two_instances):

@@ -40,7 +40,7 @@ def test_demo_accounts_sign_in_with_the_printed_password(settings, client, monke
     settings.DEBUG = True
     monkeypatch.setenv("DEMO_PASSWORD", "chosen-demo-password")
     call_command("load_demo")
-    response = client.post(reverse("login"), {"username": "manager", "password": "chosen-demo-password"})
+    response = client.post(reverse("account_login"), {"login": "manager", "password": "chosen-demo-password"})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
 

@@ -103,7 +103,7 @@ def test_metrics_are_off_without_a_setting_and_refuse_a_wrong_token(client, sett
 def test_metrics_show_latency_by_view_queries_and_sign_in_failures(client, settings, officer):
     settings.METRICS_TOKEN = TOKEN
     before = client.get("/metrics", **bearer(TOKEN)).content.decode()
-    client.post(reverse("login"), {"username": "olivia", "password": "not-the-password"})
+    client.post(reverse("account_login"), {"login": "olivia", "password": "not-the-password"})
     client.force_login(officer)
     client.get(reverse("home"))
     response = client.get("/metrics", **bearer(TOKEN))
@@ -175,8 +175,8 @@ def test_a_sign_in_a_scoring_save_and_an_import_leave_no_personal_data_in_the_lo
         case=CaseFactory(inspection=InspectionFactory(service=service), reference="NS-0001"), assessor=officer
     )
     # Sign-in: a wrong password (logged by django-axes), then the right one.
-    client.post(reverse("login"), {"username": "olivia", "password": "wrong-password-1"})
-    assert client.post(reverse("login"), {"username": "olivia", "password": PASSWORD}).status_code == 302
+    client.post(reverse("account_login"), {"login": "olivia", "password": "wrong-password-1"})
+    assert client.post(reverse("account_login"), {"login": "olivia", "password": PASSWORD}).status_code == 302
     # A scoring save with a note.
     saved = client.post(
         reverse("cases:assessment", args=[assessment.pk]),
@@ -196,7 +196,7 @@ def test_a_sign_in_a_scoring_save_and_an_import_leave_no_personal_data_in_the_lo
     log = json_log.getvalue()
     records = lines(json_log)
     assert any("login failure" in line["message"] for line in records)  # axes did log the failure
-    assert {"login", "cases:assessment", "cases:cohort_preview"} <= {line.get("view") for line in records}
+    assert {"account_login", "cases:assessment", "cases:cohort_preview"} <= {line.get("view") for line in records}
     assert all(line["request_id"] != "-" for line in records if line["logger"] == "yos_audit.request")
     for personal in [
         "olivia",

@@ -11,20 +11,20 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_in(client, user, password):
-    return client.post(reverse("login"), {"username": user.username, "password": password}, follow=True)
+    return client.post(reverse("account_login"), {"login": user.username, "password": password}, follow=True)
 
 
 def test_sign_in_shows_the_home_page_and_sign_out_ends_the_session(client, officer, password):
     response = sign_in(client, officer, password)
     assert response.redirect_chain[-1][0] == reverse("home")
     assert "My cases" in response.content.decode()
-    response = client.post(reverse("logout"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("login")
+    response = client.post(reverse("account_logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_login")
     assert client.get(reverse("home")).status_code == 302
 
 
 def test_a_wrong_password_says_so_and_keeps_the_username(client, officer):
-    response = client.post(reverse("login"), {"username": officer.username, "password": "wrong-password"})
+    response = client.post(reverse("account_login"), {"login": officer.username, "password": "wrong-password"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -34,7 +34,7 @@ def test_a_wrong_password_says_so_and_keeps_the_username(client, officer):
 def test_pages_need_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_a_database_outage_is_a_designed_503(client, officer, monkeypatch):
     assert "cannot reach its database" in response.content.decode()
 
 
-@pytest.mark.parametrize("url_name", ["accessibility", "cookies", "login", "password_reset"])
+@pytest.mark.parametrize("url_name", ["accessibility", "cookies", "account_login", "account_reset_password"])
 def test_public_pages_open_without_sign_in(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 200
@@ -154,13 +154,13 @@ def test_public_pages_open_without_sign_in(client, url_name):
 
 
 def test_password_reset_sends_a_link_by_email(client, officer, mailoutbox):
-    client.post(reverse("password_reset"), {"email": officer.email})
+    client.post(reverse("account_reset_password"), {"email": officer.email})
     assert len(mailoutbox) == 1
     assert "/account/password-reset/" in mailoutbox[0].body
 
 
 def test_security_headers_are_sent(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"

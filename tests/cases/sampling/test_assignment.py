@@ -233,7 +233,7 @@ def test_the_assignment_page_is_404_elsewhere_and_needs_sign_in(client, other_se
         client.force_login(person)
         assert client.get(url).status_code == 404
     client.logout()
-    assert client.get(url)["Location"].startswith(reverse("login"))
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
 
 
 def test_the_assignment_page_is_closed_after_scoring(client, manager, service):

@@ -480,7 +480,7 @@ def test_another_services_people_and_outsiders_get_404(client, other_service, ou
 def test_signed_out_goes_to_sign_in(client, inspection, case, name):
     response = client.get(page_url(name, inspection, case))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_an_officer_cannot_upload_or_restore(client, officer, inspection, case):

@@ -360,7 +360,7 @@ def test_other_services_and_outsiders_get_404_and_signed_out_signs_in(
             assert client.get(url).status_code == 404, url
     client.logout()
     for url in urls:
-        assert client.get(url)["Location"].startswith(reverse("login"))
+        assert client.get(url)["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", ["cases:sample_draw", "cases:sample_result"])
