@@ -28,7 +28,7 @@ from .dashboard import dashboard, drill_down
 from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
 from .forms import decisions_from_post, parse_sort, sort_links
-from .moderation import case_comparison, moderation_complete, moderation_settle
+from .moderation import case_comparison, moderation_complete, moderation_settle, unsettled_message
 from .trend import service_trend
 
 FILTER_PARAMS = list(DashboardFilter.Meta.fields)
@@ -178,7 +178,7 @@ def _with_blank_disagreements(problems, comparison, typed):
         code = compared.question.code
         blank = not typed.get(code, ("", ""))[0] and not (compared.final and compared.final[0])
         if code not in problems and blank:
-            problems[code] = f"Choose the moderated answer to {code} and say why"
+            problems[code] = unsettled_message(compared)
     return problems
 
 
@@ -247,7 +247,7 @@ def moderation_case(request, pk, case_pk):
         request,
         "cases/oversight/moderation_case.html",
         {
-            "page_title": f"Moderate case {case.reference}",
+            "page_title": f"{'Error: ' if problems or conflict else ''}Moderate case {case.reference}",
             "inspection": inspection,
             "case": case,
             "comparison": comparison,
