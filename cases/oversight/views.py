@@ -22,6 +22,7 @@ from ..models import Case
 from ..rules import Perm, blind_case_ids, hidden_first_markings
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
+from . import headings as h
 from .agreement import moderation_lines
 from .benchmark import benchmark as benchmark_figures
 from .dashboard import dashboard, drill_down
@@ -90,14 +91,14 @@ def inspection_dashboard(request, pk):
 
 
 DRILL_COLUMNS = [
-    ("reference", "Case"),
-    ("team", "Team"),
-    ("manager", "Case manager"),
-    ("disposal", "Disposal"),
-    ("rosh", "Risk of serious harm"),
-    ("yes", "Yes"),
-    ("no", "No"),
-    ("score", "Score"),
+    ("reference", h.CASE),
+    ("team", h.TEAM),
+    ("manager", h.CASE_MANAGER),
+    ("disposal", h.DISPOSAL),
+    ("rosh", h.ROSH),
+    ("yes", h.YES),
+    ("no", h.NO),
+    ("score", h.SCORE),
 ]
 
 
