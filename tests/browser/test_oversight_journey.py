@@ -5,6 +5,7 @@ reads the benchmark. Axe-clean on every page."""
 import re
 from datetime import date
 
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from cases.services import inspection_publish
@@ -121,6 +122,10 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     with page.expect_download() as download:
         page.get_by_role("link", name="XLSX of every summary").click()
     assert download.value.suggested_filename == "mock-2016-summary.xlsx"
+    # The workbook reads as the page does: headings in words, scores as numbers.
+    areas = list(load_workbook(download.value.path())["Areas"].iter_rows(values_only=True))
+    assert areas[0][:4] == ("Area", "Score (%)", "Band", "Cases")
+    assert areas[1][:2] == ("Risk of harm to others", 72)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, inspector.username, PASSWORD)
