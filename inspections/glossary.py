@@ -103,14 +103,17 @@ NATIONAL_TERMS = [
 
 ABBREVIATIONS = {term: meaning for term, meaning, _ in NATIONAL_TERMS if meaning}
 
-# Text inside these elements is left alone: not shown as text (script, style, title), form values
-# (textarea, option), already marked (abbr), or where <abbr> is not allowed (svg, head).
-_LEFT_ALONE = frozenset({"script", "style", "title", "textarea", "option", "select", "abbr", "svg", "head", "pre"})
-_TAG = re.compile(r"<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
-_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
-# Longest first, case as written (LAC, not "lac" in "black"); not inside a word, a code or an entity.
+# Text inside these elements is left alone: not shown as text (script, style, title, head), form
+# values (textarea, select and its options), already marked (abbr), or where <abbr> is not allowed (svg).
+_LEFT_ALONE = re.compile(
+    r"<(script|style|title|textarea|select|option|abbr|svg|head|pre)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I
+)
+# Longest first, case as written (LAC, not "lac" in "black"); not inside a word, a code or an entity,
+# and in text rather than inside a tag (the next angle bracket after it opens a tag).
 _WORDS = re.compile(
-    r"(?<![\w&#/-])(" + "|".join(re.escape(t) for t in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w-])"
+    r"(?<![\w&#/-])("
+    + "|".join(re.escape(t) for t in sorted(ABBREVIATIONS, key=len, reverse=True))
+    + r")(?![\w-])(?=[^<>]*(?:<|$))"
 )
 
 
@@ -122,22 +125,10 @@ def _abbr(match):
 def mark_abbreviations(html: str) -> str:
     """`html` with every glossary abbreviation in its text (not in tags, attributes, form values,
     scripts or the title) marked as <abbr title="what it stands for">."""
-    pieces, position, left_alone = [], 0, []
-    for tag in _TAG.finditer(html):
-        text = html[position : tag.start()]
-        pieces.append(_WORDS.sub(_abbr, text) if not left_alone and text.strip() else text)
-        pieces.append(tag.group(0))
-        position = tag.end()
-        name = _TAG_NAME.match(tag.group(0))
-        if name is None:
-            continue
-        closing, element = name.group(1), name.group(2).lower()
-        if element not in _LEFT_ALONE or tag.group(0).endswith("/>"):
-            continue
-        if not closing:
-            left_alone.append(element)
-        elif element in left_alone:
-            del left_alone[len(left_alone) - 1 - left_alone[::-1].index(element) :]
-    text = html[position:]
-    pieces.append(_WORDS.sub(_abbr, text) if not left_alone and text.strip() else text)
+    pieces, position = [], 0
+    for left_alone in _LEFT_ALONE.finditer(html):
+        pieces.append(_WORDS.sub(_abbr, html[position : left_alone.start()]))
+        pieces.append(left_alone.group(0))
+        position = left_alone.end()
+    pieces.append(_WORDS.sub(_abbr, html[position:]))
     return "".join(pieces)
