@@ -145,7 +145,7 @@ def summary_tables(figures) -> list[Table]:
                 [
                     [
                         "Overall rating",
-                        "Not rated" if figures.overall.points is None else figures.overall.points,
+                        "Not rated" if figures.overall.points is None else f"{figures.overall.points} points",
                         figures.overall.band.label if figures.overall.band else "",
                         "",
                         "",
