@@ -31,10 +31,15 @@ class QuestionRow:
         """The problem in words that name the question by its number and text, not only its code."""
         if not self.error:
             return ""
-        name = f"question {self.number} ({self.question.code}), \u201c{_short(self.question.text)}\u201d"
+        name = question_name(self.question, self.number)
         if self.needs_note:
             return f"Add a note to {name}: it is answered No, so say what was missing"
         return f"Answer {name}: choose Yes, No or Not applicable"
+
+
+def question_name(question, number):
+    """How an error names a question: by its number and text, not only its code."""
+    return f"question {number} ({question.code}), \u201c{_short(question.text)}\u201d"
 
 
 def _short(text, limit=80):

@@ -1,14 +1,18 @@
 """Reads the case pages share, each in a fixed number of queries."""
 
-from django.db.models import Prefetch, Q
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
 from django.template.defaultfilters import pluralize
 
-from inspections import applicability
+from inspections import applicability, ratings
 from inspections.applicability import case_facts
-from inspections.models import Area, Question
+from inspections.models import Area, Inspection, InspectionStatus, Question
 from inspections.people import display_name
 
-from .models import Answer, Assessment, AssessmentStatus, Case, SampleChange
+from .models import Answer, Assessment, AssessmentStatus, Case, Marking, SampleChange, both_markings_submitted
+from .oversight.disclosure import SMALL_GROUP
 
 
 def case_areas(case, scope=None):
@@ -332,3 +336,65 @@ def inspection_record_entries(inspection, user):
     )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
+
+
+IN_PROGRESS = (InspectionStatus.SCORING, InspectionStatus.MODERATION)
+
+
+@dataclass
+class ProvisionalScore:
+    """A question's score so far in an inspection or audit still being scored: provisional, it
+    moves as cases are scored and moderated. Under SMALL_GROUP rated cases it is not shown."""
+
+    inspection: object
+    yes: int
+    no: int
+
+    @property
+    def rated(self):
+        return self.yes + self.no
+
+    @property
+    def suppressed(self):
+        return self.rated < SMALL_GROUP
+
+    @property
+    def score(self):
+        return None if self.suppressed else ratings.whole_percent(self.yes, self.no)
+
+
+def provisional_question_scores(service_id, codes, *, leave_out_inspection=None):
+    """{question code: [ProvisionalScore]} for the service's inspections and audits in progress
+    (scoring or moderation), matched by question code, from each case's counting assessment. Cases
+    still being marked blind (a second marking not yet submitted with the first) are left out, so no
+    reader learns a marking they are blind to. Two queries."""
+    inspections = {
+        i.pk: i
+        for i in Inspection.objects.filter(service_id=service_id, status__in=IN_PROGRESS)
+        .exclude(pk=getattr(leave_out_inspection, "pk", None))
+        .order_by("period_end", "pk")
+    }
+    if not inspections or not codes:
+        return {}
+    blind = Case.objects.filter(inspection_id__in=inspections, assessments__marking=Marking.SECOND).exclude(
+        both_markings_submitted()
+    )
+    rows = (
+        Answer.objects.counting()
+        .filter(assessment__case__inspection_id__in=inspections, question__code__in=codes)
+        .exclude(assessment__case__in=blind)
+        .values("assessment__case__inspection_id", "question__code")
+        .annotate(
+            yes=Count("id", filter=Q(value=Answer.Value.YES)),
+            no=Count("id", filter=Q(value=Answer.Value.NO)),
+        )
+        .order_by()
+    )
+    found = defaultdict(list)
+    for row in rows:
+        inspection = inspections[row["assessment__case__inspection_id"]]
+        found[row["question__code"]].append(ProvisionalScore(inspection, row["yes"], row["no"]))
+    order = list(inspections)
+    for scores in found.values():
+        scores.sort(key=lambda s: order.index(s.inspection.pk))
+    return dict(found)

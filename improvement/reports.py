@@ -4,13 +4,16 @@ import logging
 
 from django.template.loader import render_to_string
 
+from inspections.glossary import mark_abbreviations
+
 from .presenters import Glossary
 
 
 def render_report_html(data, issued=False):
-    """The report's body: the same HTML goes on the page, into the stored report and into the PDF."""
+    """The report's body: the same HTML goes on the page, into the stored report and into the PDF, with
+    every glossary abbreviation marked (as every page marks them)."""
     context = dict(data, issued=issued, glossary_marker=Glossary(data["glossary"], link_base=""))
-    return render_to_string("improvement/report/body.html", context)
+    return mark_abbreviations(render_to_string("improvement/report/body.html", context))
 
 
 def render_print_document(body_html, title):

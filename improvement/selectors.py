@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from cases.programme.selectors import promised_audits
+from cases.selectors import provisional_question_scores
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
 from inspections.people import display_name
 from inspections.scoping import in_my_services
@@ -220,6 +221,7 @@ def board_report_data(plan, meeting, today=None):
         updates = updates.filter(date__gt=previous.held_on)
     updates = list(updates.prefetch_related("evidence").order_by("date", "pk"))
 
+    worked = did_it_work(plan, current.values(), by=meeting.held_on)
     return {
         "plan": plan,
         "inspection": plan.inspection,
@@ -236,7 +238,9 @@ def board_report_data(plan, meeting, today=None):
         "completed_late": [a for a in ordered if a.completed_late],
         "promised": _promised(ordered, as_on),
         "updates": updates,
-        "did_it_work": did_it_work(plan, current.values(), by=meeting.held_on),
+        "did_it_work": worked,
+        "provisional_shown": any(row["provisional"] for row in worked),
+        "provisional_on": timezone.localdate(),
         "glossary": glossary_terms(plan.inspection.service),
         "days_to_reinspection": plan.days_to_reinspection(as_on),
     }
@@ -244,8 +248,9 @@ def board_report_data(plan, meeting, today=None):
 
 def did_it_work(plan, actions, by=None):
     """For actions that target questions: each question's score in the inspection the plan answers,
-    and in every later published inspection or audit of the service (matched by question code).
-    One query. Returns [{action, question, baseline, later: [(inspection, score)]}]."""
+    in every later published inspection or audit of the service (matched by question code), and,
+    marked provisional, its score so far in any inspection or audit still in progress. Three queries.
+    Returns [{action, question, baseline, later: [score], provisional: [ProvisionalScore], movement}]."""
     targeted = [(action, question) for action in actions for question in action.questions.all()]
     if not targeted:
         return []
@@ -268,6 +273,7 @@ def did_it_work(plan, actions, by=None):
             and (by is None or inspection.published_on <= by)
         ):
             later[score.question.code].append(score)
+    in_progress = provisional_question_scores(base.service_id, codes, leave_out_inspection=base)
     rows = []
     for action, question in targeted:
         before = baseline.get(question.code)
@@ -277,7 +283,14 @@ def did_it_work(plan, actions, by=None):
         if before and last and before.score is not None and last.score is not None:
             movement = last.score - before.score
         rows.append(
-            {"action": action, "question": question, "baseline": before, "later": afterwards, "movement": movement}
+            {
+                "action": action,
+                "question": question,
+                "baseline": before,
+                "later": afterwards,
+                "provisional": in_progress.get(question.code, []),
+                "movement": movement,
+            }
         )
     return rows
 

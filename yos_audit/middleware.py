@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from inspections.glossary import mark_abbreviations
+
 from .two_factor import FACTOR_AT_SIGN_IN_SESSION_KEY, two_factor_required, two_factors_given
 
 LAST_ACTIVITY_SESSION_KEY = "last_activity"
@@ -126,3 +128,25 @@ class TwoFactorRequiredMiddleware:
         if two_factor_required(user, getattr(request, "memberships", None)):
             return redirect(reverse("mfa_activate_totp") + next_query)
         return None
+
+
+class AbbreviationsMiddleware:
+    """Mark every glossary abbreviation on an HTML page as <abbr title="what it stands for">, wherever
+    it appears (headings, tables, question texts, notes), so no page needs to remember to
+    (inspections.glossary). Downloads and other content types are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.has_header("Content-Disposition")
+        ):
+            charset = response.charset or "utf-8"
+            response.content = mark_abbreviations(response.content.decode(charset)).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

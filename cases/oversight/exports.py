@@ -17,10 +17,13 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
 
-from ..models import Answer
+from inspections.models import Stage
+
+from ..models import Answer, AssessmentStatus, Disposal, Gender, Marking, RiskLevel
 from ..rules import blind_case_ids
+from . import headings as h
 from .disclosure import SUPPRESSED
-from .figures import manager_label
+from .figures import manager_label, person_label
 from .presenters import score_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,12 +56,13 @@ class Table:
 
 
 def answers_table(inspection, user) -> Table:
-    """Every answer of every marking of the inspection's cases, less the ones `user` marks blind."""
+    """Every answer of every marking of the inspection's cases, less the ones `user` marks blind, in
+    the words of the pages: labels, not stored codes."""
     blind = blind_case_ids(user, inspection)
     answers = (
         Answer.objects.filter(assessment__case__inspection=inspection)
         .exclude(~Q(assessment__assessor=user), assessment__case_id__in=blind)
-        .annotate(manager=manager_label("assessment__case__"))
+        .annotate(manager=manager_label("assessment__case__"), assessor=person_label("assessment__assessor"))
         .order_by("assessment__case__reference", "assessment__marking", "question__area__order", "question__order")
         .values_list(
             "assessment__case__reference",
@@ -70,36 +74,50 @@ def answers_table(inspection, user) -> Table:
             "assessment__case__ethnicity",
             "assessment__case__looked_after",
             "assessment__marking",
-            "assessment__assessor__username",
+            "assessor",
             "assessment__status",
-            "question__area__code",
+            "question__area__name",
             "question__stage",
             "question__code",
+            "question__text",
             "value",
             "note",
         )
     )
+    labels = {
+        3: dict(Disposal.choices),
+        4: dict(RiskLevel.choices),
+        5: dict(Gender.choices),
+        8: dict(Marking.choices),
+        10: dict(AssessmentStatus.choices),
+        12: dict(Stage.choices),
+        15: dict(Answer.Value.choices),
+    }
     return Table(
         "Answers",
         [
-            "case_reference",
-            "team",
-            "case_manager",
-            "disposal",
-            "rosh",
-            "gender",
-            "ethnicity",
-            "looked_after",
-            "marking",
-            "assessor",
-            "status",
-            "area",
-            "stage",
-            "question_code",
-            "answer",
-            "note",
+            h.CASE,
+            h.TEAM,
+            h.CASE_MANAGER,
+            h.DISPOSAL,
+            h.ROSH,
+            h.GENDER,
+            h.ETHNICITY,
+            h.LOOKED_AFTER,
+            h.MARKING,
+            h.ASSESSOR,
+            h.STATUS,
+            h.AREA,
+            h.STAGE,
+            h.QUESTION_CODE,
+            h.QUESTION,
+            h.ANSWER,
+            h.NOTE,
         ],
-        [list(row) for row in answers.iterator(chunk_size=2000)],
+        [
+            [labels[i].get(cell, cell) if i in labels else cell for i, cell in enumerate(row)]
+            for row in answers.iterator(chunk_size=2000)
+        ],
     )
 
 
@@ -110,11 +128,11 @@ def summary_tables(figures) -> list[Table]:
     tables = [
         Table(
             "Areas",
-            ["area", "score_percent", "band", "cases", "yes", "no", "na"],
+            [h.AREA, h.SCORE_PERCENT, h.BAND, h.CASES, h.YES, h.NO, h.NOT_APPLICABLE],
             [
                 [
                     line.area.name,
-                    SUPPRESSED if line.score.suppressed else line.score.percent,
+                    _score_cell(line.score),
                     "" if line.score.suppressed else line.band_label,
                     SUPPRESSED if line.score.suppressed else line.cases,
                     "" if line.score.suppressed else line.tally.yes,
@@ -127,7 +145,7 @@ def summary_tables(figures) -> list[Table]:
                 [
                     [
                         "Overall rating",
-                        "not rated"
+                        "Not rated"
                         if figures.overall.points is None
                         else f"{figures.overall.points} points out of {figures.overall.max_points}",
                         figures.overall.band.label if figures.overall.band else "",
@@ -143,14 +161,14 @@ def summary_tables(figures) -> list[Table]:
         ),
         Table(
             "Questions",
-            ["question_code", "area", "stage", "question", "score_percent", "yes", "no", "na"],
+            [h.QUESTION_CODE, h.AREA, h.STAGE, h.QUESTION, h.SCORE_PERCENT, h.YES, h.NO, h.NOT_APPLICABLE],
             [
                 [
                     line.question.code,
                     line.question.area.name,
                     line.question.get_stage_display(),
                     line.question.text,
-                    SUPPRESSED if figures.suppressed else line.score,
+                    SUPPRESSED if figures.suppressed else _percent(line.score),
                     "" if figures.suppressed else line.tally.yes,
                     "" if figures.suppressed else line.tally.no,
                     "" if figures.suppressed else line.tally.na,
@@ -160,18 +178,18 @@ def summary_tables(figures) -> list[Table]:
         ),
         Table(
             "Area by stage",
-            ["area", *[label for _, label in figures.stages]],
-            [[area.name, *[score_text(cell) for cell in cells]] for area, cells in figures.matrix],
+            [h.AREA, *[f"{label} (%)" for _, label in figures.stages]],
+            [[area.name, *[_score_cell(cell) for cell in cells]] for area, cells in figures.matrix],
         ),
         Table(
             "Breakdowns",
-            ["breakdown", "group", "cases", *[f"{name} score_percent" for name in area_names]],
+            [h.BREAKDOWN, h.GROUP, h.CASES, *[f"{name}: {h.SCORE_PERCENT.lower()}" for name in area_names]],
             [
                 [
                     b.dimension.title,
                     row.label,
-                    row.cases_text,
-                    *[score_text(s) if s.suppressed else s.percent for s in row.scores],
+                    _number(row.cases_text),
+                    *[_score_cell(s) for s in row.scores],
                 ]
                 for b in figures.breakdowns
                 for row in b.rows
@@ -180,13 +198,13 @@ def summary_tables(figures) -> list[Table]:
         Table(
             "Progress",
             [
-                "assessor",
-                "first assigned",
-                "first draft",
-                "first submitted",
-                "second assigned",
-                "second submitted",
-                "moderated",
+                h.ASSESSOR,
+                h.FIRST_ASSIGNED,
+                h.DRAFT,
+                h.SUBMITTED,
+                h.SECOND_ASSIGNED,
+                h.SECOND_SUBMITTED,
+                h.MODERATED,
             ],
             [["All assessors", p.assigned, p.draft, p.submitted, p.second_assigned, p.second_submitted, p.moderated]]
             + [
@@ -204,7 +222,7 @@ def summary_tables(figures) -> list[Table]:
         ),
         Table(
             "Agreement",
-            ["figure", "group", "pairs", "percentage_agreement", "cohens_kappa"],
+            [h.FIGURE, h.GROUP, h.PAIRS, h.PERCENTAGE_AGREEMENT, h.KAPPA],
             [
                 [kind, line.label, line.pairs, _round(line.percent, 1), _round(line.kappa, 3)]
                 for kind, lines in [
@@ -223,6 +241,21 @@ def summary_tables(figures) -> list[Table]:
 
 def _round(value, places):
     return "" if value is None else round(value, places)
+
+
+def _percent(value):
+    """A whole percentage as a number; "Not rated" when there is none (as the pages say)."""
+    return "Not rated" if value is None else value
+
+
+def _score_cell(score):
+    """A Score as a cell: its whole percentage as a number, else the words the page shows."""
+    return score.percent if not score.suppressed and score.percent is not None else score_text(score)
+
+
+def _number(text):
+    """A count shown as text ("12", or "fewer than 5"): a number when it is one."""
+    return int(text) if isinstance(text, str) and text.isdigit() else text
 
 
 SUMMARY_KINDS = {

@@ -20,13 +20,15 @@ STAGES = list(Stage.choices)
 NA = Answer.Value.NA
 
 
+def person_label(path):
+    """A person as shown (as `display_name` does): their full name, else their username."""
+    full_name = NullIf(Trim(Concat(F(f"{path}__first_name"), Value(" "), F(f"{path}__last_name"))), Value(""))
+    return Coalesce(full_name, F(f"{path}__username"))
+
+
 def manager_label(prefix=""):
     """The case manager as shown: the linked person's full name (or username), else the name imported."""
-    p = prefix
-    full_name = NullIf(
-        Trim(Concat(F(f"{p}case_manager__first_name"), Value(" "), F(f"{p}case_manager__last_name"))), Value("")
-    )
-    return Coalesce(full_name, F(f"{p}case_manager__username"), F(f"{p}case_manager_name"))
+    return Coalesce(person_label(f"{prefix}case_manager"), F(f"{prefix}case_manager_name"))
 
 
 def counting_assessments(cases):

@@ -18,6 +18,7 @@ from inspections.models import Question
 from inspections.people import display_name
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
+from ..presenters import question_name
 from ..services import ScoringProblems, StaleAssessment, answers_write
 
 VALUE_LABELS = dict(Answer.Value.choices)
@@ -29,6 +30,11 @@ class ComparedQuestion:
     first: tuple[str, str]  # (value, note)
     second: tuple[str, str]
     final: tuple[str, str]
+    number: int = 0  # its place among the case's questions, as the scoring page numbers them
+
+    @property
+    def name(self):
+        return question_name(self.question, self.number)
 
     @property
     def agreed(self):
@@ -120,8 +126,8 @@ def case_comparison(case) -> Comparison:
         second=markings.get(Marking.SECOND),
         final=markings.get(Marking.FINAL),
         questions=[
-            ComparedQuestion(q, first.get(q.pk, empty), second.get(q.pk, empty), final.get(q.pk, empty))
-            for q in questions
+            ComparedQuestion(q, first.get(q.pk, empty), second.get(q.pk, empty), final.get(q.pk, empty), number)
+            for number, q in enumerate(questions, start=1)
         ],
     )
 
@@ -188,6 +194,10 @@ def check_moderation_version(*, case: Case, version):
         raise StaleAssessment(final)
 
 
+def unsettled_message(compared):
+    return f"Choose the moderated answer to {compared.name} and say why"
+
+
 def _settled(comparison, decisions):
     """[(question, value, note)] the moderator settled among the disagreements; ScoringProblems for
     a value without a note or a note without a value. Questions left blank are left alone."""
@@ -199,9 +209,9 @@ def _settled(comparison, decisions):
         if not value and not note:
             continue
         if value not in (Answer.Value.YES, Answer.Value.NO, Answer.Value.NA):
-            problems[code] = f"Choose the moderated answer to {code}"
+            problems[code] = f"Choose the moderated answer to {compared.name}"
         elif not note:
-            problems[code] = f"Say why you chose this answer to {code}"
+            problems[code] = f"Say why you chose this answer to {compared.name}"
         else:
             chosen.append((compared.question, value, note))
     if problems:
@@ -245,7 +255,7 @@ def moderation_complete(*, case: Case, by) -> Assessment:
     if final.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This case is already moderated.")
     comparison = case_comparison(final.case)
-    unsettled = {q.question.code: f"Settle question {q.question.code}" for q in comparison.questions if not q.final[0]}
+    unsettled = {q.question.code: unsettled_message(q) for q in comparison.questions if not q.final[0]}
     if unsettled:
         raise ScoringProblems(unsettled)
     final.recount()

@@ -22,13 +22,14 @@ from ..models import Case
 from ..rules import Perm, blind_case_ids, hidden_first_markings
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
+from . import headings as h
 from .agreement import moderation_lines
 from .benchmark import benchmark as benchmark_figures
 from .dashboard import dashboard, drill_down, filters_hide
 from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
 from .forms import decisions_from_post, parse_sort, sort_links
-from .moderation import case_comparison, moderation_complete, moderation_settle
+from .moderation import case_comparison, moderation_complete, moderation_settle, unsettled_message
 from .trend import service_trend
 
 FILTER_PARAMS = list(DashboardFilter.Meta.fields)
@@ -107,14 +108,14 @@ def inspection_dashboard(request, pk):
 
 
 DRILL_COLUMNS = [
-    ("reference", "Case"),
-    ("team", "Team"),
-    ("manager", "Case manager"),
-    ("disposal", "Disposal"),
-    ("rosh", "Risk of serious harm"),
-    ("yes", "Yes"),
-    ("no", "No"),
-    ("score", "Score"),
+    ("reference", h.CASE),
+    ("team", h.TEAM),
+    ("manager", h.CASE_MANAGER),
+    ("disposal", h.DISPOSAL),
+    ("rosh", h.ROSH),
+    ("yes", h.YES),
+    ("no", h.NO),
+    ("score", h.SCORE),
 ]
 
 
@@ -200,7 +201,7 @@ def _with_blank_disagreements(problems, comparison, typed):
         code = compared.question.code
         blank = not typed.get(code, ("", ""))[0] and not (compared.final and compared.final[0])
         if code not in problems and blank:
-            problems[code] = f"Choose the moderated answer to {code} and say why"
+            problems[code] = unsettled_message(compared)
     return problems
 
 
@@ -269,7 +270,7 @@ def moderation_case(request, pk, case_pk):
         request,
         "cases/oversight/moderation_case.html",
         {
-            "page_title": f"Moderate case {case.reference}",
+            "page_title": f"{'Error: ' if problems or conflict else ''}Moderate case {case.reference}",
             "inspection": inspection,
             "case": case,
             "comparison": comparison,

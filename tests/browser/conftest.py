@@ -71,3 +71,33 @@ def sign_in(live_server):
         page.get_by_role("button", name="Sign in").click()
 
     return sign_in
+
+
+# What makes the page wider than the window: elements reaching past its right edge that no
+# scrolling box holds (a wide table in its own scrolling box is fine). Empty when nothing does.
+OVERFLOW_SCRIPT = """() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const held = element => {
+        for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+            if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(box).overflowX)) return true;
+        }
+        return false;
+    };
+    const offenders = [];
+    for (const element of document.body.querySelectorAll("*")) {
+        const box = element.getBoundingClientRect();
+        if (box.width && box.right > width + 1 && !held(element)) {
+            const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+                + (element.className && typeof element.className === "string"
+                    ? "." + element.className.trim().split(/\\s+/).join(".") : "");
+            offenders.push(`${name} reaches ${Math.round(box.right)}px`);
+        }
+    }
+    return offenders.length ? offenders.slice(0, 8) : [`the page is ${document.documentElement.scrollWidth}px wide`];
+}"""
+
+
+def page_overflow(page):
+    """[what reaches past the window's right edge outside a scrolling box]; empty when nothing does."""
+    return page.evaluate(OVERFLOW_SCRIPT)

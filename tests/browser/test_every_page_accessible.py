@@ -1,7 +1,10 @@
-"""Every page each demo role can reach, on the demo data, passes axe (WCAG 2.2 A and AA).
+"""Every page each demo role can reach, on the demo data, passes axe (WCAG 2.2 A and AA) on a phone
+(390 px) and on a 1280 px desktop at 200% zoom (a 640 px window), is never wider than the window
+(a wide table scrolls in its own box), and marks every glossary abbreviation as <abbr>.
 
 Signs in as each demo account and follows the links of every page it reaches (same site, GET,
-each path once), running axe on each. Downloads (exports, PDFs, evidence) are not pages.
+each path once), checking each at both widths without loading it again. Downloads (exports, PDFs,
+evidence) are not pages. The 1280 px layout is checked with axe by the journeys.
 """
 
 from urllib.parse import urljoin, urlparse
@@ -9,12 +12,27 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import WCAG_TAGS
+from inspections.glossary import ABBREVIATIONS
+from tests.browser.conftest import WCAG_TAGS, page_overflow
 from tests.factories import PASSWORD
 
 NOT_PAGES = ("/static/", "/admin/", "/export/", "/pdf", "/download", "/evidence/", "/account/sign-out/")
 DOWNLOADS = (".pdf", ".csv", ".xlsx")
 MOST_PAGES_PER_ROLE = 60
+WIDTHS = {"390 px": {"width": 390, "height": 844}, "1280 px at 200%": {"width": 640, "height": 400}}
+
+# Text on the page naming a glossary abbreviation outside an <abbr> (or a place it cannot go).
+UNMARKED_SCRIPT = r"""terms => {
+    const words = new RegExp("(?<![\\w&#/-])(" + terms.join("|") + ")(?![\\w-])");
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const found = [];
+    while (walker.nextNode()) {
+        const text = walker.currentNode;
+        if (text.parentElement.closest("abbr, script, style, textarea, option, select, svg, pre")) continue;
+        if (words.test(text.data)) found.push(text.data.trim().slice(0, 80));
+    }
+    return found.slice(0, 5);
+}"""
 
 
 @pytest.fixture
@@ -26,6 +44,7 @@ def demo(settings, transactional_db):
 
 @pytest.mark.parametrize("username", ["officer", "manager", "board", "inspector"])
 def test_every_page_a_demo_role_reaches_is_accessible(live_server, page, axe, demo, username):
+    page.set_viewport_size(WIDTHS["390 px"])
     page.goto(f"{live_server.url}/account/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("demo-password-2026")
@@ -41,9 +60,16 @@ def test_every_page_a_demo_role_reaches_is_accessible(live_server, page, axe, de
         assert response.status < 500, f"{path} answered {response.status}"
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        if results.violations_count:
-            failures.append(f"{path}\n{results.generate_report()}")
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            if results.violations_count:
+                failures.append(f"{path} at {width}\n{results.generate_report()}")
+            if overflow := page_overflow(page):
+                failures.append(f"{path} at {width} is wider than the window: {overflow}")
+        page.set_viewport_size(WIDTHS["390 px"])
+        if unmarked := page.evaluate(UNMARKED_SCRIPT, sorted(ABBREVIATIONS)):
+            failures.append(f"{path}: abbreviations without <abbr>: {unmarked}")
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             target = urlparse(urljoin(live_server.url + path, href))
             if target.netloc == urlparse(live_server.url).netloc and not any(p in target.path for p in NOT_PAGES):
@@ -67,7 +93,8 @@ ACCOUNT_PAGES_SIGNED_IN = [
 
 
 def test_every_account_page_is_accessible(live_server, page, axe, officer):
-    """Sign-in, passwords and two-factor set-up (django-allauth's pages in the GOV.UK layout)."""
+    """Sign-in, passwords and two-factor set-up (django-allauth's pages in the GOV.UK layout), at both
+    widths like the crawl."""
     failures = []
 
     def check(path=None):
@@ -75,9 +102,13 @@ def test_every_account_page_is_accessible(live_server, page, axe, officer):
             response = page.goto(urljoin(live_server.url, path))
             assert response.status == 200, f"{path} answered {response.status}"
             assert "/account/sign-in/" not in page.url or path == "/account/sign-in/", f"{path} asked to sign in"
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        if results.violations_count:
-            failures.append(f"{path or page.url}\n{results.generate_report()}")
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            if results.violations_count:
+                failures.append(f"{path or page.url} at {width}\n{results.generate_report()}")
+            if overflow := page_overflow(page):
+                failures.append(f"{path or page.url} at {width} is wider than the window: {overflow}")
 
     for path in ACCOUNT_PAGES_SIGNED_OUT:
         check(path)

@@ -11,13 +11,17 @@ from improvement.models import ImprovementPlan, PlanStatus
 from inspections.models import Role
 from tests.factories import (
     PASSWORD,
+    AssessmentFactory,
     BoardFactory,
+    CaseFactory,
+    InspectionFactory,
     MeetingFactory,
     MembershipFactory,
     PublishedInspectionFactory,
     RecommendationFactory,
     ServiceFactory,
     UserFactory,
+    make_answers,
 )
 
 
@@ -49,6 +53,12 @@ def test_write_approve_and_read_a_plan(live_server, page, sign_in, check_accessi
     meeting = MeetingFactory(
         board=BoardFactory(service=service, name="Improvement board"), held_on=datetime.date.today()
     )
+    # A monthly audit still being scored: 5 cases so far, 4 of them answer roh-1 Yes.
+    audit = InspectionFactory(
+        service=service, framework=inspection.framework, status="scoring", title="Monthly audit", kind="internal_audit"
+    )
+    for number, value in enumerate(["yes", "yes", "no", "yes", "yes"]):
+        make_answers(AssessmentFactory(case=CaseFactory(inspection=audit, reference=f"MA-{number}")), {"roh-1": value})
     evidence = tmp_path / "audit-results.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
@@ -79,6 +89,7 @@ def test_write_approve_and_read_a_plan(live_server, page, sign_in, check_accessi
     page.get_by_label("Quality").check()
     page.get_by_label("Title").fill("Managers countersign every risk assessment")
     page.get_by_label("Strengthen management oversight of risk assessments").check()
+    page.get_by_label("roh-1: Risk of harm to others: question 1?").check()
     page.get_by_label("Owner in the service").select_option(label="Marcus Hale")
     page.locator("#id_due_on_0").fill("30")
     page.locator("#id_due_on_1").fill("6")
@@ -140,6 +151,10 @@ def test_write_approve_and_read_a_plan(live_server, page, sign_in, check_accessi
     page.get_by_role("link", name=f"Report for {meeting}").click()
     visit_check(f"Board report for {meeting.held_on:%-d %B %Y}")
     expect(page.get_by_role("heading", name="Glossary")).to_be_visible()
+    # "Did it work?": no later published inspection yet, so the audit in progress, marked provisional.
+    did_it_work = page.get_by_role("table", name="Question scores before and after")
+    expect(did_it_work).to_contain_text("Monthly audit (in progress): 80% of 5 cases so far Provisional")
+    expect(did_it_work).not_to_contain_text("No later inspection or audit yet")
     pdf_link = page.get_by_role("link", name="Download version 1 of the report as a PDF")
     response = page.request.get(live_server.url + pdf_link.get_attribute("href"))
     assert response.status == 200

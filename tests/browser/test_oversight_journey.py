@@ -2,8 +2,10 @@
 and the cases behind it, compares with the inspection before, downloads the XLSX; an inspector
 reads the benchmark. Axe-clean on every page."""
 
+import re
 from datetime import date
 
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from cases.services import inspection_publish
@@ -20,6 +22,7 @@ from tests.factories import (
 
 FIRST = {"roh-1": "yes", "roh-2": "no", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"}
 SECOND = {"roh-1": "yes", "roh-2": "yes", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"}
+SECOND_DISAGREEING = {**SECOND, "saf-1": "no"}
 
 
 def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, check_accessible):
@@ -50,7 +53,7 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
         case = CaseFactory(inspection=mock, reference=f"NS-{number:04d}", team="North team")
         make_answers(AssessmentFactory(case=case, assessor=first), FIRST, note="No plan on file")
         if number == 0:
-            make_answers(AssessmentFactory(case=case, assessor=second, marking="second"), SECOND)
+            make_answers(AssessmentFactory(case=case, assessor=second, marking="second"), SECOND_DISAGREEING)
     eastbridge = InspectionFactory(service=other, framework=earlier.framework, status="moderation")
     make_answers(AssessmentFactory(case=CaseFactory(inspection=eastbridge), assessor=member(other)), SECOND)
     inspection_publish(inspection=eastbridge, by=inspector)
@@ -66,16 +69,36 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     check_accessible(page)
     page.get_by_role("link", name="NS-0000").click()
     expect(page.locator("#row-roh-2")).to_contain_text("Disagreement")
-    expect(page.get_by_role("heading", name="Disagreements (1)")).to_be_visible()  # disagreements first
+    expect(page.get_by_role("heading", name="Disagreements (2)")).to_be_visible()  # disagreements first
     expect(page.locator("#row-roh-1")).to_be_hidden()  # agreed answers folded away
-    page.get_by_text("Agreed answers (5)").click()
+    page.get_by_text("Agreed answers (4)").click()
     expect(page.locator("#row-roh-1")).to_be_visible()
     check_accessible(page)
+    # Every problem at once, each naming the question by its number and text.
     page.get_by_role("button", name="Complete moderation").click()
-    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Choose the moderated answer to question 2 (roh-2), \u201cRisk of harm to others: question 2?\u201d"
+            " and say why",
+            "Choose the moderated answer to question 4 (saf-1), \u201cSafeguarding: question 1?\u201d and say why",
+        ]
+    )
     check_accessible(page)
     page.locator("#q-roh-2-yes").check()
-    page.get_by_label("Why, for roh-2").fill("The risk plan is on file, dated in time")
+    page.locator("#q-saf-1-yes").check()
+    page.get_by_label("Why, for question 4 (saf-1)").fill("The referral was made on the day")
+    page.get_by_role("button", name="Complete moderation").click()
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Say why you chose this answer to question 2 (roh-2), \u201cRisk of harm to others: question 2?\u201d"]
+    )
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Why, for question 2 (roh-2)")).to_be_focused()  # the link goes to the reason box
+    expect(page.get_by_label("Why, for question 4 (saf-1)")).to_have_value("The referral was made on the day")
+    check_accessible(page)
+    page.get_by_label("Why, for question 2 (roh-2)").fill("The risk plan is on file, dated in time")
     page.get_by_role("button", name="Complete moderation").click()
     expect(page.get_by_text("Case NS-0000 is moderated")).to_be_visible()
 
@@ -99,6 +122,10 @@ def test_manager_moderates_and_reads_the_dashboards(live_server, page, sign_in, 
     with page.expect_download() as download:
         page.get_by_role("link", name="XLSX of every summary").click()
     assert download.value.suggested_filename == "mock-2016-summary.xlsx"
+    # The workbook reads as the page does: headings in words, scores as numbers.
+    areas = list(load_workbook(download.value.path())["Areas"].iter_rows(values_only=True))
+    assert areas[0][:4] == ("Area", "Score (%)", "Band", "Cases")
+    assert areas[1][:2] == ("Risk of harm to others", 72)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, inspector.username, PASSWORD)

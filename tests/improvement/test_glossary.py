@@ -195,3 +195,13 @@ def test_markup_only_adds_tags_around_whole_words_of_the_escaped_text(text, pair
     assert "".join(parser.parts) == text
     assert set(parser.tags) <= {"abbr", "/abbr", "a", "/a"}
     assert parser.tags.count("abbr") == parser.tags.count("/abbr") and parser.tags.count("a") == parser.tags.count("/a")
+
+
+def test_the_glossary_sorts_without_regard_to_case(client, board_member):
+    Term.objects.create(service=board_member.memberships.first().service, term="attendance", definition="Coming.")
+    Term.objects.create(service=board_member.memberships.first().service, term="Zone", definition="An area.")
+    client.force_login(board_member)
+    terms = [t.term for t in client.get(reverse("improvement:glossary")).context["terms"]]
+    assert terms == sorted(terms, key=str.lower)
+    assert terms.index("attendance") < terms.index("band") < terms.index("BRAG") < terms.index("re-inspection")
+    assert terms.index("re-inspection") < terms.index("RoSH") < terms.index("Zone")

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from inspections.models import Framework, Inspection, Question
 from tests.factories import CaseFactory, InspectionFactory, date_fields
+from tests.pages import unmarked
 
 pytestmark = pytest.mark.django_db
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
@@ -217,7 +218,7 @@ def test_findings_and_recommendations_are_added_in_order(client, manager, servic
         reverse("inspections:finding_add", args=[inspection.pk]), {"text": "Plans were late", "area": "", "order": 1}
     )
     page = client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).content.decode()
-    assert page.index("Strengthen oversight") < page.index("Improve RoSH assessments")
+    assert unmarked(page).index("Strengthen oversight") < unmarked(page).index("Improve RoSH assessments")
     assert "Plans were late" in page
 
 

@@ -69,11 +69,12 @@ def test_subtracting_the_answers_export_from_a_summary_recovers_nothing(client, 
     answers = csv_rows(export(client, inspection, "answers"))
     header, body = answers[0], answers[1:]
     col = {name: i for i, name in enumerate(header)}
-    assert body and target.reference not in {row[col["case_reference"]] for row in body}
+    assert body and target.reference not in {row[col["Case"]] for row in body}
+    values = {"Yes": "yes", "No": "no", "Not applicable": "na"}
     from_answers = Counter(
-        (row[col["question_code"]], row[col["answer"]])
+        (row[col["Question code"]], values[row[col["Answer"]]])
         for row in body
-        if row[col["marking"]] == "first" and row[col["status"]] == "submitted"
+        if row[col["Marking"]] == "First marking" and row[col["Status"]] == "Submitted"
     )
 
     summaries = {

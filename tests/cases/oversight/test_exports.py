@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from cases.oversight.exports import neutralise
 from inspections.models import Role
+from inspections.people import display_name
 from tests.factories import AssessmentFactory, CaseFactory, InspectionFactory, make_answers, member
 
 pytestmark = pytest.mark.django_db
@@ -63,15 +64,74 @@ def test_answers_export_neutralises_formulas_in_csv_and_xlsx(client, manager, in
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="mock-2016-answers.csv"'
     rows = _csv_rows(response)
-    assert rows[0][:3] == ["case_reference", "team", "case_manager"]
+    assert rows[0][:3] == ["Case", "Team", "Case manager"]
     no_row = next(r for r in rows[1:] if r[13] == "roh-2")
     assert no_row[0] == "'@YP1" and no_row[1] == "'+North"
-    assert no_row[15] == '\'=HYPERLINK("http://evil.example","click")'
+    assert no_row[16] == '\'=HYPERLINK("http://evil.example","click")'
     xlsx = client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", "xlsx"]))
     assert xlsx["Content-Disposition"] == 'attachment; filename="mock-2016-answers.xlsx"'
     cells = [c for row in _xlsx_rows(xlsx) for c in row if isinstance(c, str)]
     assert '\'=HYPERLINK("http://evil.example","click")' in cells
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_exports_read_as_the_pages_do_with_numbers_as_numbers(client, manager, inspection, officer):
+    for _ in range(5):
+        scored(inspection, officer, team="North team")
+    client.force_login(manager)
+    answers = _csv_rows(client.get(reverse("cases:inspection_export", args=[inspection.pk, "answers", "csv"])))
+    assert answers[0] == [
+        "Case",
+        "Team",
+        "Case manager",
+        "Disposal",
+        "Risk of serious harm",
+        "Gender",
+        "Ethnicity",
+        "Looked after",
+        "Marking",
+        "Assessor",
+        "Status",
+        "Area",
+        "Stage",
+        "Question code",
+        "Question",
+        "Answer",
+        "Note",
+    ]
+    row = next(r for r in answers[1:] if r[13] == "roh-2")
+    assert row[8:13] == ["First marking", display_name(officer), "Submitted", "Risk of harm to others", "Planning"]
+    assert row[14:16] == ["Risk of harm to others: question 2?", "No"]
+    assert row[3] in {"Out of court", "Community", "Custody"} and row[4] in {"Low", "Medium", "High", "Very high"}
+    assert row[7] in {"Yes", "No"}
+    workbook = io.BytesIO(
+        client.get(reverse("cases:inspection_export", args=[inspection.pk, "summary", "xlsx"])).content
+    )
+    book = load_workbook(workbook)
+    areas = [list(r) for r in book["Areas"].iter_rows(values_only=True)]
+    assert areas[0] == ["Area", "Score (%)", "Band", "Cases", "Yes", "No", "Not applicable"]
+    assert areas[1][:4] == ["Risk of harm to others", 67, "Moderate improvement required", 5]
+    assert book["Areas"]["B2"].data_type == "n" and book["Areas"]["D2"].data_type == "n"
+    stages = [list(r) for r in book["Area by stage"].iter_rows(values_only=True)]
+    assert stages[0][0] == "Area" and all(heading.endswith("(%)") for heading in stages[0][1:])
+    assert all(isinstance(cell, int) or cell in ("Not rated", "fewer than 5") for row in stages[1:] for cell in row[1:])
+    assert [list(r) for r in book["Questions"].iter_rows(values_only=True)][0][:5] == [
+        "Question code",
+        "Area",
+        "Stage",
+        "Question",
+        "Score (%)",
+    ]
+    breakdowns = [list(r) for r in book["Breakdowns"].iter_rows(values_only=True)]
+    assert breakdowns[0][:4] == ["Breakdown", "Group", "Cases", "Risk of harm to others: score (%)"]
+    assert breakdowns[[r[1] for r in breakdowns].index("North team")][:3] == ["Team", "North team", 5]
+    assert [list(r) for r in book["Agreement"].iter_rows(values_only=True)][0] == [
+        "Figure",
+        "Group",
+        "Pairs",
+        "Percentage agreement (%)",
+        "Cohen's kappa",
+    ]
 
 
 def test_summary_exports_suppress_small_groups_and_the_next_smallest(client, manager, inspection, officer):
@@ -86,7 +146,7 @@ def test_summary_exports_suppress_small_groups_and_the_next_smallest(client, man
         client.get(reverse("cases:inspection_export", args=[inspection.pk, "summary", "xlsx"])), "Breakdowns"
     )
     teams = {row[1]: row for row in rows if row[0] == "Team"}
-    assert teams["North team"][2] == "6" and teams["North team"][3] == 67
+    assert teams["North team"][2] == 6 and teams["North team"][3] == 67
     assert teams["South team"][2:] == ["fewer than 5", "fewer than 5", "fewer than 5"]
     # 13 cases in all, 6 shown: were East shown, South would be 13 - 6 - 5 = 2.
     assert teams["East team"][2:] == ["hidden", "hidden", "hidden"]

@@ -169,7 +169,10 @@ def test_moderating_changes_the_judgement(client, marked, manager):
     refused = client.post(url, {"action": "complete", "q-roh-2": "yes", "version": "0"})
     assert refused.status_code == 200
     assert "There is a problem" in text(refused)
-    assert "Say why you chose this answer to roh-2" in text(refused)
+    assert (
+        "Say why you chose this answer to question 2 (roh-2), \u201cRisk of harm to others: question 2?\u201d"
+        in text(refused)
+    )
     response = client.post(
         url,
         {

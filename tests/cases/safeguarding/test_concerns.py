@@ -190,10 +190,11 @@ def test_the_register_filters_and_exports_with_times(client, service, draft, off
     ] == [open_one.pk]
     export = client.get(reverse("cases:concern_register_export"), {"status": "closed"})
     assert export["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert len(rows) == 1
-    assert rows[0]["working_days_to_acknowledge"] == "1" and rows[0]["working_days_to_close"] == "5"
-    assert rows[0]["case_reference"] == draft.case.reference
+    assert rows[0]["Working days to acknowledge"] == "1" and rows[0]["Working days to close"] == "5"
+    assert rows[0]["Case"] == draft.case.reference
+    assert rows[0]["Status"] == "Closed" and rows[0]["Acknowledged late"] == "No"
 
 
 def test_the_register_is_for_managers_inspectors_and_leads_of_the_service(
