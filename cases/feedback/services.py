@@ -50,12 +50,12 @@ def counting_assessment(case):
     return counting
 
 
-@transaction.atomic
 def case_holder_version(case):
     """The version a page carries of the case's holder (`inspections.concurrency.fingerprint`)."""
     return fingerprint(case.case_manager_id)
 
 
+@transaction.atomic
 def case_holder_link(*, case: Case, case_holder, by, version=None) -> Case:
     """Link the case to the account of the person who manages it (kept on the case's record).
     StaleEdit when someone else changed the holder since the page read it at `version`."""
@@ -89,7 +89,6 @@ def feedback_prefill(assessment):
     return {area_id: "\n".join(lines) for area_id, lines in prefill.items()}
 
 
-@transaction.atomic
 def _feedback_parts(feedback):
     if feedback is None:
         return []
@@ -114,6 +113,7 @@ def feedback_as_read(feedback):
     return snapshot(version=feedback_version(feedback), history=history, **fields)
 
 
+@transaction.atomic
 def feedback_give(*, case: Case, by, done_well: str, to_improve: str, areas: dict, version=None) -> Feedback:
     """Write (or, until it is acknowledged, change) the feedback for the case holder.
 

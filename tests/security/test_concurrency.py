@@ -270,3 +270,21 @@ def test_two_connections_setting_the_safeguarding_roles_one_wins_and_the_other_i
     assert timing["second"] >= 0.3
     leads = set(Membership.objects.filter(service=service, safeguarding_lead=True).values_list("user", flat=True))
     assert leads == {people[0].pk}
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_services_that_lock_a_row_open_their_own_transaction(service):
+    """Called outside any transaction (a view, a command), each locks inside its own."""
+    from cases.feedback import services as feedback_services
+    from cases.safeguarding.services import safeguarding_roles_set
+    from tests.cases.feedback.helpers import final_case
+
+    manager = member(service, Role.MANAGER, username="locker")
+    holder = member(service, Role.OFFICER, username="holder")
+    case = final_case(service, case_holder=holder, assessor=member(service, Role.OFFICER, username="ada"))
+    feedback_services.case_holder_link(case=case, case_holder=holder, by=manager, version=None)
+    feedback_services.feedback_give(case=case, by=manager, done_well="Clear plan", to_improve="", areas={})
+    re_audit = feedback_services.re_audit_mark(case=case, by=manager, assessor=manager)
+    feedback_services.re_audit_save(re_audit=re_audit, by=manager, answers={}, submit=False)
+    safeguarding_roles_set(service=service, by=manager, leads=[holder], heads=[])
