@@ -45,10 +45,10 @@ def test_an_inspector_adds_a_security_key_and_signs_in_with_it(live_server, page
     page.get_by_role("button", name="Continue").click()
 
     page.goto(f"{live_server.url}/account/two-factor/keys/add/")
-    expect(page.get_by_role("heading", level=1, name="Add security key")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Add a security key")).to_be_visible()
     check_accessible(page)
     page.get_by_label("Name").fill("Blue USB key")
-    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Add security key").click()
     expect(page.get_by_text("Security key added.")).to_be_visible()
     expect(page.get_by_label("Unused codes")).to_be_visible()  # the first key comes with recovery codes
     check_accessible(page)
