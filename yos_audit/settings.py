@@ -225,7 +225,10 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
-# Security keys need HTTPS; a developer's http://localhost is allowed only with DEBUG.
+# Security keys need HTTPS. The key is bound to the host name people use (allauth takes the relying
+# party id from the request's host, which ALLOWED_HOSTS limits); http://localhost works without this
+# setting (fido2 and browsers treat it as secure, which the browser tests rely on); an IP address such
+# as 127.0.0.1 never works. Any other http origin is accepted only with DEBUG, never in production.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # Sign-in throttling (django-axes): lock a username at this address after repeated failures.
