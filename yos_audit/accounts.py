@@ -365,7 +365,7 @@ def invitation_accept_view(request, token):
         except ValidationError as error:
             context["problem"] = error.messages[0]
             return render(request, "account/invitation_accept.html", context, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="inspections.sign_in.MembershipBackend")
         return _joined(request, user, invitation)
     context["form"] = form
     return render(request, "account/invitation_accept.html", context)

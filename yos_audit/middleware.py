@@ -12,6 +12,11 @@ from django.utils.cache import patch_cache_control
 from .two_factor import NEEDS_CODE_SESSION_KEY, two_factor_required
 
 LAST_ACTIVITY_SESSION_KEY = "last_activity"
+# The idle clock is written to the session when it is at least this many seconds behind, not on every
+# request, so most pages write nothing. The person is signed out at most this long before the limit,
+# never after it, and this is less than the time the scoring page's script saves ahead of the limit
+# (30 seconds, static/js/session-timeout.mjs), so that save still arrives in time.
+IDLE_CLOCK_STEP = 15
 
 
 class PermissionsPolicyMiddleware:
@@ -49,7 +54,8 @@ class PrivatePagesMiddleware:
 class SessionIdleTimeoutMiddleware:
     """Sign a person out after SESSION_IDLE_TIMEOUT seconds without a request, and say why.
 
-    The time of each signed-in request is kept in the session. A request that comes later than
+    The time of the latest signed-in request is kept in the session (to within IDLE_CLOCK_STEP
+    seconds, so most requests write nothing). A request that comes later than
     the limit signs the person out and goes to a page that says they were signed out after 30
     minutes without activity and that nothing unsaved was kept (a form posted then is dropped).
     """
@@ -67,7 +73,8 @@ class SessionIdleTimeoutMiddleware:
                 if request.method == "GET" and request.path not in (reverse("home"), reverse("session_expired")):
                     query = "?" + urlencode({"next": request.get_full_path()})
                 return redirect(reverse("session_expired") + query)
-            request.session[LAST_ACTIVITY_SESSION_KEY] = now
+            if last is None or now - last >= IDLE_CLOCK_STEP:
+                request.session[LAST_ACTIVITY_SESSION_KEY] = now
         return self.get_response(request)
 
 
