@@ -8,5 +8,5 @@ class YosAuditConfig(AppConfig):
     verbose_name = "YOS Audit"
 
     def ready(self):
-        from . import two_factor  # noqa: F401 (connects the sign-in signal)
+        from . import middleware, two_factor  # noqa: F401 (connect the sign-in signals)
         from .operations import metrics  # noqa: F401 (counts failed sign-ins)

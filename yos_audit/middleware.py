@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -49,6 +51,14 @@ class PrivatePagesMiddleware:
         if signed_in or request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+@receiver(user_logged_in, dispatch_uid="idle-clock-starts-at-sign-in")
+def start_idle_clock(sender, request, user, **kwargs):
+    """The idle clock starts at sign-in (saved with the signed-in session), so the first page after
+    it writes nothing more."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
 
 
 class SessionIdleTimeoutMiddleware:
