@@ -80,13 +80,6 @@ def _case_path(dimension, prefix):
     return f"{prefix}{dimension.field}"
 
 
-def _grouped(queryset, dimension, prefix, *others, **aggregates):
-    path = _case_path(dimension, prefix)
-    group = manager_label(prefix) if path is None else F(path)
-    queryset = queryset.annotate(group=group)
-    return queryset.values("group", *others).annotate(**aggregates).order_by()
-
-
 # --- result shapes ---------------------------------------------------------------------------
 
 
@@ -309,7 +302,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
             row.append(Score(None if suppress_all else percent, suppressed=suppress_all and tally is not None))
         matrix.append((area, row))
 
-    breakdowns = [breakdown(dimension, cases, areas, framework, bands) for dimension in DIMENSIONS]
+    breakdowns = all_breakdowns(cases, areas, framework, bands)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -328,16 +321,49 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     )
 
 
-def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
-    """Each group's cases and area scores; groups under SMALL_GROUP cases suppressed: two queries."""
-    sizes = {
-        row["group"]: row["n"]
-        for row in _grouped(counting_assessments(cases), dimension, "case__", n=Count("case", distinct=True))
+def all_breakdowns(cases, areas, framework, bands) -> list[Breakdown]:
+    """Every dimension's breakdown from two queries, however many dimensions: each counted case with
+    its value of every dimension, and each counted case's Yes / No / N/A per question (tallied in the
+    database). Each dimension's groups are these cases' tallies added up; groups under SMALL_GROUP
+    cases are suppressed (disclosure.protect)."""
+    fields = {
+        f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
+        for d in DIMENSIONS
     }
-    tallies = defaultdict(dict)
-    for row in _grouped(counting_answers(cases), dimension, "assessment__case__", "question_id", **tally_counts()):
-        tallies[row["group"]][row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
-    groups = list(sizes.items())
+    cases_counted = {
+        row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)
+    }
+    by_case = defaultdict(list)
+    for row in (
+        counting_answers(cases).values("assessment__case_id", "question_id").annotate(**tally_counts()).order_by()
+    ):
+        by_case[row["assessment__case_id"]].append((row["question_id"], row["yes"], row["no"], row["na"]))
+    result = []
+    for dimension in DIMENSIONS:
+        key = f"by_{dimension.param}"
+        sizes = defaultdict(int)
+        counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        for case_id, row in cases_counted.items():
+            group = row[key]
+            sizes[group] += 1
+            questions = counts[group]
+            for question_id, yes, no, na in by_case.get(case_id, ()):
+                tally = questions[question_id]
+                tally[0] += yes
+                tally[1] += no
+                tally[2] += na
+        tallies = {
+            group: {question_id: ratings.Tally(*tally) for question_id, tally in questions.items()}
+            for group, questions in counts.items()
+        }
+        # Groups in the order of their values (Not recorded first), so that ties in the secondary
+        # suppression always fall the same way.
+        groups = sorted(sizes.items(), key=lambda item: (item[0] is not None, item[0] if item[0] is not None else ""))
+        result.append(_breakdown(dimension, groups, tallies, areas, framework, bands))
+    return result
+
+
+def _breakdown(dimension, groups, tallies, areas, framework, bands) -> Breakdown:
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
@@ -346,7 +372,7 @@ def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
         scores = [
             Score(None, suppressed=True, marker=text)
             if hidden
-            else area_score(framework, area, tallies[group], bands)[1]
+            else area_score(framework, area, tallies.get(group, {}), bands)[1]
             for area in areas
         ]
         rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
