@@ -153,7 +153,8 @@ def inspection_judgements(inspection, *, leave_out=frozenset()) -> InspectionJud
     `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
     the live figures so that no figure they read includes them."""
     framework = inspection.framework
-    bands = framework_bands(framework)
+    band_rows = list(framework.bands.all())  # once: the bands, and the points for the overall rating
+    bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in band_rows]
     scope = question_scope(inspection)
     areas = list(Area.objects.filter(framework=framework).prefetch_related("questions"))
     stored = {j.area_id: j for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by")}
@@ -198,7 +199,7 @@ def inspection_judgements(inspection, *, leave_out=frozenset()) -> InspectionJud
     overall = None
     overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
     if overall_bands:
-        points = {b.label: b.points for b in framework.bands.all() if b.points is not None}
+        points = {b.label: b.points for b in band_rows if b.points is not None}
         shown = [_shown_band(a, bands) for a in area_judgements]
         overall = ratings.overall_result(shown, points, overall_bands)
     return InspectionJudgements(

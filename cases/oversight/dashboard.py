@@ -28,7 +28,6 @@ from ..models import (
 from .agreement import Agreement, agreement
 from .disclosure import protect
 from .figures import (
-    NA,
     SMALL_GROUP,
     STAGES,
     WEAKEST,
@@ -39,7 +38,6 @@ from .figures import (
     framework_areas,
     inspection_cases,
     manager_label,
-    question_tallies,
 )
 
 # --- the dimensions a breakdown or filter can use -------------------------------------------
@@ -244,17 +242,9 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     framework = inspection.framework
     areas = framework_areas(framework.pk)
     bands = framework_bands(framework)
-    answers = counting_answers(cases)
-    cases_counted = counting_assessments(cases).count()
-
-    by_question = question_tallies(answers, "question_id")
-    cases_by_area = {
-        row["question__area_id"]: row["n"]
-        for row in answers.exclude(value=NA)
-        .values("question__area_id")
-        .annotate(n=Count("assessment", distinct=True))
-        .order_by()
-    }
+    counted = counted_cases(cases)
+    cases_counted = len(counted.groups)
+    by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
     overall = None
     if not filtered:
@@ -292,7 +282,6 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     )
     oversight = [line for line in lines if line.question.stage == Stage.OVERSIGHT]
 
-    cells = question_tallies(answers, "question__area_id", "question__stage")
     matrix = []
     for area in areas:
         row = []
@@ -302,7 +291,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
             row.append(Score(None if suppress_all else percent, suppressed=suppress_all and tally is not None))
         matrix.append((area, row))
 
-    breakdowns = all_breakdowns(cases, areas, framework, bands)
+    breakdowns = all_breakdowns(counted, areas, framework, bands)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -321,33 +310,73 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     )
 
 
-def all_breakdowns(cases, areas, framework, bands) -> list[Breakdown]:
-    """Every dimension's breakdown from two queries, however many dimensions: each counted case with
-    its value of every dimension, and each counted case's Yes / No / N/A per question (tallied in the
-    database). Each dimension's groups are these cases' tallies added up; groups under SMALL_GROUP
-    cases are suppressed (disclosure.protect)."""
+@dataclass
+class CountedCases:
+    """Each counted case (one with a counting assessment) with its value of every dimension, and its
+    Yes / No / N/A per question: the dashboard's figures are added up from these."""
+
+    groups: dict  # {case id: {"by_<dimension param>": value}}
+    answers: dict  # {case id: [(question id, yes, no, na)]}
+
+    def figures(self, areas):
+        """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and
+        {(area id, stage): Tally}, over the counted cases."""
+        where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
+        by_question = defaultdict(lambda: [0, 0, 0])
+        cases_by_area = defaultdict(int)
+        for rows in self.answers.values():
+            answered_areas = set()
+            for question_id, yes, no, na in rows:
+                tally = by_question[question_id]
+                tally[0] += yes
+                tally[1] += no
+                tally[2] += na
+                if yes or no:
+                    answered_areas.add(where.get(question_id, (None,))[0])
+            for area_id in answered_areas:
+                cases_by_area[area_id] += 1
+        cells = defaultdict(lambda: [0, 0, 0])
+        for question_id, (yes, no, na) in by_question.items():
+            cell = cells[where.get(question_id)]
+            cell[0] += yes
+            cell[1] += no
+            cell[2] += na
+        return (
+            {question_id: ratings.Tally(*tally) for question_id, tally in by_question.items()},
+            dict(cases_by_area),
+            {key: ratings.Tally(*tally) for key, tally in cells.items()},
+        )
+
+
+def counted_cases(cases) -> CountedCases:
+    """Two queries: the counted cases with their dimension values, and their answers tallied per
+    case and question in the database."""
     fields = {
         f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
         for d in DIMENSIONS
     }
-    cases_counted = {
-        row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)
-    }
-    by_case = defaultdict(list)
+    groups = {row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)}
+    answers = defaultdict(list)
     for row in (
         counting_answers(cases).values("assessment__case_id", "question_id").annotate(**tally_counts()).order_by()
     ):
-        by_case[row["assessment__case_id"]].append((row["question_id"], row["yes"], row["no"], row["na"]))
+        answers[row["assessment__case_id"]].append((row["question_id"], row["yes"], row["no"], row["na"]))
+    return CountedCases(groups, answers)
+
+
+def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
+    """Every dimension's breakdown, added up from the counted cases: each group's cases and area
+    scores; groups under SMALL_GROUP cases suppressed (disclosure.protect). No query."""
     result = []
     for dimension in DIMENSIONS:
         key = f"by_{dimension.param}"
         sizes = defaultdict(int)
         counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-        for case_id, row in cases_counted.items():
+        for case_id, row in counted.groups.items():
             group = row[key]
             sizes[group] += 1
             questions = counts[group]
-            for question_id, yes, no, na in by_case.get(case_id, ()):
+            for question_id, yes, no, na in counted.answers.get(case_id, ()):
                 tally = questions[question_id]
                 tally[0] += yes
                 tally[1] += no
