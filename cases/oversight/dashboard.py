@@ -249,7 +249,10 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     overall = None
     if not filtered:
         # The judgements page's own figures (stored ones once published).
-        judged = inspection_judgements(inspection, leave_out=leave_out)
+        # (Live figures from the counted cases read above: the same counting assessments.)
+        judged = inspection_judgements(
+            inspection, leave_out=leave_out, live=(by_question, cases_by_area, cases_counted)
+        )
         overall = judged.overall
         area_lines = [
             AreaLine(
