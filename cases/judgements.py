@@ -152,17 +152,22 @@ def _published_tallies(inspection, stored_judgements):
     return tallies, cases_by_area, max(cases_by_area.values(), default=0)
 
 
-def inspection_judgements(inspection, *, leave_out=frozenset()) -> InspectionJudgements:
+def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> InspectionJudgements:
     """The inspection's judgements: stored once published, else live from the counting assessments.
     `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
-    the live figures so that no figure they read includes them."""
+    the live figures so that no figure they read includes them. `live`: ({question id: Tally},
+    {area id: cases}, cases counted) when the caller has read them already from the same counting
+    assessments, less the same `leave_out` (the dashboard); used only while not published."""
     framework = inspection.framework
-    bands = framework_bands(framework)
+    band_rows = list(framework.bands.all())  # once: the bands, and the points for the overall rating
+    bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in band_rows]
     scope = question_scope(inspection)
     areas = list(Area.objects.filter(framework=framework).prefetch_related("questions"))
     stored = {j.area_id: j for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by")}
     if inspection.is_published:
         tallies, cases_by_area, cases_counted = _published_tallies(inspection, stored)
+    elif live is not None:
+        tallies, cases_by_area, cases_counted = live
     else:
         tallies, cases_by_area, cases_counted = _live_tallies(inspection, leave_out)
 
@@ -202,7 +207,7 @@ def inspection_judgements(inspection, *, leave_out=frozenset()) -> InspectionJud
     overall = None
     overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
     if overall_bands:
-        points = {b.label: b.points for b in framework.bands.all() if b.points is not None}
+        points = {b.label: b.points for b in band_rows if b.points is not None}
         shown = [_shown_band(a, bands) for a in area_judgements]
         overall = ratings.overall_result(shown, points, overall_bands)
     return InspectionJudgements(

@@ -4,6 +4,8 @@ derives from GovukForm or GovukModelForm, so its errors reach the GOV.UK error s
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.forms.utils import pretty_name
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
 
 from .people import display_name
 
@@ -110,3 +112,32 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return display_name(obj)
+
+
+def _attributes(attrs):
+    """HTML attributes as django/forms/widgets/attrs.html writes them (False left out, True bare)."""
+    return "".join(
+        "" if value is False else f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+    )
+
+
+class Select(forms.Select):
+    """Django's select, written out here rather than by its templates, which include a template for
+    every option: a list of 150 services took most of the time of the page it was on. Same markup."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            parts += [
+                f'\n  <option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+                for option in options
+            ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every name, value and label escaped; our own markup)

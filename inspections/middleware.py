@@ -8,7 +8,8 @@ SESSION_KEY = "current_service_id"
 class CurrentServiceMiddleware:
     """Sets request.memberships, request.membership and request.service.
 
-    One query per signed-in request. The chosen service is kept in the session; without a
+    No query of its own when the sign-in backend (inspections.sign_in.MembershipBackend) read the
+    memberships with the person; one otherwise. The chosen service is kept in the session; without a
     choice (or with a choice the person no longer belongs to) it is their first service.
     """
 
@@ -20,7 +21,9 @@ class CurrentServiceMiddleware:
         request.membership = None
         request.service = None
         if request.user.is_authenticated:
-            memberships = list(Membership.objects.filter(user=request.user).select_related("service"))
+            memberships = getattr(request.user, "loaded_memberships", None)
+            if memberships is None:
+                memberships = list(Membership.objects.filter(user=request.user).select_related("service"))
             request.user._roles_by_service = {m.service_id: m.role for m in memberships}
             request.memberships = memberships
             chosen = request.session.get(SESSION_KEY)

@@ -104,7 +104,9 @@ def area_result(
     if rule not in RULES:
         raise ValueError(f"unknown rating rule {rule!r}: expected one of {', '.join(RULES)}")
 
-    tally = sum(question_tallies.values(), Tally())
+    tallies = question_tallies.values()
+    # Added up field by field rather than Tally + Tally (one object, not one for each question).
+    tally = Tally(sum(t.yes for t in tallies), sum(t.no for t in tallies), sum(t.na for t in tallies))
     question_scores = {code: whole_percent(t.yes, t.no) for code, t in question_tallies.items()}
 
     deciding_question = None

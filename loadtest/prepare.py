@@ -57,7 +57,7 @@ def sessions():
     for user in get_user_model().objects.filter(username__in=wanted):
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "inspections.sign_in.MembershipBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         made[user.username] = session.session_key

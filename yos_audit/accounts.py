@@ -177,7 +177,7 @@ def invitation_accept_view(request, token):
         except ValidationError as error:
             context["problem"] = error.messages[0]
             return render(request, "account/invitation_accept.html", context, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="inspections.sign_in.MembershipBackend")
         # The new password was just typed: it counts as a fresh sign-in for allauth's set-up pages.
         record_authentication(request, user, "password", username=user.get_username(), reauthenticated=True)
         return _joined(request, user, invitation)

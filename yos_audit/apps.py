@@ -8,5 +8,5 @@ class YosAuditConfig(AppConfig):
     verbose_name = "YOS Audit"
 
     def ready(self):
-        from . import accounts_adapter, two_factor  # noqa: F401 (connect the sign-in and factor signals)
+        from . import accounts_adapter, middleware, two_factor  # noqa: F401 (connect the sign-in and factor signals)
         from .operations import metrics  # noqa: F401 (counts failed sign-ins)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
 
 from .navigation import navigation_for
 
@@ -18,10 +19,21 @@ def layout(request):
                 continue
             current = request.path == url or (url != "/" and request.path.startswith(url))
             items.append({"label": label, "url": url, "current": current})
+    switchable = memberships if len(memberships) > 1 else []
+    current_id = membership.service_id if membership else None
     return {
         "current_membership": membership,
         "current_service": membership.service if membership else None,
-        "switchable_memberships": memberships if len(memberships) > 1 else [],
+        "switchable_memberships": switchable,
+        # The switcher's options, written once here: an inspector may belong to all 150 services.
+        "switcher_options": format_html_join(
+            "",
+            '<option value="{}"{}>{} ({})</option>',
+            (
+                (m.service_id, " selected" if m.service_id == current_id else "", m.service.name, m.get_role_display())
+                for m in switchable
+            ),
+        ),
         "navigation": items,
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "session_idle_warning": settings.SESSION_IDLE_WARNING,

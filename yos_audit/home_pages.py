@@ -12,6 +12,7 @@ from cases.programme.selectors import overdue_audits
 from cases.safeguarding.selectors import open_concerns_for
 from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
+from inspections.form_base import Select
 from inspections.models import Inspection, InspectionStatus
 from inspections.scoping import in_my_services
 
@@ -92,7 +93,7 @@ INSPECTIONS_PER_PAGE = 25
 class InspectionFilterForm(forms.Form):
     """The inspector's home: which inspections to list (every field optional)."""
 
-    service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
+    service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None, widget=Select)
     status = forms.ChoiceField(label="Status", required=False)
     title = forms.CharField(label="Title contains", required=False, max_length=100)
 

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -14,6 +16,11 @@ from inspections.glossary import mark_abbreviations
 from .two_factor import FACTOR_AT_SIGN_IN_SESSION_KEY, two_factor_required, two_factors_given
 
 LAST_ACTIVITY_SESSION_KEY = "last_activity"
+# The idle clock is written to the session when it is at least this many seconds behind, not on every
+# request, so most pages write nothing. The person is signed out at most this long before the limit,
+# never after it, and this is less than the time the scoring page's script saves ahead of the limit
+# (30 seconds, static/js/session-timeout.mjs), so that save still arrives in time.
+IDLE_CLOCK_STEP = 15
 
 
 class PermissionsPolicyMiddleware:
@@ -48,10 +55,19 @@ class PrivatePagesMiddleware:
         return response
 
 
+@receiver(user_logged_in, dispatch_uid="idle-clock-starts-at-sign-in")
+def start_idle_clock(sender, request, user, **kwargs):
+    """The idle clock starts at sign-in (saved with the signed-in session), so the first page after
+    it writes nothing more."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+
+
 class SessionIdleTimeoutMiddleware:
     """Sign a person out after SESSION_IDLE_TIMEOUT seconds without a request, and say why.
 
-    The time of each signed-in request is kept in the session. A request that comes later than
+    The time of the latest signed-in request is kept in the session (to within IDLE_CLOCK_STEP
+    seconds, so most requests write nothing). A request that comes later than
     the limit signs the person out and goes to a page that says they were signed out after 30
     minutes without activity and that nothing unsaved was kept (a form posted then is dropped).
     """
@@ -69,7 +85,8 @@ class SessionIdleTimeoutMiddleware:
                 if request.method == "GET" and request.path not in (reverse("home"), reverse("session_expired")):
                     query = "?" + urlencode({"next": request.get_full_path()})
                 return redirect(reverse("session_expired") + query)
-            request.session[LAST_ACTIVITY_SESSION_KEY] = now
+            if last is None or now - last >= IDLE_CLOCK_STEP:
+                request.session[LAST_ACTIVITY_SESSION_KEY] = now
         return self.get_response(request)
 
 

@@ -57,16 +57,16 @@ def _line(label, counter, key=None):
 
 def agreement(cases, areas) -> Agreement:
     """Percentage agreement and Cohen's kappa per question, area, assessor pair and assessor:
-    two queries (the contingency counts, aggregated in the database, and the assessors' names)."""
+    two queries (the contingency counts per case, aggregated in the database, and the assessors' names)."""
     rows = list(
         _second_answers_with_first(cases)
-        .values("question_id", "first_assessor", "assessment__assessor_id", "first_value", "value")
+        .values(
+            "assessment__case_id", "question_id", "first_assessor", "assessment__assessor_id", "first_value", "value"
+        )
         .annotate(n=Count("id"))
         .order_by()
     )
-    cases_compared = (
-        _second_answers_with_first(cases).aggregate(n=Count("assessment__case", distinct=True))["n"] if rows else 0
-    )
+    cases_compared = len({row["assessment__case_id"] for row in rows})
     question_area = {q.pk: area for area in areas for q in area.questions.all()}
     by_question, by_area, by_pair, by_assessor = (defaultdict(lambda: defaultdict(int)) for _ in range(4))
     overall = defaultdict(int)

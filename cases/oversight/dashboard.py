@@ -28,7 +28,6 @@ from ..models import (
 from .agreement import Agreement, agreement
 from .disclosure import protect, selection_hidden
 from .figures import (
-    NA,
     SMALL_GROUP,
     STAGES,
     WEAKEST,
@@ -39,7 +38,6 @@ from .figures import (
     framework_areas,
     inspection_cases,
     manager_label,
-    question_tallies,
 )
 
 # --- the dimensions a breakdown or filter can use -------------------------------------------
@@ -251,22 +249,17 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     framework = inspection.framework
     areas = framework_areas(framework.pk)
     bands = framework_bands(framework)
-    answers = counting_answers(cases)
-    cases_counted = counting_assessments(cases).count()
-
-    by_question = question_tallies(answers, "question_id")
-    cases_by_area = {
-        row["question__area_id"]: row["n"]
-        for row in answers.exclude(value=NA)
-        .values("question__area_id")
-        .annotate(n=Count("assessment", distinct=True))
-        .order_by()
-    }
+    counted = counted_cases(cases)
+    cases_counted = len(counted.groups)
+    by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
     overall = None
     if not filtered:
         # The judgements page's own figures (stored ones once published).
-        judged = inspection_judgements(inspection, leave_out=leave_out)
+        # (Live figures from the counted cases read above: the same counting assessments.)
+        judged = inspection_judgements(
+            inspection, leave_out=leave_out, live=(by_question, cases_by_area, cases_counted)
+        )
         overall = judged.overall
         area_lines = [
             AreaLine(
@@ -299,7 +292,6 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     )
     oversight = [line for line in lines if line.question.stage == Stage.OVERSIGHT]
 
-    cells = question_tallies(answers, "question__area_id", "question__stage")
     matrix = []
     for area in areas:
         row = []
@@ -309,7 +301,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
             row.append(Score(None if suppress_all else percent, suppressed=suppress_all and tally is not None))
         matrix.append((area, row))
 
-    breakdowns = [breakdown(dimension, cases, areas, framework, bands) for dimension in DIMENSIONS]
+    breakdowns = all_breakdowns(counted, areas, framework, bands)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -328,16 +320,89 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     )
 
 
-def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
-    """Each group's cases and area scores; groups under SMALL_GROUP cases suppressed: two queries."""
-    sizes = {
-        row["group"]: row["n"]
-        for row in _grouped(counting_assessments(cases), dimension, "case__", n=Count("case", distinct=True))
+@dataclass
+class CountedCases:
+    """Each counted case (one with a counting assessment) with its value of every dimension, and its
+    Yes / No / N/A per question: the dashboard's figures are added up from these."""
+
+    groups: dict  # {case id: {"by_<dimension param>": value}}
+    answers: dict  # {case id: [(question id, yes, no, na)]}
+
+    def figures(self, areas):
+        """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and
+        {(area id, stage): Tally}, over the counted cases."""
+        where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
+        by_question = defaultdict(lambda: [0, 0, 0])
+        cases_by_area = defaultdict(int)
+        for rows in self.answers.values():
+            answered_areas = set()
+            for question_id, yes, no, na in rows:
+                tally = by_question[question_id]
+                tally[0] += yes
+                tally[1] += no
+                tally[2] += na
+                if yes or no:
+                    answered_areas.add(where.get(question_id, (None,))[0])
+            for area_id in answered_areas:
+                cases_by_area[area_id] += 1
+        cells = defaultdict(lambda: [0, 0, 0])
+        for question_id, (yes, no, na) in by_question.items():
+            cell = cells[where.get(question_id)]
+            cell[0] += yes
+            cell[1] += no
+            cell[2] += na
+        return (
+            {question_id: ratings.Tally(*tally) for question_id, tally in by_question.items()},
+            dict(cases_by_area),
+            {key: ratings.Tally(*tally) for key, tally in cells.items()},
+        )
+
+
+def counted_cases(cases) -> CountedCases:
+    """Two queries: the counted cases with their dimension values, and their answers tallied per
+    case and question in the database."""
+    fields = {
+        f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
+        for d in DIMENSIONS
     }
-    tallies = defaultdict(dict)
-    for row in _grouped(counting_answers(cases), dimension, "assessment__case__", "question_id", **tally_counts()):
-        tallies[row["group"]][row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
-    groups = sorted(sizes.items(), key=lambda item: dimension.param_value(item[0]))  # as selection_hidden reads them
+    groups = {row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)}
+    answers = defaultdict(list)
+    for row in (
+        counting_answers(cases).values("assessment__case_id", "question_id").annotate(**tally_counts()).order_by()
+    ):
+        answers[row["assessment__case_id"]].append((row["question_id"], row["yes"], row["no"], row["na"]))
+    return CountedCases(groups, answers)
+
+
+def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
+    """Every dimension's breakdown, added up from the counted cases: each group's cases and area
+    scores; groups under SMALL_GROUP cases suppressed (disclosure.protect). No query."""
+    result = []
+    for dimension in DIMENSIONS:
+        key = f"by_{dimension.param}"
+        sizes = defaultdict(int)
+        counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        for case_id, row in counted.groups.items():
+            group = row[key]
+            sizes[group] += 1
+            questions = counts[group]
+            for question_id, yes, no, na in counted.answers.get(case_id, ()):
+                tally = questions[question_id]
+                tally[0] += yes
+                tally[1] += no
+                tally[2] += na
+        tallies = {
+            group: {question_id: ratings.Tally(*tally) for question_id, tally in questions.items()}
+            for group, questions in counts.items()
+        }
+        # Groups in the order of their values, as selection_hidden reads them, so that ties in the
+        # secondary suppression always fall the same way on the page and in the filter check.
+        groups = sorted(sizes.items(), key=lambda item: dimension.param_value(item[0]))
+        result.append(_breakdown(dimension, groups, tallies, areas, framework, bands))
+    return result
+
+
+def _breakdown(dimension, groups, tallies, areas, framework, bands) -> Breakdown:
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
@@ -346,7 +411,7 @@ def breakdown(dimension, cases, areas, framework, bands) -> Breakdown:
         scores = [
             Score(None, suppressed=True, marker=text)
             if hidden
-            else area_score(framework, area, tallies[group], bands)[1]
+            else area_score(framework, area, tallies.get(group, {}), bands)[1]
             for area in areas
         ]
         rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))

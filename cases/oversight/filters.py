@@ -8,6 +8,7 @@ the drill-down adds `area`, `stage`, `question` and `answer`.
 import django_filters
 from django.db.models import Q
 
+from inspections.form_base import Select
 from inspections.models import Stage
 
 from ..models import Answer, Case, Disposal, Gender, RiskLevel
@@ -37,6 +38,8 @@ class DashboardFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
+        for name in self.filters:
+            self.filters[name].extra["widget"] = Select  # Django's markup without a template per option
         # The choices are the values this inspection's cases hold: three queries.
         base = queryset.order_by()
         self.filters["team"].extra["choices"] = _choices(sorted(set(base.values_list("team", flat=True))))

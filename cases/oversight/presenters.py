@@ -35,28 +35,31 @@ def band_markers(bands):
     return [(f"{band.label} from {band.min_percent}%", band.min_percent) for band in bands if band.min_percent > 0]
 
 
-def drill_href(inspection, params, **figure):
-    """The drill-down page for a figure: the dashboard's filters `params` plus the figure's own."""
+def drill_href(inspection, params, *, base=None, **figure):
+    """The drill-down page for a figure: the dashboard's filters `params` plus the figure's own.
+    `base`: the drill-down page's address, when the caller has worked it out already."""
     query = {**params, **{k: v for k, v in figure.items() if v not in (None, "")}}
-    return reverse("cases:dashboard_cases", args=[inspection.pk]) + ("?" + urlencode(query) if query else "")
+    base = base or reverse("cases:dashboard_cases", args=[inspection.pk])
+    return base + ("?" + urlencode(query) if query else "")
 
 
 def link_dashboard(figures, inspection, params):
     """Gives each figure of the dashboard (areas, weakest and oversight questions, matrix cells,
     breakdown rows and cells) the href of the cases behind it."""
+    base = reverse("cases:dashboard_cases", args=[inspection.pk])  # once, not once a figure
     for line in figures.areas:
-        line.href = drill_href(inspection, params, area=line.area.code)
+        line.href = drill_href(inspection, params, base=base, area=line.area.code)
     for line in figures.weakest + figures.oversight_questions:
-        line.href = drill_href(inspection, params, question=line.question.code, answer="no")
+        line.href = drill_href(inspection, params, base=base, question=line.question.code, answer="no")
     for area, cells in figures.matrix:
         for (stage, _), cell in zip(figures.stages, cells, strict=True):
-            cell.href = drill_href(inspection, params, area=area.code, stage=stage)
+            cell.href = drill_href(inspection, params, base=base, area=area.code, stage=stage)
     for breakdown in figures.breakdowns:
         for row in breakdown.rows:
             group = {**params, breakdown.dimension.param: row.value}
-            row.href = None if row.suppressed else drill_href(inspection, group)
+            row.href = None if row.suppressed else drill_href(inspection, group, base=base)
             row.cells = [
-                (score, drill_href(inspection, group, area=area.area.code))
+                (score, drill_href(inspection, group, base=base, area=area.area.code))
                 for score, area in zip(row.scores, figures.areas, strict=True)
             ]
     return figures

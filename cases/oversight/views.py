@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections.access import my_inspection, require
@@ -364,5 +365,10 @@ def benchmark(request):
     return render(
         request,
         "cases/oversight/benchmark.html",
-        {"page_title": "Benchmark", "figures": figures, "area_charts": area_charts},
+        {
+            "page_title": "Benchmark",
+            "figures": figures,
+            "area_charts": area_charts,
+            "trend_url": reverse("cases:service_trends"),  # once, not once a service
+        },
     )

@@ -208,3 +208,25 @@ def test_scoring_page_queries_do_not_grow_with_questions(
         response = client.get(reverse("cases:assessment", args=[assessment.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == 1
+
+
+def test_a_draft_save_takes_the_same_queries_with_3_and_with_15_questions_an_area(client, officer, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for questions_per_area in (3, 15):
+        framework = FrameworkFactory(structure=questions_per_area)
+        inspection = InspectionFactory(service=service, framework=framework)
+        assessment = AssessmentFactory(case=CaseFactory(inspection=inspection), assessor=officer)
+        client.force_login(officer)
+        url = reverse("cases:assessment", args=[assessment.pk])
+        every_answer = {f"q-{q.code}": "yes" for q in framework.questions.all()}
+        client.post(url, {"version": 0, "action": "draft", **every_answer})
+        changed = {**every_answer, **{code: "na" for code in list(every_answer)[::2]}}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"version": 1, "action": "draft", **changed})
+        assert response.status_code == 302
+        assert Answer.objects.filter(assessment=assessment, value="na").count() == len(list(every_answer)[::2])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

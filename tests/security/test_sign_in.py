@@ -144,6 +144,30 @@ def test_a_form_posted_after_the_idle_limit_is_not_kept(client, manager, service
     assert not Term.objects.filter(term="ZQX").exists()
 
 
+@pytest.mark.django_db
+def test_the_idle_clock_is_written_at_most_every_15_seconds_and_never_signs_out_late(client, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/accessibility/").status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+
+    with time_machine.travel("2026-03-02 09:00 +0000", tick=False) as traveller:
+        sign_in(client, "olivia", PASSWORD)
+        session_writes()
+        traveller.shift(10)
+        assert session_writes() == []  # 10 seconds on: nothing written
+        traveller.shift(10)
+        assert len(session_writes()) == 1  # 20 seconds after the last write: the clock moves
+        traveller.shift(14)
+        assert session_writes() == []  # not written: the stored clock is now 14 seconds behind
+        traveller.shift(30 * 60 - 14 + 1)  # 30 minutes and a second after the last written request
+        response = client.get("/inspections/")
+    assert response.status_code == 302 and response.url.startswith(reverse("session_expired"))
+
+
 def test_signed_in_pages_load_the_warning_script_from_a_file(client, officer):
     client.force_login(officer)
     page = client.get("/").content.decode()

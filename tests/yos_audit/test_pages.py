@@ -170,3 +170,29 @@ def test_security_headers_are_sent(client):
 
 def test_passwords_are_hashed_with_argon2(officer):
     assert officer.password.startswith("argon2")
+
+
+def test_the_floor_page_reads_the_session_and_the_person_with_their_memberships_only(
+    client, officer, django_assert_max_num_queries
+):
+    """The floor of every page (docs/performance.md): the session, then the person with their
+    memberships in one query; the session is written only when the idle clock moves."""
+    MembershipFactory(user=officer, role=Role.MANAGER)  # a second service: still one query
+    client.force_login(officer)
+    client.get(reverse("accessibility"))
+    with django_assert_max_num_queries(2):
+        page = client.get(reverse("accessibility")).content.decode()
+    assert 'id="service-switcher"' in page
+
+
+def test_a_person_switched_off_or_removed_from_a_service_loses_it_on_the_next_request(client, officer, service):
+    MembershipFactory(user=officer, role=Role.OFFICER)
+    client.force_login(officer)
+    assert service.name in client.get(reverse("accessibility")).content.decode()
+    officer.memberships.filter(service=service).delete()
+    client.get(reverse("home"))
+    assert service.name not in client.get(reverse("accessibility")).content.decode()
+    officer.is_active = False
+    officer.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -54,7 +54,9 @@ URLS = [
 # --- permissions -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"])
+@pytest.mark.parametrize(
+    "name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list", "cases:judgements"]
+)
 def test_managers_and_inspectors_read_officers_and_board_get_403(
     client, name, inspection, manager, inspector, officer, board_member
 ):
@@ -64,7 +66,9 @@ def test_managers_and_inspectors_read_officers_and_board_get_403(
         assert client.get(url).status_code == status, (person, name)
 
 
-@pytest.mark.parametrize("name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"])
+@pytest.mark.parametrize(
+    "name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list", "cases:judgements"]
+)
 def test_another_service_gets_404_and_signed_out_goes_to_sign_in(client, name, inspection, other_service, outsider):
     url = reverse(name, args=[inspection.pk])
     assert client.get(url).status_code == 302
@@ -299,7 +303,9 @@ def _count_queries(client, url, django_assert_max_num_queries, limit=60):
     return len(captured)
 
 
-@pytest.mark.parametrize("name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list"])
+@pytest.mark.parametrize(
+    "name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list", "cases:judgements"]
+)
 def test_inspection_pages_take_the_same_queries_at_10_and_500_cases(
     client, name, manager, service, assessors, django_assert_max_num_queries
 ):
@@ -310,6 +316,23 @@ def test_inspection_pages_take_the_same_queries_at_10_and_500_cases(
     make_scored_cases(large, 500, first, second, start=1000)
     client.force_login(manager)
     counts = [_count_queries(client, reverse(name, args=[i.pk]), django_assert_max_num_queries) for i in (small, large)]
+    assert counts[0] == counts[1]
+
+
+def test_a_moderation_case_takes_the_same_queries_in_an_inspection_of_10_and_of_500_cases(
+    client, manager, service, assessors, django_assert_max_num_queries
+):
+    first, second = assessors
+    small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6), status="moderation")
+    large = InspectionFactory(service=service, framework=small.framework, status="moderation")
+    make_scored_cases(small, 10, first, second)
+    make_scored_cases(large, 500, first, second, start=1000)
+    client.force_login(manager)
+    counts = []
+    for inspection in (small, large):
+        case = inspection.cases.filter(assessments__marking="second").order_by("pk").first()
+        url = reverse("cases:moderation_case", args=[inspection.pk, case.pk])
+        counts.append(_count_queries(client, url, django_assert_max_num_queries))
     assert counts[0] == counts[1]
 
 

@@ -1,0 +1,26 @@
+"""The shared form pieces: the select written out in Python gives Django's own markup."""
+
+import re
+
+import pytest
+from django import forms
+
+from inspections.form_base import Select
+
+
+def _normalised(html):
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize("value", [None, "", "2", 3, ["a&b"]])
+def test_the_select_gives_the_markup_of_djangos_select(value):
+    choices = [
+        ("", "Any"),
+        (2, 'Two <"quoted"> & more'),
+        ("Group & co", [(3, "Three"), ("a&b", "A & B")]),
+    ]
+    attrs = {"class": "govuk-select", "aria-describedby": 'x"y', "disabled": False, "required": True}
+    ours = Select(attrs=attrs, choices=choices).render("service", value, attrs={"id": "id_service"})
+    djangos = forms.Select(attrs=attrs, choices=choices).render("service", value, attrs={"id": "id_service"})
+    assert _normalised(ours) == _normalised(djangos)
+    assert "&lt;&quot;quoted&quot;&gt;" in ours and " disabled" not in ours and " required" in ours
