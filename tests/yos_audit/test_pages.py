@@ -195,4 +195,4 @@ def test_a_person_switched_off_or_removed_from_a_service_loses_it_on_the_next_re
     officer.is_active = False
     officer.save()
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
