@@ -7,7 +7,6 @@ import logging
 import pytest
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
-from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import (
@@ -251,8 +250,9 @@ def test_sentry_is_set_up_only_when_a_dsn_is_given():
     assert without.stdout.split()[0] == "False", without.stderr
 
 
-@override_settings(READINESS_TOKEN=TOKEN)
 def test_readiness_and_metrics_need_no_sign_in_and_no_two_factor(client, inspector, settings):
+    # Only the settings fixture: mixed with override_settings, its undo would leave the token set.
+    settings.READINESS_TOKEN = TOKEN
     settings.REQUIRE_TWO_FACTOR_FOR = ["inspectors"]
     client.force_login(inspector)  # signed in but without a second factor: still answered
     assert client.get("/readyz", **bearer(TOKEN)).status_code == 200
