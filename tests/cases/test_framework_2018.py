@@ -295,3 +295,17 @@ def test_the_judgements_page_shows_few_childrens_answers_only_to_those_rating_th
     assert "hidden" in area_row
     other = page.split("s2-1-a1.")[1].split("</tr>")[0]
     assert ">8<" in other  # a question asked of every child keeps its counts
+
+
+def test_a_board_member_reads_the_published_judgements_without_few_childrens_answers(
+    client, inspection, manager, board_member
+):
+    from cases.services import inspection_publish
+
+    _three_looked_after_children(inspection)
+    inspection_publish(inspection=inspection, by=manager)
+    client.force_login(board_member)
+    page = client.get(reverse("cases:judgements", args=[inspection.pk])).content.decode()
+    row = page.split("s2-1-a5.")[1].split("</tr>")[0]
+    assert "Asked of fewer than 5 cases" in row and ">3<" not in row
+    assert "hidden" in page.split('id="area-judgements"')[1].split("</table>")[0]
