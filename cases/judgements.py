@@ -12,6 +12,7 @@ from inspections import ratings
 from inspections.models import Area, Judgement, PublishedQuestionScore, Question
 
 from .models import Answer, Assessment, tally_counts
+from .oversight.disclosure import few_asked
 from .programme.scope import in_scope, question_scope
 
 
@@ -20,6 +21,11 @@ class QuestionFigures:
     question: Question
     tally: ratings.Tally
     score: int | None
+
+    @property
+    def few_asked(self):
+        """Asked of too few cases for anyone but those rating the inspection to read its answers."""
+        return few_asked(self.tally)
 
 
 @dataclass
@@ -35,6 +41,11 @@ class AreaJudgement:
     @property
     def score(self):
         return self.result.score
+
+    @property
+    def holds_few_asked(self):
+        """Its Yes / No / N/A counts hold a question asked of too few cases (and would give it away)."""
+        return any(q.few_asked for q in self.questions)
 
     @property
     def judged_once(self):

@@ -23,6 +23,7 @@ from . import selectors, services
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
+from .oversight.disclosure import SMALL_GROUP
 from .presenters import answers_from_post, scoring_grid
 from .programme.scope import question_scope
 from .rules import Perm, blind_case_ids, hidden_first_markings
@@ -311,7 +312,8 @@ def judgements(request, pk):
             "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
             "override_record": selectors.override_record(inspection),
             "blind_left_out": 0 if inspection.is_published else len(blind),
-            "may_override": may_override,
+            "may_override": may_override,  # those rating the inspection read every count
+            "small_group": SMALL_GROUP,
             "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)
             and inspection.status == "moderation",
         },

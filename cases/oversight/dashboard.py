@@ -26,7 +26,7 @@ from ..models import (
     tally_counts,
 )
 from .agreement import Agreement, agreement
-from .disclosure import protect, selection_hidden
+from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
     SMALL_GROUP,
     STAGES,
@@ -93,6 +93,7 @@ class QuestionLine:
     question: Question
     tally: ratings.Tally
     score: int | None
+    suppressed: bool = False  # asked of too few cases to show its answers (disclosure.few_asked)
 
 
 @dataclass
@@ -102,6 +103,7 @@ class AreaLine:
     cases: int
     tally: ratings.Tally
     band_label: str = ""
+    counts_withheld: bool = False  # holds a suppressed question's answers: no Yes / No / N/A counts
 
 
 @dataclass
@@ -286,7 +288,13 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         QuestionLine(q, by_question.get(q.pk, ratings.Tally()), None) for area in areas for q in area.questions.all()
     ]
     for line in lines:
-        line.score = None if suppress_all else ratings.whole_percent(line.tally.yes, line.tally.no)
+        line.suppressed = suppress_all or few_asked(line.tally)
+        line.score = None if line.suppressed else ratings.whole_percent(line.tally.yes, line.tally.no)
+    # An area's counts, or an area-by-stage cell, holding a suppressed question's answers would give
+    # them away by subtracting the other questions' shown counts.
+    withheld = {(line.question.area_id, line.question.stage) for line in lines if line.suppressed}
+    for line in area_lines:
+        line.counts_withheld = any(area_id == line.area.pk for area_id, _ in withheld)
     weakest = sorted(
         (line for line in lines if line.score is not None), key=lambda line: (line.score, line.question.code)
     )
@@ -298,7 +306,10 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         for stage, _ in STAGES:
             tally = cells.get((area.pk, stage))
             percent = ratings.whole_percent(tally.yes, tally.no) if tally else None
-            row.append(Score(None if suppress_all else percent, suppressed=suppress_all and tally is not None))
+            if suppress_all or (area.pk, stage) not in withheld:
+                row.append(Score(None if suppress_all else percent, suppressed=suppress_all and tally is not None))
+            else:
+                row.append(Score(None, suppressed=True, marker=HIDDEN))
         matrix.append((area, row))
 
     breakdowns = all_breakdowns(counted, areas, framework, bands)

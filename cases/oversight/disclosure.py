@@ -13,6 +13,11 @@ One rule, used by the dashboard pages and the CSV and XLSX exports alike:
 Groups with no cases are shown as they are (a reader learns nothing from a zero that the absence
 of the group would not tell).
 
+A question asked of only some cases (`applies_to`) has its own population: the cases asked it
+(one answer each). Asked of 1 to SMALL_GROUP - 1 cases, its answers are hidden like a small group
+(`few_asked`), and so are the area's Yes / No / N/A counts and the area-by-stage cell that hold
+them, since the question's own counts would be their total minus the other questions' shown counts.
+
 Filters are breakdowns too: a page filtered on a group shows that group's figures, so a filtered
 page is shown only when none of its filters picks out a group hidden in the breakdown that the
 page without that filter shows (`selection_hidden`), checked with every other filter in use and
@@ -90,6 +95,12 @@ def picks_out_hidden(counts, index, threshold=SMALL_GROUP) -> bool:
         return False
     protection = protect(counts, threshold)
     return protection.withheld or index in protection.hidden
+
+
+def few_asked(tally, threshold=SMALL_GROUP) -> bool:
+    """Whether a question's answers (a Yes / No / N/A tally, one answer per case asked) come from so
+    few cases that they are hidden: asked of 1 to `threshold` - 1 cases."""
+    return 0 < tally.yes + tally.no + tally.na < threshold
 
 
 def selection_hidden(selected: Mapping[str, str], sizes: Callable[[str, Mapping[str, str]], Mapping[str, int]]) -> bool:

@@ -135,9 +135,9 @@ def summary_tables(figures) -> list[Table]:
                     _score_cell(line.score),
                     "" if line.score.suppressed else line.band_label,
                     SUPPRESSED if line.score.suppressed else line.cases,
-                    "" if line.score.suppressed else line.tally.yes,
-                    "" if line.score.suppressed else line.tally.no,
-                    "" if line.score.suppressed else line.tally.na,
+                    "" if line.score.suppressed or line.counts_withheld else line.tally.yes,
+                    "" if line.score.suppressed or line.counts_withheld else line.tally.no,
+                    "" if line.score.suppressed or line.counts_withheld else line.tally.na,
                 ]
                 for line in figures.areas
             ]
@@ -168,10 +168,10 @@ def summary_tables(figures) -> list[Table]:
                     line.question.area.name,
                     line.question.get_stage_display(),
                     line.question.text,
-                    SUPPRESSED if figures.suppressed else _percent(line.score),
-                    "" if figures.suppressed else line.tally.yes,
-                    "" if figures.suppressed else line.tally.no,
-                    "" if figures.suppressed else line.tally.na,
+                    SUPPRESSED if line.suppressed else _percent(line.score),
+                    "" if line.suppressed else line.tally.yes,
+                    "" if line.suppressed else line.tally.no,
+                    "" if line.suppressed else line.tally.na,
                 ]
                 for line in figures.questions
             ],

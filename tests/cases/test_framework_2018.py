@@ -205,6 +205,107 @@ def test_a_question_for_looked_after_children_counts_only_their_cases_on_the_das
             if q.applies_to_case(case)
         )
     lines = {line.question.code: line for line in dashboard(inspection).questions}
-    assert (lines["s2-1-a5"].tally.yes, lines["s2-1-a5"].tally.no, lines["s2-1-a5"].score) == (1, 1, 50)
+    assert (lines["s2-1-a5"].tally.yes, lines["s2-1-a5"].tally.no) == (1, 1)
+    assert lines["s2-1-a5"].suppressed and lines["s2-1-a5"].score is None  # 2 children: not shown
     assert lines["s2-1-a1"].tally.yes == 6  # every court case
     assert lines["s2-2-p4"].score is None  # no case with a high risk of serious harm: not rated, never 0%
+
+
+# --- questions asked of few cases ----------------------------------------------------------------
+
+
+def _three_looked_after_children(inspection):
+    """8 court cases answering Yes throughout; the 3 looked-after children answer No to s2-1-a5 (the
+    only cases asked it)."""
+    questions = {q.code: q for q in inspection.framework.questions.filter(area__judged_once=False)}
+    for n in range(8):
+        case = CaseFactory(inspection=inspection, disposal="community", looked_after=n < 3, rosh="low")
+        assessment = AssessmentFactory(case=case, status="submitted")
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, question=q, value="no" if code == "s2-1-a5" else "yes")
+            for code, q in questions.items()
+            if q.applies_to_case(case)
+        )
+
+
+def _export(client, inspection, kind, fmt):
+    response = client.get(reverse("cases:inspection_export", args=[inspection.pk, kind, fmt]))
+    assert response.status_code == 200
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content))
+    return [
+        list(row)
+        for row in book[{"questions": "Questions", "areas": "Areas", "stages": "Area by stage"}[kind]].iter_rows(
+            values_only=True
+        )
+    ]
+
+
+def test_the_dashboard_does_not_show_the_answers_of_a_question_asked_of_fewer_than_5_children(
+    client, inspection, manager
+):
+    _three_looked_after_children(inspection)
+    client.force_login(manager)
+    page = client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])).content.decode()
+    # Its 0% would lead the weakest questions, with its 3 No answers and a link to those children.
+    assert "s2-1-a5" not in page
+    weakest = page.split('id="weakest"')[1].split("</table>")[0]
+    assert weakest.count("100%") == 5  # the weakest are the other questions, all at 100%
+    # The area-by-stage cell holding it would be its score less the other questions' shown counts.
+    matrix = page.split('id="area-stage"')[1].split("</table>")[0]
+    assert "hidden" in matrix
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_do_not_show_a_question_asked_of_fewer_than_5_children_nor_its_area_counts(
+    client, inspection, manager, fmt
+):
+    _three_looked_after_children(inspection)
+    client.force_login(manager)
+    questions = {row[0]: row for row in _export(client, inspection, "questions", fmt)[1:]}
+    assert questions["s2-1-a5"][4:] in (["fewer than 5", "", "", ""], ["fewer than 5", None, None, None])
+    assert [str(cell) for cell in questions["s2-1-a1"][4:]] == ["100", "8", "0", "0"]  # asked of every child
+    # The area's Yes / No / N/A less its other questions' shown counts would be s2-1-a5's own.
+    area_name = inspection.framework.areas.get(code="s2-1").name
+    areas = {row[0]: row for row in _export(client, inspection, "areas", fmt)[1:]}
+    assert [cell or "" for cell in areas[area_name][4:]] == ["", "", ""]
+    assert str(areas[area_name][3]) == "8"  # the area's score, band and cases stay
+    stages = {row[0]: row for row in _export(client, inspection, "stages", fmt)[1:]}
+    assert "hidden" in stages[area_name]
+
+
+def test_the_judgements_page_shows_few_childrens_answers_only_to_those_rating_the_inspection(
+    client, inspection, manager, inspector
+):
+    _three_looked_after_children(inspection)
+    url = reverse("cases:judgements", args=[inspection.pk])
+    client.force_login(manager)  # rates the inspection: needs every count to judge
+    page = client.get(url).content.decode()
+    assert "Asked of fewer than 5 cases" not in page
+    row = page.split("s2-1-a5.")[1].split("</tr>")[0]
+    assert ">0%<" in row and ">3<" in row
+    client.force_login(inspector)  # reads the page, does not rate
+    page = client.get(url).content.decode()
+    row = page.split("s2-1-a5.")[1].split("</tr>")[0]
+    assert "Asked of fewer than 5 cases" in row and ">3<" not in row and "0%" not in row
+    area_row = page.split('id="area-judgements"')[1].split("</table>")[0]
+    assert "hidden" in area_row
+    other = page.split("s2-1-a1.")[1].split("</tr>")[0]
+    assert ">8<" in other  # a question asked of every child keeps its counts
+
+
+def test_a_board_member_reads_the_published_judgements_without_few_childrens_answers(
+    client, inspection, manager, board_member
+):
+    from cases.services import inspection_publish
+
+    _three_looked_after_children(inspection)
+    inspection_publish(inspection=inspection, by=manager)
+    client.force_login(board_member)
+    page = client.get(reverse("cases:judgements", args=[inspection.pk])).content.decode()
+    row = page.split("s2-1-a5.")[1].split("</tr>")[0]
+    assert "Asked of fewer than 5 cases" in row and ">3<" not in row
+    assert "hidden" in page.split('id="area-judgements"')[1].split("</table>")[0]
