@@ -35,6 +35,19 @@ UNMARKED_SCRIPT = r"""terms => {
 }"""
 
 
+def problems_at_both_widths(page, axe, where):
+    """Axe violations and sideways page overflow of the page as loaded, at each of WIDTHS."""
+    problems = []
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            problems.append(f"{where} at {width}\n{results.generate_report()}")
+        if overflow := page_overflow(page):
+            problems.append(f"{where} at {width} is wider than the window: {overflow}")
+    return problems
+
+
 @pytest.fixture
 def demo(settings, transactional_db):
     settings.DEBUG = True  # load_demo refuses otherwise
@@ -60,13 +73,7 @@ def test_every_page_a_demo_role_reaches_is_accessible(live_server, page, axe, de
         assert response.status < 500, f"{path} answered {response.status}"
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        for width, viewport in WIDTHS.items():
-            page.set_viewport_size(viewport)
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-            if results.violations_count:
-                failures.append(f"{path} at {width}\n{results.generate_report()}")
-            if overflow := page_overflow(page):
-                failures.append(f"{path} at {width} is wider than the window: {overflow}")
+        failures += problems_at_both_widths(page, axe, path)
         page.set_viewport_size(WIDTHS["390 px"])
         if unmarked := page.evaluate(UNMARKED_SCRIPT, sorted(ABBREVIATIONS)):
             failures.append(f"{path}: abbreviations without <abbr>: {unmarked}")
@@ -102,13 +109,7 @@ def test_every_account_page_is_accessible(live_server, page, axe, officer):
             response = page.goto(urljoin(live_server.url, path))
             assert response.status == 200, f"{path} answered {response.status}"
             assert "/account/sign-in/" not in page.url or path == "/account/sign-in/", f"{path} asked to sign in"
-        for width, viewport in WIDTHS.items():
-            page.set_viewport_size(viewport)
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-            if results.violations_count:
-                failures.append(f"{path or page.url} at {width}\n{results.generate_report()}")
-            if overflow := page_overflow(page):
-                failures.append(f"{path or page.url} at {width} is wider than the window: {overflow}")
+        failures.extend(problems_at_both_widths(page, axe, path or page.url))
 
     for path in ACCOUNT_PAGES_SIGNED_OUT:
         check(path)
