@@ -1,21 +1,35 @@
 """Reads for the benchmark across services: each service's latest published area scores against
 the lowest, highest and average.
+
+An inspector may belong to every service (150 at national scale): the rows are read as values,
+not model objects, in two queries whatever the number of services or inspections.
 """
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Subquery
 
 from inspections import ratings
-from inspections.models import Inspection, Judgement
+from inspections.models import Inspection
+
+
+@dataclass
+class LatestPublished:
+    """A service's latest published inspection: what the benchmark shows of it."""
+
+    pk: int
+    title: str
+    published_on: datetime.date | None
 
 
 @dataclass
 class BenchmarkRow:
-    service: object
-    inspection: Inspection | None
-    scores: dict  # {area code: Judgement score or None}
+    service_id: int
+    service_name: str
+    inspection: LatestPublished | None
+    scores: dict = field(default_factory=dict)  # {area code: Judgement score or None}
 
 
 @dataclass
@@ -35,25 +49,35 @@ class Benchmark:
 
 def benchmark(services) -> Benchmark:
     """Each service's latest published area scores against the lowest, highest and average
-    across `services`: three queries."""
+    across `services`: two queries (the services with their latest published inspection's id;
+    those inspections with their judgements)."""
     latest = (
         Inspection.objects.published()
         .filter(service=OuterRef("pk"))
         .order_by(F("published_on").desc(nulls_last=True), "-period_end", "-pk")
         .values("pk")[:1]
     )
-    services = list(services.annotate(latest_id=Subquery(latest)).order_by("name"))
-    inspections = {i.pk: i for i in Inspection.objects.filter(pk__in=[s.latest_id for s in services if s.latest_id])}
-    scores = defaultdict(dict)
-    names = {}
-    for row in (
-        Judgement.objects.filter(inspection_id__in=list(inspections))
-        .values("inspection_id", "area__code", "area__name", "area__order", "score")
-        .order_by("area__order")
+    services = list(
+        services.annotate(latest_id=Subquery(latest)).order_by("name").values_list("pk", "name", "latest_id")
+    )
+    inspections, scores, names = {}, defaultdict(dict), {}
+    # One row per judgement, or one with no area for an inspection without judgements.
+    for pk, title, published_on, code, name, score in (
+        Inspection.objects.filter(pk__in=[latest_id for _, _, latest_id in services if latest_id])
+        .order_by("judgements__area__order")
+        .values_list(
+            "pk", "title", "published_on", "judgements__area__code", "judgements__area__name", "judgements__score"
+        )
     ):
-        scores[row["inspection_id"]][row["area__code"]] = row["score"]
-        names.setdefault(row["area__code"], row["area__name"])
-    rows = [BenchmarkRow(s, inspections.get(s.latest_id), scores.get(s.latest_id, {})) for s in services]
+        if pk not in inspections:
+            inspections[pk] = LatestPublished(pk, title, published_on)
+        if code is not None:
+            scores[pk][code] = score
+            names.setdefault(code, name)
+    rows = [
+        BenchmarkRow(pk, name, inspections.get(latest_id), scores.get(latest_id, {}))
+        for pk, name, latest_id in services
+    ]
     areas = []
     for code, name in names.items():
         values = [r.scores[code] for r in rows if r.scores.get(code) is not None]

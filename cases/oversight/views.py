@@ -26,6 +26,7 @@ from . import charts, exports, presenters
 from . import headings as h
 from .agreement import moderation_lines
 from .benchmark import benchmark as benchmark_figures
+from .benchmark_table import services_rows_html
 from .dashboard import dashboard, drill_down, filters_hide
 from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
@@ -355,13 +356,11 @@ def benchmark(request):
     area_charts = []
     for area in figures.areas:
         rows = [
-            (row.service.name, row.scores.get(area.code), presenters.published_text(row.scores.get(area.code)))
+            (row.service_name, row.scores.get(area.code), presenters.published_text(row.scores.get(area.code)))
             for row in figures.rows
         ]
         markers = [(f"Average {area.average}%", area.average)]
         area_charts.append((area, charts.bar_chart(f"chart-{area.code}", f"{area.name}: each service", rows, markers)))
-    for row in figures.rows:
-        row.cells = [row.scores.get(area.code) for area in figures.areas]
     return render(
         request,
         "cases/oversight/benchmark.html",
@@ -369,6 +368,6 @@ def benchmark(request):
             "page_title": "Benchmark",
             "figures": figures,
             "area_charts": area_charts,
-            "trend_url": reverse("cases:service_trends"),  # once, not once a service
+            "services_rows": services_rows_html(figures, reverse("cases:service_trends")),
         },
     )
