@@ -16,7 +16,7 @@ def services_rows_html(figures, trend_url):
     latest published inspection (or "None yet") and its score in each of `figures.areas`."""
     codes = [area.code for area in figures.areas]
     href = _e(trend_url)
-    parts = []
+    parts, months = [], {}  # months: {date: its month and year, as the date filter writes "F Y"}
     for row in figures.rows:
         inspection = row.inspection
         if inspection is None:
@@ -24,7 +24,9 @@ def services_rows_html(figures, trend_url):
         else:
             latest = _e(inspection.title)
             if inspection.published_on:
-                latest += f" ({_e(date_format(inspection.published_on, 'F Y'))})"
+                if inspection.published_on not in months:
+                    months[inspection.published_on] = _e(date_format(inspection.published_on, "F Y"))
+                latest += f" ({months[inspection.published_on]})"
         cells = "".join(
             '<td class="govuk-table__cell govuk-table__cell--numeric">'
             + ("None" if (score := row.scores.get(code)) is None else f"{int(score)}%")

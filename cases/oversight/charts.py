@@ -135,7 +135,11 @@ def _short(label):
 
 def _e(text):
     """Escape text for HTML the way Django's templates do (Django's escape is html.escape of str)."""
-    return text if isinstance(text, SafeString) else html.escape(str(text))
+    return text if isinstance(text, SafeString) else _escaped(str(text))
+
+
+# The same few texts recur in every chart (each service's name in three charts, "78%"...).
+_escaped = functools.lru_cache(maxsize=4096)(html.escape)
 
 
 def _x(value):
