@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from cases.programme.selectors import promised_audits
@@ -76,24 +76,31 @@ class ThemeBlock:
 
 def plan_overview(plan, today=None):
     """The plan page: themes with their actions, recommendations with the actions answering them,
-    the uncovered recommendations and BRAG counts. Six queries."""
+    the uncovered recommendations and BRAG counts. Three queries (and `_promised`'s, if any action
+    is linked to a recurring audit)."""
     today = today or timezone.localdate()
-    themes = list(plan.themes.all())
-    actions = list(
-        plan.actions.select_related("owner")
-        .prefetch_related("recommendations", "areas", "questions")
-        .order_by("theme__order", "order", "due_on", "pk")
-    )
+    # One plan, one inspection: in their own order, without the joins of the models' default orderings.
+    themes = list(plan.themes.order_by("order", "pk"))
+    actions = list(plan.actions.select_related("owner").order_by("theme__order", "order", "due_on", "pk"))
     blocks = {theme.pk: ThemeBlock(theme) for theme in themes}
-    answering = defaultdict(list)
     for action in actions:
         action.overdue_now = action.is_overdue(today)
         blocks[action.theme_id].actions.append(action)
-        for recommendation in action.recommendations.all():
-            answering[recommendation.pk].append(action)
-    recommendations = list(Recommendation.objects.filter(inspection_id=plan.inspection_id).select_related("area"))
+    # Each recommendation once per action answering it (or once with none): the links read with them.
+    recommendations, answering = {}, defaultdict(set)
+    for recommendation in (
+        Recommendation.objects.filter(inspection_id=plan.inspection_id)
+        .select_related("area")
+        .annotate(answering_action_id=F("improvement_actions__id"))
+        .order_by("order", "pk")
+    ):
+        recommendations.setdefault(recommendation.pk, recommendation)
+        if recommendation.answering_action_id is not None:
+            answering[recommendation.pk].add(recommendation.answering_action_id)
+    recommendations = list(recommendations.values())
     for recommendation in recommendations:
-        recommendation.answered_by = answering.get(recommendation.pk, [])
+        linked = answering.get(recommendation.pk, ())
+        recommendation.answered_by = [action for action in actions if action.pk in linked]
     return {
         "themes": list(blocks.values()),
         "actions": actions,
@@ -147,19 +154,53 @@ def boards_of_service(service):
     )
 
 
-def meetings_of_service(service_id):
-    return list(Meeting.objects.filter(board__service_id=service_id).select_related("board").order_by("-held_on"))
+def meetings_of_service(service_id, plan):
+    """The service's meetings, latest first, each with `issued`: whether `plan`'s board report for
+    it has been issued (one query)."""
+    return list(
+        Meeting.objects.filter(board__service_id=service_id)
+        .select_related("board")
+        .annotate(issued=Exists(BoardReport.objects.filter(plan=plan, meeting=OuterRef("pk"))))
+        .order_by("-held_on")
+    )
 
 
 # The board report ----------------------------------------------------------------------------
 
 
-def _actions_as_at(plan, moment):
-    """The plan's actions as they stood at `moment` (from the history): {id: Action}. One query."""
-    latest = {}
-    for record in Action.history.filter(plan_id=plan.pk, history_date__lte=moment).order_by("history_date", "pk"):
+def _actions_as_at(plan, *moments):
+    """The plan's actions as they stood at each of `moments` (from the history, with their owners):
+    one {id: Action} per moment. One query."""
+    ordered = sorted(set(moments))
+    records = (
+        Action.history.filter(plan_id=plan.pk, history_date__lte=ordered[-1])
+        .select_related("owner")
+        .order_by("history_date", "pk")
+    )
+    latest, snapshots = {}, {}
+    waiting = iter(ordered)
+    moment = next(waiting)
+    for record in records:
+        while moment is not None and record.history_date > moment:
+            snapshots[moment] = dict(latest)
+            moment = next(waiting, None)
         latest[record.id] = record
-    return {pk: record.instance for pk, record in latest.items() if record.history_type != "-"}
+    while moment is not None:
+        snapshots[moment] = dict(latest)
+        moment = next(waiting, None)
+    return [
+        {pk: _as_it_stood(record) for pk, record in snapshots[moment].items() if record.history_type != "-"}
+        for moment in moments
+    ]
+
+
+def _as_it_stood(record):
+    """The Action a history record holds, with the owner the record was read with (None if the
+    person has since been removed)."""
+    action = record.instance
+    if action.owner_id:
+        action.owner = record.owner
+    return action
 
 
 def board_report_data(plan, meeting, today=None):
@@ -172,16 +213,12 @@ def board_report_data(plan, meeting, today=None):
         Meeting.objects.filter(board_id=meeting.board_id, held_on__lt=meeting.held_on).order_by("-held_on").first()
     )
 
-    actions_then = _actions_as_at(plan, as_at)
-    current = {a.pk: a for a in plan.actions.select_related("owner").prefetch_related("questions", "recommendations")}
-    owners = {
-        u.pk: u
-        for u in get_user_model().objects.filter(pk__in={a.owner_id for a in actions_then.values() if a.owner_id})
-    }
-    themes = {t.pk: t for t in Theme.objects.filter(plan=plan)}
+    if previous is None:
+        (actions_then,) = _actions_as_at(plan, as_at)
+    else:
+        actions_then, before = _actions_as_at(plan, as_at, to_datetime_end_of_day(previous.held_on))
+    themes = {t.pk: t for t in Theme.objects.filter(plan=plan).order_by("order", "pk")}
     for action in actions_then.values():
-        if action.owner_id:
-            action.owner = owners.get(action.owner_id)
         action.overdue_now = action.is_overdue(as_on)
         action.theme_title = themes[action.theme_id].title if action.theme_id in themes else "(removed theme)"
     ordered = sorted(
@@ -193,7 +230,6 @@ def board_report_data(plan, meeting, today=None):
     previous_counts = None
     changes = []
     if previous is not None:
-        before = _actions_as_at(plan, to_datetime_end_of_day(previous.held_on))
         previous_counts = brag_counts(before.values())
         for action in ordered:
             was = before.get(action.pk)
@@ -219,9 +255,9 @@ def board_report_data(plan, meeting, today=None):
     )
     if previous is not None:
         updates = updates.filter(date__gt=previous.held_on)
-    updates = list(updates.prefetch_related("evidence").order_by("date", "pk"))
+    updates = list(updates.annotate(evidence_count=Count("evidence")).order_by("date", "pk"))
 
-    worked = did_it_work(plan, current.values(), by=meeting.held_on)
+    worked = did_it_work(plan, by=meeting.held_on)
     return {
         "plan": plan,
         "inspection": plan.inspection,
@@ -246,12 +282,26 @@ def board_report_data(plan, meeting, today=None):
     }
 
 
-def did_it_work(plan, actions, by=None):
-    """For actions that target questions: each question's score in the inspection the plan answers,
-    in every later published inspection or audit of the service (matched by question code), and,
-    marked provisional, its score so far in any inspection or audit still in progress. Three queries.
+def did_it_work(plan, by=None):
+    """For the plan's actions that target questions: each question's score in the inspection the plan
+    answers, in every later published inspection or audit of the service (matched by question code),
+    and, marked provisional, its score so far in any inspection or audit still in progress. Four
+    queries (one if no action targets a question).
     Returns [{action, question, baseline, later: [score], provisional: [ProvisionalScore], movement}]."""
-    targeted = [(action, question) for action in actions for question in action.questions.all()]
+    # Each action and question it targets, in the actions' order and then the questions'.
+    targeted = [
+        (link.action, link.question)
+        for link in Action.questions.through.objects.filter(action__plan=plan)
+        .select_related("action", "question")
+        .order_by(
+            "action__theme__order",
+            "action__order",
+            "action__due_on",
+            "action__pk",
+            "question__area__order",
+            "question__order",
+        )
+    ]
     if not targeted:
         return []
     base = plan.inspection

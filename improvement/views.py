@@ -135,11 +135,7 @@ def plan_detail(request, pk):
             "plan": plan,
             **overview,
             "days_left": plan.days_to_reinspection(),
-            "meetings": selectors.meetings_of_service(plan.inspection.service_id),
-            "issued": {
-                r.meeting_id: r
-                for r in plan.board_reports.only("pk", "meeting_id", "issued_at", "number").order_by("number")
-            },
+            "meetings": selectors.meetings_of_service(plan.inspection.service_id, plan),
             "glossary": _glossary(plan.inspection.service),
             "can_change": user.has_perm(Perm.CHANGE_PLAN, plan),
             "can_submit": user.has_perm(Perm.SUBMIT_PLAN, plan),
