@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from inspections.models import Service
+from cases.models import Case
+from inspections.models import Inspection, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,13 @@ def test_the_small_benchmark_builds_its_data_and_reports_every_figure_as_json():
     assert 0 < report["peak_memory_mb"] < 2000
     # Publishing stored the judgements the published page reads.
     assert Service.objects.get(slug="service-001").inspections.published().count() == 2
+    # Measuring left the data as built: the timed imports were rolled back.
+    assert Case.objects.count() == 90
+    assert not Inspection.objects.filter(title__startswith="Benchmark cohort").exists()
+    # Measuring again, one page: that page and the floor page, and no import.
+    again = json.loads(run("--scale", "small", "--measure-only", "--only", "plan page", "--format", "json"))
+    assert [figure["name"] for figure in again["figures"]] == [FIGURES[0], "plan page"]
+    assert again["data"]["cases"] == 90
 
 
 def test_it_refuses_a_database_that_already_has_data(service):
