@@ -5,10 +5,10 @@ judgements, plus the live figure of any in progress) and the questions that move
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from inspections import ratings
-from inspections.models import Area, Framework, Inspection, Judgement, PublishedQuestionScore
+from inspections.models import Area, Inspection, Judgement, PublishedQuestionScore
 
 from ..models import Answer, tally_counts
 from .figures import WEAKEST, Score, area_score
@@ -73,13 +73,14 @@ def _chain_order(inspections):
     return ordered
 
 
-def _frameworks(framework_ids):
-    return {
-        f.pk: f
-        for f in Framework.objects.filter(pk__in=framework_ids).prefetch_related(
-            "bands", Prefetch("areas", queryset=Area.objects.prefetch_related("questions"))
-        )
-    }
+def _frameworks(inspections):
+    """{framework id: framework} of the inspections (read with them), with its bands, areas and
+    their questions: three queries."""
+    frameworks = {i.framework_id: i.framework for i in inspections}
+    prefetch_related_objects(
+        list(frameworks.values()), "bands", Prefetch("areas", queryset=Area.objects.prefetch_related("questions"))
+    )
+    return frameworks
 
 
 def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Trend:
@@ -91,12 +92,16 @@ def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Tr
     if published_only:
         chosen = chosen.published()
     inspections = _chain_order(list(chosen.select_related("framework")))
-    frameworks = _frameworks({i.framework_id for i in inspections})
+    frameworks = _frameworks(inspections)
     published_ids = [i.pk for i in inspections if i.is_published]
     live_ids = [i.pk for i in inspections if not i.is_published]
-    stored = defaultdict(dict)
-    for judgement in Judgement.objects.filter(inspection_id__in=published_ids).select_related("area"):
-        stored[judgement.inspection_id][judgement.area.code] = judgement
+    stored = defaultdict(dict)  # {inspection id: {area id: score}}
+    for inspection_id, area_id, score in (
+        Judgement.objects.filter(inspection_id__in=published_ids)
+        .order_by()
+        .values_list("inspection_id", "area_id", "score")
+    ):
+        stored[inspection_id][area_id] = score
     question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
     for row in PublishedQuestionScore.objects.filter(inspection_id__in=published_ids).values(
         "inspection_id", "question__code", "score"
@@ -124,8 +129,7 @@ def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Tr
         for area in framework.areas.all():
             area_names.setdefault(area.code, area.name)
             if inspection.is_published:
-                judgement = stored[inspection.pk].get(area.code)
-                percent = judgement.score if judgement else None
+                percent = stored[inspection.pk].get(area.pk)
                 scores[area.code] = Score(percent, ratings.band_for(percent, bands))
             else:
                 result, score = area_score(framework, area, live[inspection.pk], bands)
