@@ -232,7 +232,8 @@ def _show_choices(comparison, typed, problems, conflict):
 def moderation_case(request, pk, case_pk):
     """Both markings side by side; the moderator settles each disagreement with a note."""
     inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
-    case = get_object_or_404(Case.objects.select_related("inspection__framework"), inspection=inspection, pk=case_pk)
+    case = get_object_or_404(Case, inspection=inspection, pk=case_pk)
+    case.inspection = inspection  # read already, with its framework
     comparison = case_comparison(case)
     if not comparison.ready:
         # Until both markings are submitted there is nothing to compare, and showing either would
