@@ -5,7 +5,7 @@ judgements, plus the live figure of any in progress) and the questions that move
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from inspections import ratings
 from inspections.models import Area, Inspection, Judgement, PublishedQuestionScore
@@ -83,11 +83,26 @@ def _frameworks(inspections):
     return frameworks
 
 
-def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Trend:
+def _live_tallies(inspection_ids, hidden=None):
+    """{inspection id: {question id: Tally}} from each case's counting assessment, less the cases of
+    the markings in `hidden` (left out in the same query): one query."""
+    live = defaultdict(dict)
+    answers = Answer.objects.counting().filter(assessment__case__inspection_id__in=inspection_ids)
+    if hidden is not None:
+        answers = answers.exclude(Exists(hidden.filter(case_id=OuterRef("assessment__case_id"))))
+    for row in answers.values("assessment__case__inspection_id", "question_id").annotate(**tally_counts()).order_by():
+        live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
+            row["yes"], row["no"], row["na"]
+        )
+    return live
+
+
+def service_trend(service, *, published_only=False, hidden=None) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
     figure of any in progress (not with `published_only`: board members; live figures without the
-    cases in `leave_out`, those the reader marks blind), in follows-chain order; and the questions
-    that moved most between the last two with figures. A fixed number of queries."""
+    cases of the markings in `hidden`, those the reader marks blind: `rules.hidden_first_markings_of`,
+    a query run inside the live figures' own), in follows-chain order; and the questions that moved
+    most between the last two with figures. A fixed number of queries."""
     chosen = Inspection.objects.filter(service=service).exclude(status="planned")
     if published_only:
         chosen = chosen.published()
@@ -107,18 +122,7 @@ def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Tr
         "inspection_id", "question__code", "score"
     ):
         question_scores[row["inspection_id"]][row["question__code"]] = row["score"]
-    live = defaultdict(dict)  # {inspection id: {question id: Tally}}
-    for row in (
-        Answer.objects.counting()
-        .filter(assessment__case__inspection_id__in=live_ids)
-        .exclude(assessment__case_id__in=leave_out)
-        .values("assessment__case__inspection_id", "question_id")
-        .annotate(**tally_counts())
-        .order_by()
-    ):
-        live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
-            row["yes"], row["no"], row["na"]
-        )
+    live = _live_tallies(live_ids, hidden)
 
     area_names = {}
     points = []

@@ -20,7 +20,7 @@ from inspections.models import Inspection, Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 
 from ..models import Case
-from ..rules import Perm, blind_case_ids, hidden_first_markings
+from ..rules import Perm, blind_case_ids, hidden_first_markings, hidden_first_markings_of
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
 from . import headings as h
@@ -326,7 +326,7 @@ def service_trends(request):
     trend = service_trend(
         service,
         published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service),
-        leave_out=hidden_first_markings(request.user, Inspection.objects.filter(service=service).values("pk")),
+        hidden=hidden_first_markings_of(request.user, Inspection.objects.filter(service=service).values("pk")),
     )
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
