@@ -159,8 +159,10 @@ def _live_tallies(inspection, leave_out=frozenset()):
 
 def _published_tallies(inspection, stored_judgements):
     tallies = {
-        s.question_id: ratings.Tally(s.yes, s.no, s.na)
-        for s in PublishedQuestionScore.objects.filter(inspection=inspection)
+        question_id: ratings.Tally(yes, no, na)
+        for question_id, yes, no, na in PublishedQuestionScore.objects.filter(inspection=inspection)
+        .order_by()
+        .values_list("question_id", "yes", "no", "na")
     }
     cases_by_area = {j.area_id: j.cases for j in stored_judgements.values()}
     return tallies, cases_by_area, max(cases_by_area.values(), default=0)
