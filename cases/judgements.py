@@ -6,7 +6,7 @@ Reads in a fixed number of queries whatever the number of cases or questions.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Subquery
 
 from inspections import ratings
 from inspections.models import Area, Judgement, PublishedQuestionScore, Question
@@ -132,18 +132,21 @@ def framework_bands(framework):
 
 
 def _live_tallies(inspection, leave_out=frozenset()):
-    """{question id: Tally} and {area id: cases} from each case's counting assessment, less the cases
-    in `leave_out` (those the reader is marking blind: `rules.blind_case_ids`)."""
+    """{question id: Tally}, {area id: cases} and the cases counted, from each case's counting
+    assessment, less the cases in `leave_out` (those the reader is marking blind:
+    `rules.blind_case_ids`). Two queries: the tallies carry the count of counting assessments (a
+    third query counts them only when there is no answer at all)."""
     counting = Assessment.objects.counting().filter(case__inspection=inspection).exclude(case_id__in=leave_out)
     answers = (
         Answer.objects.counting()
         .filter(assessment__case__inspection=inspection)
         .exclude(assessment__case_id__in=leave_out)
     )
-    tallies = {
-        row["question_id"]: ratings.Tally(row["yes"], row["no"], row["na"])
-        for row in answers.values("question_id").annotate(**tally_counts()).order_by()
-    }
+    counted = counting.order_by().values("case__inspection").annotate(n=Count("pk")).values("n")
+    tallies, cases_counted = {}, None
+    for row in answers.values("question_id").annotate(**tally_counts(), counted=Subquery(counted)).order_by():
+        tallies[row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
+        cases_counted = row["counted"] or 0
     cases_by_area = {
         row["question__area_id"]: row["cases"]
         for row in answers.exclude(value=Answer.Value.NA)
@@ -151,16 +154,33 @@ def _live_tallies(inspection, leave_out=frozenset()):
         .annotate(cases=Count("assessment", distinct=True))
         .order_by()
     }
-    return tallies, cases_by_area, counting.count()
+    return tallies, cases_by_area, counting.count() if cases_counted is None else cases_counted
 
 
 def _published_tallies(inspection, stored_judgements):
     tallies = {
-        s.question_id: ratings.Tally(s.yes, s.no, s.na)
-        for s in PublishedQuestionScore.objects.filter(inspection=inspection)
+        question_id: ratings.Tally(yes, no, na)
+        for question_id, yes, no, na in PublishedQuestionScore.objects.filter(inspection=inspection)
+        .order_by()
+        .values_list("question_id", "yes", "no", "na")
     }
     cases_by_area = {j.area_id: j.cases for j in stored_judgements.values()}
     return tallies, cases_by_area, max(cases_by_area.values(), default=0)
+
+
+def _areas_with_questions(framework):
+    """[(area, its questions)] of the framework, in order, for the areas that have questions: one
+    query (the questions with their area)."""
+    areas = {}
+    for question in (
+        Question.objects.filter(area__framework=framework)
+        .select_related("area")
+        .order_by("area__order", "area_id", "order")
+    ):
+        area, questions = areas.setdefault(question.area_id, (question.area, []))
+        question.area = area  # one object per area
+        questions.append(question)
+    return list(areas.values())
 
 
 def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> InspectionJudgements:
@@ -173,8 +193,11 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
     band_rows = list(framework.bands.all())  # once: the bands, and the points for the overall rating
     bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in band_rows]
     scope = question_scope(inspection)
-    areas = list(Area.objects.filter(framework=framework).prefetch_related("questions"))
-    stored = {j.area_id: j for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by")}
+    areas = _areas_with_questions(framework)
+    stored = {
+        j.area_id: j
+        for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by", "judged_by").order_by()
+    }
     if inspection.is_published:
         tallies, cases_by_area, cases_counted = _published_tallies(inspection, stored)
     elif live is not None:
@@ -183,8 +206,8 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
         tallies, cases_by_area, cases_counted = _live_tallies(inspection, leave_out)
 
     area_judgements = []
-    for area in areas:
-        questions = in_scope(area.questions.all(), scope)
+    for area, area_questions in areas:
+        questions = in_scope(area_questions, scope)
         if not questions:
             continue  # a themed audit reads only some areas
         question_tallies = {q.code: tallies.get(q.pk, ratings.Tally()) for q in questions}

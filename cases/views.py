@@ -257,7 +257,6 @@ def judgements(request, pk):
     inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
-    band_labels = [band.label for band in inspection.framework.bands.all()]
     if request.method == "POST":
         if request.POST.get("action") == "publish":
             require(request.user, Perm.PUBLISH_INSPECTION, inspection)
@@ -287,12 +286,15 @@ def judgements(request, pk):
             return redirect("cases:judgements", inspection.pk)
         if not may_override:
             raise PermissionDenied
+        band_labels = [band.label for band in inspection.framework.bands.all()]
         override_form = OverrideForm(request.POST, framework=inspection.framework, band_labels=band_labels)
         if override_form.is_valid() and _record_area_band(request, inspection, override_form):
             return redirect("cases:judgements", inspection.pk)
 
-    blind = hidden_first_markings(request.user, [inspection.pk])
+    # Published figures are as stored: no marking is left out of them, so no blind cases to read.
+    blind = set() if inspection.is_published else hidden_first_markings(request.user, [inspection.pk])
     figures = inspection_judgements(inspection, leave_out=blind)
+    band_labels = [band.label for band in figures.bands]  # the framework's, read once
     forms = []
     for area in figures.areas:
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None

@@ -6,11 +6,11 @@ Services are keyword-only and run in one transaction each; every change is on re
 django-simple-history with the moderator as the person who made it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -91,19 +91,20 @@ class Comparison:
 
 
 def _markings(case):
-    return {
-        a.marking: a
-        for a in Assessment.objects.filter(case=case)
-        .select_related("assessor")
-        .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.only("assessment_id", "question_id", "value", "note"))
-        )
-    }
+    """{marking: assessment (with its assessor)} of the case, and {assessment id: {question id:
+    (value, note)}} of their answers: two queries, no object for each answer."""
+    markings = {a.marking: a for a in Assessment.objects.filter(case=case).select_related("assessor")}
+    answers = defaultdict(dict)
+    for assessment_id, question_id, value, note in Answer.objects.filter(
+        assessment_id__in=[a.pk for a in markings.values()]
+    ).values_list("assessment_id", "question_id", "value", "note"):
+        answers[assessment_id][question_id] = (value, note)
+    return markings, answers
 
 
 def case_comparison(case) -> Comparison:
     """Both markings (and the moderated one) of `case`, question by question: four queries."""
-    markings = _markings(case)
+    markings, answers_of = _markings(case)
     questions = [
         q
         for q in Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
@@ -114,9 +115,7 @@ def case_comparison(case) -> Comparison:
 
     def answers(marking):
         assessment = markings.get(marking)
-        if assessment is None:
-            return {}
-        return {a.question_id: (a.value, a.note) for a in assessment.answers.all()}
+        return answers_of[assessment.pk] if assessment is not None else {}
 
     first, second, final = answers(Marking.FIRST), answers(Marking.SECOND), answers(Marking.FINAL)
     empty = ("", "")

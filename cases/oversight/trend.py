@@ -5,10 +5,10 @@ judgements, plus the live figure of any in progress) and the questions that move
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from inspections import ratings
-from inspections.models import Area, Framework, Inspection, Judgement, PublishedQuestionScore
+from inspections.models import Area, Inspection, Judgement, PublishedQuestionScore
 
 from ..models import Answer, tally_counts
 from .figures import WEAKEST, Score, area_score
@@ -73,47 +73,56 @@ def _chain_order(inspections):
     return ordered
 
 
-def _frameworks(framework_ids):
-    return {
-        f.pk: f
-        for f in Framework.objects.filter(pk__in=framework_ids).prefetch_related(
-            "bands", Prefetch("areas", queryset=Area.objects.prefetch_related("questions"))
+def _frameworks(inspections):
+    """{framework id: framework} of the inspections (read with them), with its bands, areas and
+    their questions: three queries."""
+    frameworks = {i.framework_id: i.framework for i in inspections}
+    prefetch_related_objects(
+        list(frameworks.values()), "bands", Prefetch("areas", queryset=Area.objects.prefetch_related("questions"))
+    )
+    return frameworks
+
+
+def _live_tallies(inspection_ids, hidden=None):
+    """{inspection id: {question id: Tally}} from each case's counting assessment, less the cases of
+    the markings in `hidden` (left out in the same query): one query."""
+    live = defaultdict(dict)
+    answers = Answer.objects.counting().filter(assessment__case__inspection_id__in=inspection_ids)
+    if hidden is not None:
+        answers = answers.exclude(Exists(hidden.filter(case_id=OuterRef("assessment__case_id"))))
+    for row in answers.values("assessment__case__inspection_id", "question_id").annotate(**tally_counts()).order_by():
+        live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
+            row["yes"], row["no"], row["na"]
         )
-    }
+    return live
 
 
-def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Trend:
+def service_trend(service, *, published_only=False, hidden=None) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
     figure of any in progress (not with `published_only`: board members; live figures without the
-    cases in `leave_out`, those the reader marks blind), in follows-chain order; and the questions
-    that moved most between the last two with figures. A fixed number of queries."""
+    cases of the markings in `hidden`, those the reader marks blind: `rules.hidden_first_markings_of`,
+    a query run inside the live figures' own), in follows-chain order; and the questions that moved
+    most between the last two with figures. A fixed number of queries."""
     chosen = Inspection.objects.filter(service=service).exclude(status="planned")
     if published_only:
         chosen = chosen.published()
     inspections = _chain_order(list(chosen.select_related("framework")))
-    frameworks = _frameworks({i.framework_id for i in inspections})
+    frameworks = _frameworks(inspections)
     published_ids = [i.pk for i in inspections if i.is_published]
     live_ids = [i.pk for i in inspections if not i.is_published]
-    stored = defaultdict(dict)
-    for judgement in Judgement.objects.filter(inspection_id__in=published_ids).select_related("area"):
-        stored[judgement.inspection_id][judgement.area.code] = judgement
+    stored = defaultdict(dict)  # {inspection id: {area id: score}}
+    for inspection_id, area_id, score in (
+        Judgement.objects.filter(inspection_id__in=published_ids)
+        .order_by()
+        .values_list("inspection_id", "area_id", "score")
+    ):
+        stored[inspection_id][area_id] = score
     question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
     for row in PublishedQuestionScore.objects.filter(inspection_id__in=published_ids).values(
         "inspection_id", "question__code", "score"
     ):
         question_scores[row["inspection_id"]][row["question__code"]] = row["score"]
-    live = defaultdict(dict)  # {inspection id: {question id: Tally}}
-    for row in (
-        Answer.objects.counting()
-        .filter(assessment__case__inspection_id__in=live_ids)
-        .exclude(assessment__case_id__in=leave_out)
-        .values("assessment__case__inspection_id", "question_id")
-        .annotate(**tally_counts())
-        .order_by()
-    ):
-        live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
-            row["yes"], row["no"], row["na"]
-        )
+    live = _live_tallies(live_ids, hidden)
 
     area_names = {}
     points = []
@@ -124,8 +133,7 @@ def service_trend(service, *, published_only=False, leave_out=frozenset()) -> Tr
         for area in framework.areas.all():
             area_names.setdefault(area.code, area.name)
             if inspection.is_published:
-                judgement = stored[inspection.pk].get(area.code)
-                percent = judgement.score if judgement else None
+                percent = stored[inspection.pk].get(area.pk)
                 scores[area.code] = Score(percent, ratings.band_for(percent, bands))
             else:
                 result, score = area_score(framework, area, live[inspection.pk], bands)

@@ -20,7 +20,7 @@ from inspections.models import Inspection, Service
 from inspections.scoping import get_in_my_services_or_404, my_services
 
 from ..models import Case
-from ..rules import Perm, blind_case_ids, hidden_first_markings
+from ..rules import Perm, blind_case_ids, hidden_first_markings, hidden_first_markings_of
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
 from . import headings as h
@@ -233,7 +233,8 @@ def _show_choices(comparison, typed, problems, conflict):
 def moderation_case(request, pk, case_pk):
     """Both markings side by side; the moderator settles each disagreement with a note."""
     inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
-    case = get_object_or_404(Case.objects.select_related("inspection__framework"), inspection=inspection, pk=case_pk)
+    case = get_object_or_404(Case, inspection=inspection, pk=case_pk)
+    case.inspection = inspection  # read already, with its framework
     comparison = case_comparison(case)
     if not comparison.ready:
         # Until both markings are submitted there is nothing to compare, and showing either would
@@ -326,7 +327,7 @@ def service_trends(request):
     trend = service_trend(
         service,
         published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service),
-        leave_out=hidden_first_markings(request.user, Inspection.objects.filter(service=service).values("pk")),
+        hidden=hidden_first_markings_of(request.user, Inspection.objects.filter(service=service).values("pk")),
     )
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
