@@ -40,12 +40,18 @@ class DashboardFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         for name in self.filters:
             self.filters[name].extra["widget"] = Select  # Django's markup without a template per option
-        # The choices are the values this inspection's cases hold: three queries.
-        base = queryset.order_by()
-        self.filters["team"].extra["choices"] = _choices(sorted(set(base.values_list("team", flat=True))))
-        self.filters["ethnicity"].extra["choices"] = _choices(sorted(set(base.values_list("ethnicity", flat=True))))
-        managers = base.annotate(manager=manager_label()).values_list("manager", flat=True)
-        self.filters["case_manager"].extra["choices"] = _choices(sorted({m or "" for m in managers}))
+        # The choices are the values this inspection's cases hold: one query.
+        rows = (
+            queryset.order_by().annotate(manager=manager_label()).values_list("team", "ethnicity", "manager").distinct()
+        )
+        teams, ethnicities, managers = set(), set(), set()
+        for team, ethnicity, manager in rows:
+            teams.add(team)
+            ethnicities.add(ethnicity)
+            managers.add(manager or "")
+        self.filters["team"].extra["choices"] = _choices(sorted(teams))
+        self.filters["ethnicity"].extra["choices"] = _choices(sorted(ethnicities))
+        self.filters["case_manager"].extra["choices"] = _choices(sorted(managers))
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(**{name: "" if value == NOT_RECORDED else value})
