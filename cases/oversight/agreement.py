@@ -57,9 +57,11 @@ def _line(label, counts, key=None):
     return AgreementLine(label, sum(counts.values()), percentage_agreement_of(counts), cohens_kappa_of(counts), key)
 
 
-def agreement(cases, areas) -> Agreement:
+def agreement(cases, areas, names=None) -> Agreement:
     """Percentage agreement and Cohen's kappa per question, area, assessor pair and assessor:
-    two queries (the two markings' answers, `marking_pairs`, and the assessors' names)."""
+    two queries (the two markings' answers, `marking_pairs`, and the assessors' names), one when
+    the caller has the names already (`names`: {person id: name as shown}, as the dashboard's
+    progress has them)."""
     pairs = marking_pairs(cases)
     cases_compared = len({case_id for case_id, *_ in pairs})
     question_area = {q.pk: area for area in areas for q in area.questions.all()}
@@ -77,10 +79,11 @@ def agreement(cases, areas) -> Agreement:
         if second != first:
             by_assessor[second][pair] += 1
     ids = {i for key in by_pair for i in key}
-    names = {
-        u.pk: name_from(u.first_name, u.last_name, u.username)
-        for u in get_user_model().objects.filter(pk__in=ids).only("first_name", "last_name", "username")
-    }
+    if names is None or not ids <= names.keys():
+        names = {
+            u.pk: name_from(u.first_name, u.last_name, u.username)
+            for u in get_user_model().objects.filter(pk__in=ids).only("first_name", "last_name", "username")
+        }
     return Agreement(
         cases=cases_compared,
         overall=_line("All questions", overall),

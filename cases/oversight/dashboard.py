@@ -23,6 +23,7 @@ from ..models import (
     Gender,
     Marking,
     RiskLevel,
+    both_markings_submitted,
     submitted_marking,
     tally_counts,
 )
@@ -170,6 +171,7 @@ class Progress:
     ready_to_moderate: int
     moderated: int
     assessors: list[AssessorProgress]
+    names: dict = field(default_factory=dict)  # {assessor id: name as shown}
 
 
 @dataclass
@@ -198,7 +200,7 @@ class Dashboard:
 
 
 def progress(cases) -> Progress:
-    """Scoring progress overall and per assessor: three queries."""
+    """Scoring progress overall and per assessor: two queries."""
     assessments = Assessment.objects.filter(case__in=cases)
     rows = list(
         assessments.values(
@@ -218,14 +220,16 @@ def progress(cases) -> Progress:
             ),
         )
         person.counts[(row["marking"], row["status"])] = row["n"]
-    figures = cases.both_markings_submitted().aggregate(ready=Count("pk", filter=~Q(submitted_marking(Marking.FINAL))))
-    sampled = cases.filter(in_sample=True).count()
+    figures = cases.aggregate(
+        sampled=Count("pk", filter=Q(in_sample=True)),
+        ready=Count("pk", filter=both_markings_submitted() & ~Q(submitted_marking(Marking.FINAL))),
+    )
 
     def total(marking, *statuses):
         return sum(totals[(marking, s)] for s in statuses or AssessmentStatus.values)
 
     return Progress(
-        sampled=sampled,
+        sampled=figures["sampled"],
         assigned=total(Marking.FIRST),
         not_started=total(Marking.FIRST, AssessmentStatus.NOT_STARTED),
         draft=total(Marking.FIRST, AssessmentStatus.DRAFT),
@@ -235,6 +239,7 @@ def progress(cases) -> Progress:
         ready_to_moderate=figures["ready"],
         moderated=total(Marking.FINAL, AssessmentStatus.SUBMITTED),
         assessors=sorted(people.values(), key=lambda p: p.name),
+        names={person_id: person.name for person_id, person in people.items()},
     )
 
 
@@ -315,6 +320,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix.append((area, row))
 
     breakdowns = all_breakdowns(counted, areas, framework, bands)
+    scoring = progress(cases)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -328,8 +334,8 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix=matrix,
         stages=STAGES,
         breakdowns=breakdowns,
-        progress=progress(cases),
-        agreement=agreement(cases, areas),
+        progress=scoring,
+        agreement=agreement(cases, areas, names=scoring.names),
     )
 
 
