@@ -513,7 +513,7 @@ def drill_down(cases, answer_filter=None):
     }
     if answer_filter is not None:
         cases = cases.filter(pk__in=list(tallies))
-    listed = cases.select_related("case_manager").annotate(manager=manager_label())
+    listed = cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
     lines = []
     for case in listed:
         tally, counting = tallies.get(case.pk, (ratings.Tally(), None))

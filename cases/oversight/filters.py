@@ -96,11 +96,21 @@ class DrillDownFilter(DashboardFilter):
 
     def __init__(self, data=None, queryset=None, framework=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        areas = list(framework.areas.prefetch_related("questions")) if framework else []
-        self.filters["area"].extra["choices"] = [(a.code, a.name) for a in areas]
-        self.filters["question"].extra["choices"] = [
-            (q.code, f"{q.code}. {q.text[:60]}") for a in areas for q in a.questions.all()
-        ]
+        # The framework's areas and their questions, in order: one query (areas without questions too).
+        rows = (
+            framework.areas.order_by("order", "questions__order").values_list(
+                "code", "name", "questions__code", "questions__text"
+            )
+            if framework
+            else []
+        )
+        areas, questions = {}, []
+        for area_code, area_name, code, text in rows:
+            areas.setdefault(area_code, area_name)
+            if code is not None:
+                questions.append((code, f"{code}. {text[:60]}"))
+        self.filters["area"].extra["choices"] = list(areas.items())
+        self.filters["question"].extra["choices"] = questions
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # applied to the answers by answer_filter()
