@@ -95,3 +95,16 @@ def breakdown_rows_html(breakdown):
             f"{NUMERIC_CELL}>{e(row.cases_text)}</td>{''.join(cells)}</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def agreement_rows_html(lines):
+    """An agreement table's rows (one per area, assessor, pair or question: AgreementLine), written
+    here rather than by a template loop; every text escaped as the template engine would."""
+    return mark_safe(  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+        "\n".join(
+            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{e(line.label)}</th>'
+            f"{NUMERIC_CELL}>{e(line.pairs)}</td>{NUMERIC_CELL}>{e(percent_text(line))}</td>"
+            f"{NUMERIC_CELL}>{e(kappa_text(line))}</td></tr>"
+            for line in lines
+        )
+    )

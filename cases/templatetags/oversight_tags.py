@@ -18,3 +18,8 @@ def percent_text(line):
 @register.filter
 def kappa_text(line):
     return presenters.kappa_text(line)
+
+
+@register.filter
+def agreement_rows(lines):
+    return presenters.agreement_rows_html(lines)

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.oversight.agreement import AgreementLine
 from cases.oversight.dashboard import Breakdown, BreakdownRow, Dimension
 from cases.oversight.figures import Score
-from cases.oversight.presenters import breakdown_rows_html
+from cases.oversight.presenters import agreement_rows_html, breakdown_rows_html
 from inspections.models import Role
 from tests.factories import FrameworkFactory, InspectionFactory, make_scored_cases, member
 
@@ -72,3 +73,16 @@ def test_breakdown_rows_are_escaped_as_the_template_would():
         '<td class="govuk-table__cell govuk-table__cell--numeric">fewer than 5</td></tr>' in html
     )
     assert "<Co>" not in html
+
+
+def test_agreement_rows_are_escaped_as_the_template_would():
+    lines = [AgreementLine("O'Neil & <Sam> (first) and Jo (second)", 45, 80.0, 0.5), AgreementLine("q1", 3, None, None)]
+    html = agreement_rows_html(lines)
+    assert (
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+        "O&#x27;Neil &amp; &lt;Sam&gt; (first) and Jo (second)</th>"
+        '<td class="govuk-table__cell govuk-table__cell--numeric">45</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">80%</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">0.50</td></tr>' in html
+    )
+    assert ">None</td>" in html and ">Not computable</td>" in html
