@@ -1,15 +1,20 @@
 """The dashboard, the filtered dashboard and the drill-down: an exact number of queries, the same
 at 10 and at 500 cases (so that a query added, or one that grows with the data, fails here), and
-the breakdown rows written in Python escaped as the template engine would."""
+the markup written in Python (breakdown and agreement rows, the filter fields) the same as the
+templates wrote it, escaped as the template engine would."""
+
+import re
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.oversight.agreement import AgreementLine
 from cases.oversight.dashboard import Breakdown, BreakdownRow, Dimension
 from cases.oversight.figures import Score
+from cases.oversight.filters import DrillDownFilter, fields_html
 from cases.oversight.presenters import agreement_rows_html, breakdown_rows_html
 from inspections.models import Role
 from tests.factories import FrameworkFactory, InspectionFactory, make_scored_cases, member
@@ -86,3 +91,17 @@ def test_agreement_rows_are_escaped_as_the_template_would():
         '<td class="govuk-table__cell govuk-table__cell--numeric">0.50</td></tr>' in html
     )
     assert ">None</td>" in html and ">Not computable</td>" in html
+
+
+@pytest.mark.parametrize("data", [None, {"team": "North team", "rosh": "high"}])
+def test_filter_fields_written_in_python_are_crispys_markup(service, assessors, data):
+    inspection = InspectionFactory(service=service, framework=FrameworkFactory(structure=6))
+    make_scored_cases(inspection, 10, *assessors)
+    form = DrillDownFilter(data, queryset=inspection.cases.all(), framework=inspection.framework).form
+    assert not form.errors
+    crispy = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
+
+    def normalised(html):
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+    assert normalised(fields_html(form)) == normalised(crispy)
