@@ -347,7 +347,7 @@ class CountedCases:
     groups: dict  # {case id: {"by_<dimension param>": value}}
     questions: list  # question ids, in the order of `counts`
     counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
-    areas_answered: dict  # {case id: {question id answered other than N/A}}
+    questions_answered: dict  # {case id: {id of each question answered other than N/A}}
 
     def totals(self, case_ids):
         """[Yes, No, N/A, Yes, No, N/A, ...] per question (in the order of `questions`), summed over
@@ -372,7 +372,7 @@ class CountedCases:
         where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
         by_question = self.tallies(self.counts)
         cases_by_area = defaultdict(int)
-        for answered in self.areas_answered.values():
+        for answered in self.questions_answered.values():
             for area_id in {where.get(question_id, (None,))[0] for question_id in answered}:
                 cases_by_area[area_id] += 1
         cells = defaultdict(lambda: [0, 0, 0])
