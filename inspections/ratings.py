@@ -27,9 +27,10 @@ class Tally:
     na: int = 0
 
     def __post_init__(self):
-        for name in ("yes", "no", "na"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"a tally cannot have a negative number of {name!r} answers")
+        if self.yes < 0 or self.no < 0 or self.na < 0:  # one test for the usual case, made thousands of times a page
+            for name in ("yes", "no", "na"):
+                if getattr(self, name) < 0:
+                    raise ValueError(f"a tally cannot have a negative number of {name!r} answers")
 
     def __add__(self, other: Tally) -> Tally:
         if not isinstance(other, Tally):
@@ -104,10 +105,15 @@ def area_result(
     if rule not in RULES:
         raise ValueError(f"unknown rating rule {rule!r}: expected one of {', '.join(RULES)}")
 
-    tallies = question_tallies.values()
-    # Added up field by field rather than Tally + Tally (one object, not one for each question).
-    tally = Tally(sum(t.yes for t in tallies), sum(t.no for t in tallies), sum(t.na for t in tallies))
-    question_scores = {code: whole_percent(t.yes, t.no) for code, t in question_tallies.items()}
+    # Added up field by field in one pass rather than Tally + Tally (one object, not one for each question).
+    yes = no = na = 0
+    question_scores = {}
+    for code, t in question_tallies.items():
+        yes += t.yes
+        no += t.no
+        na += t.na
+        question_scores[code] = whole_percent(t.yes, t.no)
+    tally = Tally(yes, no, na)
 
     deciding_question = None
     if rule == POOLED:

@@ -1,18 +1,19 @@
 """Reads for agreement between the first and second markings of the same cases (percentage
-agreement and Cohen's kappa, from kappa.py) and for the moderation list. Counts are aggregated in
-the database: a fixed number of queries whatever the number of cases.
+agreement and Cohen's kappa, from kappa.py) and for the moderation list. The two markings' answers
+are read in one query and paired and counted here: a fixed number of queries whatever the number
+of cases.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch
 
 from inspections.people import name_from
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
-from .kappa import cohens_kappa, percentage_agreement
+from .kappa import cohens_kappa_of, percentage_agreement, percentage_agreement_of
 
 
 @dataclass
@@ -34,60 +35,55 @@ class Agreement:
     by_assessor: list[AgreementLine]
 
 
-def _second_answers_with_first(cases):
-    """Second-marking answers of cases whose both markings are submitted, each with the first
-    marking's answer to the same question and the first marker."""
-    first_answer = Answer.objects.filter(
-        assessment__case=OuterRef("assessment__case"), assessment__marking=Marking.FIRST, question=OuterRef("question")
-    ).values("value")[:1]
-    first_assessor = Assessment.objects.filter(case=OuterRef("assessment__case"), marking=Marking.FIRST).values(
-        "assessor_id"
-    )[:1]
-    return (
-        Answer.objects.filter(assessment__case__in=cases.both_markings_submitted(), assessment__marking=Marking.SECOND)
-        .annotate(first_value=Subquery(first_answer), first_assessor=Subquery(first_assessor))
-        .exclude(first_value=None)
-    )
+def marking_pairs(cases):
+    """[(case id, question id, first marker, second marker, first answer, second answer)]: each
+    question both markings answered, of the cases in `cases` whose both markings are submitted.
+    The one definition of what is compared; one query (the two markings' answers), paired here."""
+    rows = Answer.objects.filter(
+        assessment__case__in=cases.both_markings_submitted(), assessment__marking__in=[Marking.FIRST, Marking.SECOND]
+    ).values_list("assessment__case_id", "question_id", "assessment__marking", "assessment__assessor_id", "value")
+    firsts, seconds = {}, {}
+    for case_id, question_id, marking, assessor_id, value in rows.order_by():
+        (firsts if marking == Marking.FIRST else seconds)[(case_id, question_id)] = (assessor_id, value)
+    pairs = []
+    for (case_id, question_id), (second_assessor, value) in seconds.items():
+        first = firsts.get((case_id, question_id))
+        if first is not None:
+            pairs.append((case_id, question_id, first[0], second_assessor, first[1], value))
+    return pairs
 
 
-def _line(label, counter, key=None):
-    pairs = [pair for pair, n in counter.items() for _ in range(n)]
-    return AgreementLine(label, len(pairs), percentage_agreement(pairs), cohens_kappa(pairs), key)
+def _line(label, counts, key=None):
+    return AgreementLine(label, sum(counts.values()), percentage_agreement_of(counts), cohens_kappa_of(counts), key)
 
 
-def agreement(cases, areas) -> Agreement:
+def agreement(cases, areas, names=None) -> Agreement:
     """Percentage agreement and Cohen's kappa per question, area, assessor pair and assessor:
-    two queries (the contingency counts per case, aggregated in the database, and the assessors' names)."""
-    rows = list(
-        _second_answers_with_first(cases)
-        .values(
-            "assessment__case_id", "question_id", "first_assessor", "assessment__assessor_id", "first_value", "value"
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    cases_compared = len({row["assessment__case_id"] for row in rows})
+    two queries (the two markings' answers, `marking_pairs`, and the assessors' names), one when
+    the caller has the names already (`names`: {person id: name as shown}, as the dashboard's
+    progress has them)."""
+    pairs = marking_pairs(cases)
+    cases_compared = len({case_id for case_id, *_ in pairs})
     question_area = {q.pk: area for area in areas for q in area.questions.all()}
     by_question, by_area, by_pair, by_assessor = (defaultdict(lambda: defaultdict(int)) for _ in range(4))
     overall = defaultdict(int)
-    for row in rows:
-        pair = (row["first_value"], row["value"])
-        n = row["n"]
-        first, second = row["first_assessor"], row["assessment__assessor_id"]
-        overall[pair] += n
-        by_question[row["question_id"]][pair] += n
-        area = question_area.get(row["question_id"])
+    for _, question_id, first, second, first_value, value in pairs:
+        pair = (first_value, value)
+        overall[pair] += 1
+        by_question[question_id][pair] += 1
+        area = question_area.get(question_id)
         if area is not None:
-            by_area[area.pk][pair] += n
-        by_pair[(first, second)][pair] += n
-        by_assessor[first][pair] += n
+            by_area[area.pk][pair] += 1
+        by_pair[(first, second)][pair] += 1
+        by_assessor[first][pair] += 1
         if second != first:
-            by_assessor[second][pair] += n
+            by_assessor[second][pair] += 1
     ids = {i for key in by_pair for i in key}
-    names = {
-        u.pk: name_from(u.first_name, u.last_name, u.username)
-        for u in get_user_model().objects.filter(pk__in=ids).only("first_name", "last_name", "username")
-    }
+    if names is None or not ids <= names.keys():
+        names = {
+            u.pk: name_from(u.first_name, u.last_name, u.username)
+            for u in get_user_model().objects.filter(pk__in=ids).only("first_name", "last_name", "username")
+        }
     return Agreement(
         cases=cases_compared,
         overall=_line("All questions", overall),
@@ -146,13 +142,11 @@ def moderation_lines(inspection):
         .prefetch_related(Prefetch("assessments", queryset=Assessment.objects.select_related("assessor")))
         .order_by("reference")
     )
-    counts = {
-        row["assessment__case_id"]: (row["agreed"], row["compared"])
-        for row in _second_answers_with_first(Case.objects.filter(inspection=inspection))
-        .values("assessment__case_id")
-        .annotate(compared=Count("id"), agreed=Count("id", filter=Q(value=F("first_value"))))
-        .order_by()
-    }
+    counts = defaultdict(lambda: [0, 0])  # {case id: [agreed, compared]}
+    for case_id, _, _, _, first_value, value in marking_pairs(Case.objects.filter(inspection=inspection)):
+        counted = counts[case_id]
+        counted[0] += first_value == value
+        counted[1] += 1
     lines = []
     for case in cases:
         by_marking = {a.marking: a for a in case.assessments.all()}

@@ -15,6 +15,7 @@ from inspections.people import name_from
 
 from ..judgements import framework_bands, inspection_judgements
 from ..models import (
+    Answer,
     Assessment,
     AssessmentStatus,
     Case,
@@ -22,12 +23,14 @@ from ..models import (
     Gender,
     Marking,
     RiskLevel,
+    both_markings_submitted,
     submitted_marking,
     tally_counts,
 )
 from .agreement import Agreement, agreement
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
+    NA,
     SMALL_GROUP,
     STAGES,
     WEAKEST,
@@ -168,6 +171,7 @@ class Progress:
     ready_to_moderate: int
     moderated: int
     assessors: list[AssessorProgress]
+    names: dict = field(default_factory=dict)  # {assessor id: name as shown}
 
 
 @dataclass
@@ -196,7 +200,7 @@ class Dashboard:
 
 
 def progress(cases) -> Progress:
-    """Scoring progress overall and per assessor: three queries."""
+    """Scoring progress overall and per assessor: two queries."""
     assessments = Assessment.objects.filter(case__in=cases)
     rows = list(
         assessments.values(
@@ -216,14 +220,16 @@ def progress(cases) -> Progress:
             ),
         )
         person.counts[(row["marking"], row["status"])] = row["n"]
-    figures = cases.both_markings_submitted().aggregate(ready=Count("pk", filter=~Q(submitted_marking(Marking.FINAL))))
-    sampled = cases.filter(in_sample=True).count()
+    figures = cases.aggregate(
+        sampled=Count("pk", filter=Q(in_sample=True)),
+        ready=Count("pk", filter=both_markings_submitted() & ~Q(submitted_marking(Marking.FINAL))),
+    )
 
     def total(marking, *statuses):
         return sum(totals[(marking, s)] for s in statuses or AssessmentStatus.values)
 
     return Progress(
-        sampled=sampled,
+        sampled=figures["sampled"],
         assigned=total(Marking.FIRST),
         not_started=total(Marking.FIRST, AssessmentStatus.NOT_STARTED),
         draft=total(Marking.FIRST, AssessmentStatus.DRAFT),
@@ -233,6 +239,7 @@ def progress(cases) -> Progress:
         ready_to_moderate=figures["ready"],
         moderated=total(Marking.FINAL, AssessmentStatus.SUBMITTED),
         assessors=sorted(people.values(), key=lambda p: p.name),
+        names={person_id: person.name for person_id, person in people.items()},
     )
 
 
@@ -313,6 +320,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix.append((area, row))
 
     breakdowns = all_breakdowns(counted, areas, framework, bands)
+    scoring = progress(cases)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -326,8 +334,8 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix=matrix,
         stages=STAGES,
         breakdowns=breakdowns,
-        progress=progress(cases),
-        agreement=agreement(cases, areas),
+        progress=scoring,
+        agreement=agreement(cases, areas, names=scoring.names),
     )
 
 
@@ -337,52 +345,70 @@ class CountedCases:
     Yes / No / N/A per question: the dashboard's figures are added up from these."""
 
     groups: dict  # {case id: {"by_<dimension param>": value}}
-    answers: dict  # {case id: [(question id, yes, no, na)]}
+    questions: list  # question ids, in the order of `counts`
+    counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
+    questions_answered: dict  # {case id: {id of each question answered other than N/A}}
+
+    def totals(self, case_ids):
+        """[Yes, No, N/A, Yes, No, N/A, ...] per question (in the order of `questions`), summed over
+        `case_ids` (added up column by column: one pass in C, not one per answer)."""
+        rows = [self.counts[case_id] for case_id in case_ids if case_id in self.counts]
+        if not rows:
+            return [0] * (3 * len(self.questions))
+        return list(map(sum, zip(*rows, strict=True)))
+
+    def tallies(self, case_ids):
+        """{question id: Tally} over `case_ids`, for the questions any of them answered."""
+        totals = self.totals(case_ids)
+        return {
+            question_id: ratings.Tally(*totals[3 * i : 3 * i + 3])
+            for i, question_id in enumerate(self.questions)
+            if totals[3 * i] or totals[3 * i + 1] or totals[3 * i + 2]
+        }
 
     def figures(self, areas):
         """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and
         {(area id, stage): Tally}, over the counted cases."""
         where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
-        by_question = defaultdict(lambda: [0, 0, 0])
+        by_question = self.tallies(self.counts)
         cases_by_area = defaultdict(int)
-        for rows in self.answers.values():
-            answered_areas = set()
-            for question_id, yes, no, na in rows:
-                tally = by_question[question_id]
-                tally[0] += yes
-                tally[1] += no
-                tally[2] += na
-                if yes or no:
-                    answered_areas.add(where.get(question_id, (None,))[0])
-            for area_id in answered_areas:
+        for answered in self.questions_answered.values():
+            for area_id in {where.get(question_id, (None,))[0] for question_id in answered}:
                 cases_by_area[area_id] += 1
         cells = defaultdict(lambda: [0, 0, 0])
-        for question_id, (yes, no, na) in by_question.items():
+        for question_id, tally in by_question.items():
             cell = cells[where.get(question_id)]
-            cell[0] += yes
-            cell[1] += no
-            cell[2] += na
-        return (
-            {question_id: ratings.Tally(*tally) for question_id, tally in by_question.items()},
-            dict(cases_by_area),
-            {key: ratings.Tally(*tally) for key, tally in cells.items()},
-        )
+            cell[0] += tally.yes
+            cell[1] += tally.no
+            cell[2] += tally.na
+        return by_question, dict(cases_by_area), {key: ratings.Tally(*tally) for key, tally in cells.items()}
+
+
+ANSWER_COLUMN = {Answer.Value.YES: 0, Answer.Value.NO: 1, Answer.Value.NA: 2}
 
 
 def counted_cases(cases) -> CountedCases:
-    """Two queries: the counted cases with their dimension values, and their answers tallied per
-    case and question in the database."""
+    """Two queries: the counted cases with their dimension values, and their answers (one a question,
+    as the counting assessment has at most one answer per question)."""
     fields = {
         f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
         for d in DIMENSIONS
     }
     groups = {row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)}
-    answers = defaultdict(list)
-    for row in (
-        counting_answers(cases).values("assessment__case_id", "question_id").annotate(**tally_counts()).order_by()
-    ):
-        answers[row["assessment__case_id"]].append((row["question_id"], row["yes"], row["no"], row["na"]))
-    return CountedCases(groups, answers)
+    rows = list(counting_answers(cases).values_list("assessment__case_id", "question_id", "value").order_by())
+    questions = sorted({question_id for _, question_id, _ in rows})
+    column = {question_id: 3 * i for i, question_id in enumerate(questions)}
+    width = 3 * len(questions)
+    counts = {}
+    answered = defaultdict(set)
+    for case_id, question_id, value in rows:
+        counted = counts.get(case_id)
+        if counted is None:
+            counted = counts[case_id] = [0] * width
+        counted[column[question_id] + ANSWER_COLUMN[value]] += 1
+        if value != NA:
+            answered[case_id].add(question_id)
+    return CountedCases(groups, questions, counts, dict(answered))
 
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
@@ -391,40 +417,39 @@ def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Break
     result = []
     for dimension in DIMENSIONS:
         key = f"by_{dimension.param}"
-        sizes = defaultdict(int)
-        counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        members = defaultdict(list)
         for case_id, row in counted.groups.items():
-            group = row[key]
-            sizes[group] += 1
-            questions = counts[group]
-            for question_id, yes, no, na in counted.answers.get(case_id, ()):
-                tally = questions[question_id]
-                tally[0] += yes
-                tally[1] += no
-                tally[2] += na
-        tallies = {
-            group: {question_id: ratings.Tally(*tally) for question_id, tally in questions.items()}
-            for group, questions in counts.items()
-        }
+            members[row[key]].append(case_id)
         # Groups in the order of their values, as selection_hidden reads them, so that ties in the
         # secondary suppression always fall the same way on the page and in the filter check.
-        groups = sorted(sizes.items(), key=lambda item: dimension.param_value(item[0]))
-        result.append(_breakdown(dimension, groups, tallies, areas, framework, bands))
+        groups = sorted(
+            ((group, len(ids)) for group, ids in members.items()), key=lambda item: dimension.param_value(item[0])
+        )
+        result.append(
+            _breakdown(
+                dimension,
+                groups,
+                lambda group, members=members: counted.tallies(members[group]),
+                areas,
+                framework,
+                bands,
+            )
+        )
     return result
 
 
 def _breakdown(dimension, groups, tallies, areas, framework, bands) -> Breakdown:
+    """`tallies(group)`: the group's {question id: Tally}, worked out only for the groups shown."""
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
         hidden = protection.withheld or index in protection.hidden
         text = protection.text(index, n)
-        scores = [
-            Score(None, suppressed=True, marker=text)
-            if hidden
-            else area_score(framework, area, tallies.get(group, {}), bands)[1]
-            for area in areas
-        ]
+        if hidden:
+            scores = [Score(None, suppressed=True, marker=text) for area in areas]
+        else:
+            by_question = tallies(group)
+            scores = [area_score(framework, area, by_question, bands)[1] for area in areas]
         rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
     return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
@@ -488,7 +513,7 @@ def drill_down(cases, answer_filter=None):
     }
     if answer_filter is not None:
         cases = cases.filter(pk__in=list(tallies))
-    listed = cases.select_related("case_manager").annotate(manager=manager_label())
+    listed = cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
     lines = []
     for case in listed:
         tally, counting = tallies.get(case.pk, (ratings.Tally(), None))

@@ -18,6 +18,7 @@ WEAKEST = 5
 STAGES = list(Stage.choices)
 
 NA = Answer.Value.NA
+NO_ANSWERS = ratings.Tally()  # frozen: one shared empty tally
 
 
 def person_label(path):
@@ -64,7 +65,7 @@ def framework_areas(framework_id):
 def area_score(framework, area, by_question, bands, cases=None):
     """The area's result and its shown Score from {question id: Tally}; suppressed under SMALL_GROUP cases."""
     questions = list(area.questions.all())
-    tallies = {q.code: by_question.get(q.pk, ratings.Tally()) for q in questions}
+    tallies = {q.code: by_question.get(q.pk, NO_ANSWERS) for q in questions}
     result = ratings.area_result(framework.rule, tallies, bands, key_questions=[q.code for q in questions if q.key])
     suppressed = cases is not None and cases < SMALL_GROUP
     return result, Score(None if suppressed else result.score, None if suppressed else result.band, suppressed)

@@ -9,36 +9,52 @@ given, so normalise case and spelling before calling.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-
-def _observed(pairs: Sequence[tuple[str, str]]) -> Fraction:
-    """Share of pairs where both markings agree, as an exact fraction."""
-    return Fraction(sum(1 for first, second in pairs if first == second), len(pairs))
+Counts = Mapping[tuple[str, str], int]  # {(first marking's answer, second marking's answer): pairs}
 
 
 def percentage_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Share of pairs where both markings give the same answer, 0..100; None for no pairs."""
-    if not pairs:
-        return None
-    return float(100 * _observed(pairs))
+    return percentage_agreement_of(Counter(pairs))
 
 
 def cohens_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
-    """Cohen's kappa, (po - pe) / (1 - pe): agreement beyond what chance would give.
+    """Cohen's kappa of the pairs (see `cohens_kappa_of`)."""
+    return cohens_kappa_of(Counter(pairs))
+
+
+def _observed(counts: Counts) -> Fraction:
+    """Share of pairs where both markings agree, as an exact fraction."""
+    return Fraction(sum(n for (first, second), n in counts.items() if first == second), sum(counts.values()))
+
+
+def percentage_agreement_of(counts: Counts) -> float | None:
+    """`percentage_agreement` from the number of each pair, so a caller holding counts need not
+    spell out every pair; None for no pairs."""
+    if not sum(counts.values()):
+        return None
+    return float(100 * _observed(counts))
+
+
+def cohens_kappa_of(counts: Counts) -> float | None:
+    """Cohen's kappa, (po - pe) / (1 - pe): agreement beyond what chance would give, from the
+    number of each pair.
 
     po is the observed agreement; pe is the agreement expected by chance, the sum over
     categories of the product of each marker's share of that category.
     Returns None for no pairs, and None when pe == 1 (both markers used one and the same
     category throughout): kappa is then 0 / 0, not computable, although they agreed fully.
     """
-    if not pairs:
+    n = sum(counts.values())
+    if not n:
         return None
-    n = len(pairs)
-    po = _observed(pairs)
-    firsts = Counter(first for first, _ in pairs)
-    seconds = Counter(second for _, second in pairs)
+    po = _observed(counts)
+    firsts, seconds = Counter(), Counter()
+    for (first, second), k in counts.items():
+        firsts[first] += k
+        seconds[second] += k
     pe = sum(Fraction(firsts[c] * seconds[c], n * n) for c in firsts.keys() & seconds.keys())
     if pe == 1:
         return None

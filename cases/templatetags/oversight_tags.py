@@ -1,6 +1,6 @@
 from django import template
 
-from ..oversight import presenters
+from ..oversight import filters, presenters
 
 register = template.Library()
 
@@ -18,3 +18,13 @@ def percent_text(line):
 @register.filter
 def kappa_text(line):
     return presenters.kappa_text(line)
+
+
+@register.filter
+def agreement_rows(lines):
+    return presenters.agreement_rows_html(lines)
+
+
+@register.filter
+def filter_fields(form):
+    return filters.fields_html(form)

@@ -1,10 +1,12 @@
 """Agreement arithmetic: tables worked by hand first, then properties with hypothesis."""
 
+from collections import Counter
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.oversight.kappa import cohens_kappa, percentage_agreement
+from cases.oversight.kappa import cohens_kappa, cohens_kappa_of, percentage_agreement, percentage_agreement_of
 
 
 def table(cells):
@@ -113,3 +115,23 @@ def test_full_agreement_is_one_unless_not_computable(marks):
         assert kappa is None
     else:
         assert kappa == 1.0
+
+
+@pytest.mark.parametrize(
+    ("cells", "percent", "kappa"),
+    [
+        ({("yes", "yes"): 20, ("yes", "no"): 5, ("no", "yes"): 10, ("no", "no"): 15}, 70.0, 0.4),
+        ({("yes", "yes"): 3, ("no", "no"): 0}, 100.0, None),  # a zero count is no pair
+        ({("yes", "no"): 0}, None, None),
+    ],
+)
+def test_from_counts_worked_by_hand(cells, percent, kappa):
+    assert percentage_agreement_of(cells) == percent
+    assert cohens_kappa_of(cells) == (pytest.approx(kappa) if kappa is not None else None)
+
+
+@given(pair_lists)
+def test_from_counts_the_same_as_from_pairs(pairs):
+    counts = Counter(pairs)
+    assert percentage_agreement_of(counts) == percentage_agreement(pairs)
+    assert cohens_kappa_of(counts) == cohens_kappa(pairs)
