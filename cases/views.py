@@ -121,7 +121,14 @@ def assessment(request, pk):
         except ValueError:
             version = -1
         try:
-            assessment_save(assessment=assessment, answers=typed, version=version, by=request.user, submit=submit)
+            assessment_save(
+                assessment=assessment,
+                answers=typed,
+                version=version,
+                by=request.user,
+                submit=submit,
+                questions=questions,
+            )
         except StaleAssessment as stale:
             conflict, status = stale.assessment, 409
             assessment = stale.assessment
