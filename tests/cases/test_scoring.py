@@ -204,7 +204,7 @@ def test_scoring_page_queries_do_not_grow_with_questions(
     assessment = AssessmentFactory(case=CaseFactory(inspection=inspection), assessor=officer)
     client.force_login(officer)
     client.post(reverse("cases:assessment", args=[assessment.pk]), {"version": 0, "action": "draft", "q-roh-1": "yes"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("cases:assessment", args=[assessment.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == 1
