@@ -35,7 +35,8 @@ def framework_areas(framework_id, scope=None):
     `scope`: the ids of the only questions to read (a programme's themed audit), None for all;
     areas left without a question are left out."""
     questions = Question.objects.order_by("order")
-    areas = Area.objects.filter(framework_id=framework_id, judged_once=False)
+    # In the framework's order (one framework: its default ordering's join to the framework is not needed).
+    areas = Area.objects.filter(framework_id=framework_id, judged_once=False).order_by("order")
     if scope is not None:
         questions = questions.filter(pk__in=scope)
         areas = areas.filter(questions__in=scope).distinct()

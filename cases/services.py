@@ -5,16 +5,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from inspections.models import Inspection, InspectionStatus, Judgement, PublishedQuestionScore, Question
+from inspections.models import Inspection, InspectionStatus, Judgement, PublishedQuestionScore
 from inspections.people import display_name
 
 from .judgements import inspection_judgements
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking
-from .programme.scope import in_scope, question_scope
+from .programme.scope import question_scope
+from .selectors import case_areas
 
 ANSWER_VALUES = {value for value, _ in Answer.Value.choices}
 
@@ -102,47 +102,43 @@ def submission_problems(questions, answers) -> dict[str, str]:
 
 
 @transaction.atomic
-def assessment_save(*, assessment: Assessment, answers: dict, version: int, by, submit: bool = False) -> Assessment:
+def assessment_save(
+    *, assessment: Assessment, answers: dict, version: int, by, submit: bool = False, questions=None
+) -> Assessment:
     """Save the assessor's answers ({code: (value, note)}); with `submit`, also submit them.
 
     Refuses (StaleAssessment) if the assessment changed since `version` was read, and
     (ScoringProblems) a submission with any question unanswered or a No without a note.
     Only answers that changed are written, so the record of changes shows real changes.
+    `questions`: the questions the case is asked, as the scoring page read them
+    (selectors.case_areas); read here the same way when not given.
     """
     if assessment.assessor_id != by.pk:
         raise ValidationError("Only the assigned assessor can score this case.")
     check_not_own_case(case=assessment.case, assessor=by)
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise ValidationError("This assessment is submitted. A manager can reopen it.")
-    scope = question_scope(assessment.case.inspection)
-    questions = [
-        q
-        for q in in_scope(
-            Question.objects.filter(
-                framework_id=assessment.case.inspection.framework_id, area__judged_once=False
-            ).select_related("area"),
-            scope,
-        )
-        if q.applies_to_case(assessment.case)  # a question that does not apply to the case is not asked
-    ]
+    if questions is None:
+        case = assessment.case
+        questions = [q for area in case_areas(case, question_scope(case.inspection)) for q in area.asked]
     answers = _clean_answers(questions, answers)
     if submit:
         problems = submission_problems(questions, answers)
         if problems:
             raise ScoringProblems(problems)
 
-    # Claim the next version; if someone else saved first, nothing matches and nothing is written.
-    claimed = Assessment.objects.filter(pk=assessment.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk))
+    # Claim the next version: the row is read afresh and locked only if it is still at `version`; if
+    # someone else saved first, nothing matches and nothing is written.
+    try:
+        assessment.refresh_from_db(from_queryset=Assessment.objects.select_for_update().filter(version=version))
+    except Assessment.DoesNotExist:
+        raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk)) from None
+    assessment.version += 1
 
     by_code = {q.code: q for q in questions}
     # A note without an answer is kept only once the question is answered.
     given = [(by_code[code], value, note) for code, (value, note) in answers.items() if value]
     values = answers_write(assessment=assessment, answers=given, by=by)
-    assessment.refresh_from_db()
     assessment.recount(values)
     if submit:
         assessment.status = AssessmentStatus.SUBMITTED

@@ -17,10 +17,18 @@ def my_services(user):
 
 
 def in_my_services(queryset, user, service_field="service"):
-    """Narrow `queryset` to rows whose `service_field` is one of the person's services."""
+    """Narrow `queryset` to rows whose `service_field` is one of the person's services.
+
+    In a request the person's memberships were read with them (inspections.sign_in, this request,
+    not kept between requests): their service ids are written into the query, which the database
+    plans several times faster than the subquery used otherwise."""
     if not user.is_authenticated:
         return queryset.none()
-    member_of = Membership.objects.filter(user=user).values("service_id")
+    loaded = getattr(user, "loaded_memberships", None)
+    if loaded is not None:
+        member_of = [membership.service_id for membership in loaded]
+    else:
+        member_of = Membership.objects.filter(user=user).values("service_id")
     return queryset.filter(**{f"{service_field}__in": member_of})
 
 

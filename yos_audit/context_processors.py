@@ -2,9 +2,14 @@
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from inspections.models import Role
 
 from .navigation import navigation_for
+
+ROLE_LABELS = dict(Role.choices)
 
 
 def layout(request):
@@ -25,15 +30,7 @@ def layout(request):
         "current_membership": membership,
         "current_service": membership.service if membership else None,
         "switchable_memberships": switchable,
-        # The switcher's options, written once here: an inspector may belong to all 150 services.
-        "switcher_options": format_html_join(
-            "",
-            '<option value="{}"{}>{} ({})</option>',
-            (
-                (m.service_id, " selected" if m.service_id == current_id else "", m.service.name, m.get_role_display())
-                for m in switchable
-            ),
-        ),
+        "switcher_options": _switcher_options(switchable, current_id),
         "navigation": items,
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
@@ -41,3 +38,15 @@ def layout(request):
         # The sign-in page offers the council's provider only when it is configured.
         "single_sign_on_name": settings.OIDC_NAME if settings.OIDC_SERVER_URL and settings.OIDC_CLIENT_ID else "",
     }
+
+
+def _switcher_options(memberships, current_id):
+    """The service switcher's <option>s, written once here: an inspector may belong to all 150 services.
+    Every name is escaped; the value is the service's integer id."""
+    return mark_safe(  # noqa: S308 (every text escaped; our own markup)
+        "".join(
+            f'<option value="{int(m.service_id)}"{" selected" if m.service_id == current_id else ""}>'
+            f"{conditional_escape(m.service.name)} ({conditional_escape(ROLE_LABELS.get(m.role, m.role))})</option>"
+            for m in memberships
+        )
+    )

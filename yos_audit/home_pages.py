@@ -4,37 +4,43 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
-from cases.feedback.selectors import my_feedback, overdue_case_actions
+from cases.feedback.selectors import my_feedback_to_do, overdue_case_actions
 from cases.models import Assessment, AssessmentStatus, Case, ReAudit
 from cases.programme.selectors import overdue_audits
 from cases.safeguarding.selectors import open_concerns_for
 from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
 from inspections.form_base import Select
-from inspections.models import Inspection, InspectionStatus
+from inspections.models import Inspection, InspectionKind, InspectionStatus
 from inspections.scoping import in_my_services
 
 
 def officer_home(request):
     """The cases assigned to the officer in this service, with their state."""
-    assessments = (
+    # Only the columns the page shows (and the rules read): it lists every case assigned to the officer.
+    assessments = list(
         Assessment.objects.filter(assessor=request.user, case__inspection__service=request.service)
         .exclude(case__inspection__status__in=["published", "closed"])
-        .select_related("case", "case__inspection")
+        .select_related("case__inspection")
+        .only("status", "answered", "marking", "case__reference", "case__inspection__title")
         .order_by("status", "case__inspection__title", "case__reference")
     )
-    feedback = my_feedback(request.user, request.service)
+    feedback_to_acknowledge, case_actions_to_do = my_feedback_to_do(request.user, request.service)
     return "home/officer.html", {
         "page_title": "My cases",
         "assessments": assessments,
         "to_do": sum(1 for a in assessments if a.status != AssessmentStatus.SUBMITTED),
-        "feedback_to_acknowledge": sum(1 for f in feedback if not f.acknowledged_at),
-        "case_actions_to_do": sum(f.open_actions for f in feedback),
+        "feedback_to_acknowledge": feedback_to_acknowledge,
+        "case_actions_to_do": case_actions_to_do,
         "re_audits": ReAudit.objects.filter(assessor=request.user, case__inspection__service=request.service)
         .exclude(status=AssessmentStatus.SUBMITTED)
-        .select_related("case__inspection"),
+        .select_related("case__inspection")
+        .only("status", "case__reference", "case__inspection__title"),
         **_concerns(request),
     }
 
@@ -50,16 +56,20 @@ def _concerns(request):
 def _inspections_with_progress(queryset):
     """Each inspection with its sampled cases and submitted first markings, counted by subqueries
     (worked out per row shown, not by joining every case and assessment of every inspection)."""
-    return queryset.select_related("service", "framework").annotate(
-        sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
-        submitted=_counted(
-            Assessment.objects,
-            "case__inspection_id",
-            case__inspection=OuterRef("pk"),
-            case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
-            status=AssessmentStatus.SUBMITTED,
-            marking="first",
-        ),
+    return (
+        queryset.select_related("service")
+        .only("title", "kind", "status", "service__name")
+        .annotate(
+            sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
+            submitted=_counted(
+                Assessment.objects,
+                "case__inspection_id",
+                case__inspection=OuterRef("pk"),
+                case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
+                status=AssessmentStatus.SUBMITTED,
+                marking="first",
+            ),
+        )
     )
 
 
@@ -68,7 +78,7 @@ def manager_home(request):
     inspections = _inspections_with_progress(Inspection.objects.filter(service=request.service))
     return "home/manager.html", {
         "page_title": f"{request.service.name}: home",
-        "inspections": inspections,
+        "inspection_rows": inspection_rows(inspections),
         "plans": _plans(request),
         "overdue_audits": overdue_audits(request.service, timezone.localdate()),
         "overdue_case_actions": overdue_case_actions(request.service),
@@ -78,7 +88,7 @@ def manager_home(request):
 
 def board_home(request):
     """What the board reads: the service's improvement plans and published judgements."""
-    published = Inspection.objects.filter(service=request.service).published().select_related("framework")
+    published = Inspection.objects.filter(service=request.service).published().only("title", "published_on")
     return "home/board.html", {
         "page_title": f"{request.service.name}: board",
         "latest_report": improvement_selectors.latest_issued_report(request.service.pk),
@@ -144,7 +154,7 @@ def inspector_home(request):
     prefix = f"?{query.urlencode()}&" if query else "?"
     return "home/inspector.html", {
         "page_title": "Inspections",
-        "inspections": page.object_list,
+        "inspection_rows": inspection_rows(page.object_list, show_service=True),
         "page": page,
         "page_links": _page_links(page, prefix),
         "previous_href": f"{prefix}page={page.previous_page_number()}" if page.has_previous() else None,
@@ -152,6 +162,44 @@ def inspector_home(request):
         "filter_form": form,
         "selected": selected,
     }
+
+
+KIND_LABELS = dict(InspectionKind.choices)
+STATUS_LABELS = dict(InspectionStatus.choices)
+
+
+def inspection_rows(inspections, show_service=False):
+    """The body rows of the inspections table (includes/inspection_table.html), each inspection with
+    its sampled cases and submitted first markings. Written here rather than in the template (up to 25
+    rows a page); every text is escaped as the template would, the counts are integers."""
+    rows = []
+    for inspection in inspections:
+        href = reverse("inspections:inspection_detail", args=[inspection.pk])
+        kind = KIND_LABELS.get(inspection.kind, inspection.kind)
+        status = STATUS_LABELS.get(inspection.status, inspection.status)
+        service = (
+            f'<td class="govuk-table__cell">{conditional_escape(inspection.service.name)}</td>\n'
+            if show_service
+            else ""
+        )
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{conditional_escape(href)}">'
+            f"{conditional_escape(inspection.title)}</a></td>\n"
+            f"{service}"
+            f'<td class="govuk-table__cell">{conditional_escape(kind)}</td>\n'
+            '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--grey">'
+            f"{conditional_escape(status)}</strong></td>\n"
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{int(inspection.sampled)}</td>\n'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{int(inspection.submitted)}</td>\n'
+            "</tr>"
+        )
+    if not rows:
+        rows.append(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" '
+            f'colspan="{6 if show_service else 5}">No inspections yet.</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; the counts are int(); our own markup)
 
 
 def _page_links(page, prefix):
@@ -164,4 +212,8 @@ def _page_links(page, prefix):
 
 def _plans(request):
     """The service's improvement plans."""
-    return ImprovementPlan.objects.filter(inspection__service=request.service).select_related("inspection")
+    return (
+        ImprovementPlan.objects.filter(inspection__service=request.service)
+        .select_related("inspection")
+        .only("inspection__title")  # the list links each plan by its inspection's title
+    )

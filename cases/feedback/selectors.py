@@ -25,6 +25,20 @@ def my_feedback(user, service):
     )
 
 
+def my_feedback_to_do(user, service):
+    """(feedback to acknowledge, open case actions) of the person's own feedback as case holder in the
+    service, counted in the database: one query, one row."""
+    counts = (
+        Feedback.objects.for_case_holder(user)
+        .filter(case__inspection__service=service)
+        .aggregate(
+            to_acknowledge=Count("pk", filter=Q(acknowledged_at__isnull=True), distinct=True),
+            open_actions=Count("actions", filter=Q(actions__status=CaseActionStatus.OPEN)),
+        )
+    )
+    return counts["to_acknowledge"], counts["open_actions"]
+
+
 def feedback_with_parts(feedback_queryset):
     return feedback_queryset.select_related("case__inspection", "written_by", "case_holder").prefetch_related(
         Prefetch("areas", queryset=FeedbackArea.objects.select_related("area")),
@@ -33,12 +47,22 @@ def feedback_with_parts(feedback_queryset):
 
 
 def overdue_case_actions(service, today=None):
-    """Open case actions past their due date in the service: one query."""
+    """Open case actions past their due date in the service: one query, of what the table shows
+    (_overdue_actions.html)."""
     today = today or timezone.localdate()
     return list(
         CaseAction.objects.filter(
             status=CaseActionStatus.OPEN, due_on__lt=today, feedback__case__inspection__service=service
-        ).select_related("owner", "feedback__case")
+        )
+        .select_related("owner", "feedback__case")
+        .only(
+            "text",
+            "due_on",
+            "feedback__case__reference",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+        )
     )
 
 

@@ -10,7 +10,9 @@ from ..models import ProgrammeAudit
 
 def question_scope(inspection) -> frozenset[int] | None:
     """The ids of the questions the inspection's audit reads, or None for every question: one query."""
-    ids = ProgrammeAudit.objects.filter(inspection_id=inspection.pk).values_list("question_ids", flat=True).first()
+    # One audit at most per inspection: by its key, not the default ordering (which joins the template and service).
+    audits = ProgrammeAudit.objects.filter(inspection_id=inspection.pk).order_by("pk")
+    ids = audits.values_list("question_ids", flat=True).first()
     return frozenset(ids) if ids else None
 
 

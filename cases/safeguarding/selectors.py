@@ -105,10 +105,10 @@ def concern_register(user, service, *, status="", overdue=False, inspection=None
 
 def open_concerns_for(user, service):
     """Concerns not closed in the service that the person is told about (manager, safeguarding lead
-    or head of service) and may see; one query."""
+    or head of service) and may see; one query, of what the banner shows (_open_concerns.html)."""
     return list(
         visible_concerns(user, SafeguardingConcern.objects.filter(service=service))
         .exclude(status=ConcernStatus.CLOSED)
-        .select_related("raised_by")
+        .only("case_reference", "status", "acknowledged_at", "acknowledge_by")
         .order_by("acknowledge_by")
     )

@@ -3,9 +3,18 @@
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
+from cases.models import CaseAction, Feedback, ReAudit
 from inspections.models import Role
-from tests.factories import InspectionFactory, MembershipFactory
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    InspectionFactory,
+    MembershipFactory,
+    PlanFactory,
+    PublishedInspectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +68,57 @@ def test_each_role_has_its_own_home_page(client, service, role, heading, navigat
 def test_home_page_query_count_does_not_grow_with_inspections(client, manager, service, django_assert_max_num_queries):
     client.force_login(manager)
     InspectionFactory(service=service)
-    # 8, 2 for overdue case actions and open concerns, 1 for the service's recurring audits (overdue audits)
-    with django_assert_max_num_queries(11) as few:
+    # Session, person, the service's recurring audits (overdue audits), overdue case actions, open
+    # concerns, the inspections with their counts, the improvement plans.
+    with django_assert_max_num_queries(7) as few:
         client.get(reverse("home"))
     InspectionFactory.create_batch(10, service=service)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("home"))
+
+
+def _assigned_case(officer, manager, inspection, with_feedback):
+    case = CaseFactory(inspection=inspection)
+    AssessmentFactory(case=case, assessor=officer)
+    ReAudit.objects.create(case=CaseFactory(inspection=inspection), assessor=officer, marked_by=manager)
+    if with_feedback:
+        feedback = Feedback.objects.create(case=case, case_holder=officer, written_by=manager, given_at=timezone.now())
+        CaseAction.objects.create(
+            feedback=feedback, text="Update the plan", due_on=timezone.localdate(), owner=officer, created_by=manager
+        )
+
+
+def test_the_officers_home_page_query_count_does_not_grow_with_cases(
+    client, officer, manager, service, django_assert_max_num_queries
+):
+    inspection = InspectionFactory(service=service)
+    _assigned_case(officer, manager, inspection, with_feedback=True)
+    client.force_login(officer)
+    # Session, person, the assigned cases, the feedback's counts, the re-audits.
+    with django_assert_max_num_queries(5) as few:
+        page = client.get(reverse("home")).content.decode()
+    assert "1 to acknowledge, 1 case action to do" in page
+    for _ in range(5):
+        _assigned_case(officer, manager, InspectionFactory(service=service), with_feedback=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("home")).content.decode()
+    assert "6 to acknowledge, 6 case actions to do" in page
+    assert page.count('href="/assessments/') == 6
+
+
+def test_the_board_members_home_page_query_count_does_not_grow_with_plans(
+    client, board_member, service, django_assert_max_num_queries
+):
+    PlanFactory(inspection=PublishedInspectionFactory(service=service))
+    client.force_login(board_member)
+    # Session, person, the latest issued board report, the improvement plans, the published inspections.
+    with django_assert_max_num_queries(5) as few:
+        client.get(reverse("home"))
+    for _ in range(4):
+        PlanFactory(inspection=PublishedInspectionFactory(service=service))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("home")).content.decode()
+    assert page.count("Improvement plan: ") == 5
 
 
 def test_someone_in_no_service_is_told_so(client, outsider):
