@@ -303,37 +303,9 @@ def _count_queries(client, url, django_assert_max_num_queries, limit=60):
     return len(captured)
 
 
-@pytest.mark.parametrize(
-    "name", ["cases:inspection_dashboard", "cases:dashboard_cases", "cases:moderation_list", "cases:judgements"]
-)
-def test_inspection_pages_take_the_same_queries_at_10_and_500_cases(
-    client, name, manager, service, assessors, django_assert_max_num_queries
-):
-    first, second = assessors
-    small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6))
-    large = InspectionFactory(service=service, framework=small.framework)
-    make_scored_cases(small, 10, first, second)
-    make_scored_cases(large, 500, first, second, start=1000)
-    client.force_login(manager)
-    counts = [_count_queries(client, reverse(name, args=[i.pk]), django_assert_max_num_queries) for i in (small, large)]
-    assert counts[0] == counts[1]
-
-
-def test_a_moderation_case_takes_the_same_queries_in_an_inspection_of_10_and_of_500_cases(
-    client, manager, service, assessors, django_assert_max_num_queries
-):
-    first, second = assessors
-    small = InspectionFactory(service=service, framework=FrameworkFactory(structure=6), status="moderation")
-    large = InspectionFactory(service=service, framework=small.framework, status="moderation")
-    make_scored_cases(small, 10, first, second)
-    make_scored_cases(large, 500, first, second, start=1000)
-    client.force_login(manager)
-    counts = []
-    for inspection in (small, large):
-        case = inspection.cases.filter(assessments__marking="second").order_by("pk").first()
-        url = reverse("cases:moderation_case", args=[inspection.pk, case.pk])
-        counts.append(_count_queries(client, url, django_assert_max_num_queries))
-    assert counts[0] == counts[1]
+# The dashboard, drill-down, moderation list and case, and judgements pages each take an exact
+# number of queries at two sizes: tests/cases/oversight/test_dashboard_queries.py,
+# test_page_queries.py and tests/cases/test_judgements.py.
 
 
 def test_export_and_filtered_dashboard_take_the_same_queries_at_10_and_500(
