@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -127,18 +128,19 @@ def assessment_save(
         if problems:
             raise ScoringProblems(problems)
 
-    # Claim the next version: the row is read afresh and locked only if it is still at `version`; if
+    # Claim the next version in one conditional UPDATE (atomic on every database, SQLite too); if
     # someone else saved first, nothing matches and nothing is written.
-    try:
-        assessment.refresh_from_db(from_queryset=Assessment.objects.select_for_update().filter(version=version))
-    except Assessment.DoesNotExist:
-        raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk)) from None
-    assessment.version += 1
+    claimed = Assessment.objects.filter(pk=assessment.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk))
 
     by_code = {q.code: q for q in questions}
     # A note without an answer is kept only once the question is answered.
     given = [(by_code[code], value, note) for code, (value, note) in answers.items() if value]
     values = answers_write(assessment=assessment, answers=given, by=by)
+    assessment.refresh_from_db()
     assessment.recount(values)
     if submit:
         assessment.status = AssessmentStatus.SUBMITTED
