@@ -72,3 +72,16 @@ def test_the_small_benchmark_builds_its_data_and_reports_every_figure_as_json():
 def test_it_refuses_a_database_that_already_has_data(service):
     with pytest.raises(CommandError, match="already has services or people"):
         run("--scale", "small")
+
+
+def test_the_floor_page_is_timed_at_the_start_and_the_end_and_its_median_taken_over_both(monkeypatch):
+    # The yardstick of every ratio: a fast start and a slow end (or the other way) meet in the middle.
+    from yos_audit.benchmark import measure
+
+    at_start = measure._figure("floor page", [1.0, 1.0, 1.0], 2)
+    monkeypatch.setattr(measure, "timed", lambda name, runs, call: measure._figure(name, [4.0, 4.0, 4.0], 2))
+    floor = measure._floor_timed_again(at_start, officer=None, url="/accessibility/", runs=3)
+    assert floor.name == "floor page"
+    assert floor.median_ms == 2.5
+    assert floor.p95_ms == 4.0
+    assert floor.queries == 2
