@@ -2,15 +2,24 @@
 
 Every signed-in request needs the person and the services they are a member of (the service
 switcher, the scope of every page, their roles). The sign-in backend reads both in one query (the
-memberships with their person and service) and hands the memberships to CurrentServiceMiddleware,
-instead of one query for the person and another for the memberships. Nothing is kept between
-requests: each request reads them afresh, so a membership removed or a person switched off takes
-effect on their next request, as before.
+person with their memberships and each membership's service, as plain rows) and hands the
+memberships to CurrentServiceMiddleware, instead of one query for the person and another for the
+memberships. Nothing is kept between requests: each request reads them afresh, so a membership
+removed, a role changed, a service renamed or a person switched off takes effect on their next
+request, as before.
+
+The rows become model objects by `Model.from_db`, as the ORM makes them: one person (an inspector
+of 150 services is read once, not once per membership) and each membership with its service.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
 
-from .models import Membership
+from .models import Membership, Service
+
+
+def _attnames(model):
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 class MembershipBackend(AuthenticationBackend):
@@ -18,11 +27,38 @@ class MembershipBackend(AuthenticationBackend):
     sign-ins through the council's provider too); get_user also reads the person's memberships."""
 
     def get_user(self, user_id):
-        memberships = list(Membership.objects.filter(user_id=user_id).select_related("user", "service"))
-        if not memberships:  # a person in no service (staff, or not yet invited anywhere)
-            return super().get_user(user_id)
-        user = memberships[0].user
-        for membership in memberships:
-            membership.user = user
+        person_model = get_user_model()
+        person_fields = _attnames(person_model)
+        membership_fields = _attnames(Membership)
+        service_fields = _attnames(Service)
+        # The person's columns, then each membership's and its service's (NULL for a person in no
+        # service: one row, so staff and people not yet invited anywhere are read in one query too).
+        rows = (
+            person_model._default_manager.filter(pk=user_id)
+            .order_by("memberships__service__name")
+            .values_list(
+                *person_fields,
+                *(f"memberships__{name}" for name in membership_fields),
+                *(f"memberships__service__{name}" for name in service_fields),
+            )
+        )
+        db = rows.db
+        rows = list(rows)
+        if not rows:
+            return None
+        person_end = len(person_fields)
+        membership_end = person_end + len(membership_fields)
+        user = person_model.from_db(db, person_fields, rows[0][:person_end])
+        if not self.user_can_authenticate(user):
+            return None
+        memberships = []
+        for row in rows:
+            if row[person_end] is None:  # the outer join's row of a person in no service
+                break
+            membership = Membership.from_db(db, membership_fields, row[person_end:membership_end])
+            cached = membership._state.fields_cache
+            cached["user"] = user
+            cached["service"] = Service.from_db(db, service_fields, row[membership_end:])
+            memberships.append(membership)
         user.loaded_memberships = memberships
-        return user if self.user_can_authenticate(user) else None
+        return user
