@@ -15,7 +15,7 @@ from cases.programme.selectors import overdue_audits
 from cases.safeguarding.selectors import open_concerns_for
 from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
-from inspections.form_base import Select, filter_fields_html
+from inspections.form_base import ChoicesAsGiven, Select, filter_fields_html
 from inspections.models import Inspection, InspectionKind, InspectionStatus
 from inspections.scoping import in_my_services
 
@@ -109,7 +109,7 @@ class InspectionFilterForm(forms.Form):
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", "Any"), *((s.pk, s.name) for s in services)]
+        self.fields["service"].choices = ChoicesAsGiven([("", "Any"), *((s.pk, s.name) for s in services)])
         self.fields["status"].choices = [("", "Any"), *InspectionStatus.choices]
 
 
