@@ -12,6 +12,8 @@ The rows become model objects by `Model.from_db`, as the ORM makes them: one per
 of 150 services is read once, not once per membership) and each membership with its service.
 """
 
+import functools
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 
@@ -22,26 +24,29 @@ def _attnames(model):
     return [field.attname for field in model._meta.concrete_fields]
 
 
+@functools.cache
+def _person_with_memberships():
+    """The query of a person with their memberships and each membership's service: the person's
+    columns, then each membership's and its service's (NULL for a person in no service: one row, so
+    staff and people not yet invited anywhere are read in one query too). Built once per process
+    (its columns resolved once), filtered by the person each request: a query, never its rows."""
+    person_model = get_user_model()
+    fields = (_attnames(person_model), _attnames(Membership), _attnames(Service))
+    query = person_model._default_manager.order_by("memberships__service__name").values_list(
+        *fields[0],
+        *(f"memberships__{name}" for name in fields[1]),
+        *(f"memberships__service__{name}" for name in fields[2]),
+    )
+    return person_model, fields, query
+
+
 class MembershipBackend(AuthenticationBackend):
     """allauth's username and password backend (a Django ModelBackend, the one allauth picks for
     sign-ins through the council's provider too); get_user also reads the person's memberships."""
 
     def get_user(self, user_id):
-        person_model = get_user_model()
-        person_fields = _attnames(person_model)
-        membership_fields = _attnames(Membership)
-        service_fields = _attnames(Service)
-        # The person's columns, then each membership's and its service's (NULL for a person in no
-        # service: one row, so staff and people not yet invited anywhere are read in one query too).
-        rows = (
-            person_model._default_manager.filter(pk=user_id)
-            .order_by("memberships__service__name")
-            .values_list(
-                *person_fields,
-                *(f"memberships__{name}" for name in membership_fields),
-                *(f"memberships__service__{name}" for name in service_fields),
-            )
-        )
+        person_model, (person_fields, membership_fields, service_fields), query = _person_with_memberships()
+        rows = query.filter(pk=user_id)
         db = rows.db
         rows = list(rows)
         if not rows:
