@@ -4,6 +4,7 @@ derives from GovukForm or GovukModelForm, so its errors reach the GOV.UK error s
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.forms.utils import pretty_name
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
@@ -114,6 +115,18 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return display_name(obj)
 
 
+class ChoicesAsGiven(BaseChoiceIterator):
+    """Choices already in Django's normal form ((value, label) pairs, no groups), used as given: a
+    choice field walks every choice to normalise it each time a form is made, which for a list of
+    150 services took a millisecond of every request of the page it is on."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
 def _attributes(attrs):
     """HTML attributes as django/forms/widgets/attrs.html writes them (False left out, True bare)."""
     return "".join(
@@ -127,17 +140,48 @@ class Select(forms.Select):
     every option: a list of 150 services took most of the time of the page it was on. Same markup."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # The widget's name, value and attributes as Django's context has them; the options straight
+        # from the choices, chosen as Django's optgroups chooses them (a dict per option cost more
+        # than writing it, for 150 services).
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        chosen, has_selected = widget["value"], False
         parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _ in widget["optgroups"]:
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = None, [(option_value, option_label)]
             if group_name:
                 parts.append(f'\n  <optgroup label="{escape(group_name)}">')
-            parts += [
-                f'\n  <option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
-                f"{escape(option['label'])}</option>"
-                for option in options
-            ]
+            for value_, label in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(value_) in chosen
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{escape(value_)}"{" selected" if selected else ""}>{escape(label)}</option>'
+                )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every name, value and label escaped; our own markup)
+
+
+def filter_fields_html(form):
+    """A valid (or unbound) filter form's fields as crispy-forms-gds writes them: per field a form
+    group with its label and its select or text box (no errors, no hints to show). Written here rather
+    than through crispy's templates, which took about half the time of a page's templates; a form with
+    errors goes through crispy, so the error markup stays its own."""
+    return mark_safe(  # noqa: S308 (ids from field names, labels escaped, each widget escapes its own values)
+        "\n".join(
+            f'<div id="div_{escape(field.auto_id)}" class="govuk-form-group">\n'
+            f'<label for="{escape(field.id_for_label)}" class="govuk-label"> {escape(field.label)} </label>\n'
+            f"{field.as_widget(attrs={'class': _GOVUK_CLASS.get(field.widget_type, 'govuk-select')})}\n</div>"
+            for field in form
+        )
+    )
+
+
+_GOVUK_CLASS = {"text": "govuk-input"}  # the design system's class of a text box; every other field is a select

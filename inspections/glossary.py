@@ -9,6 +9,7 @@ or in a PDF. No database query.
 Each entry: (term, meaning for an abbreviation or "", definition).
 """
 
+import functools
 import re
 from html import escape
 
@@ -105,33 +106,70 @@ ABBREVIATIONS = {term: meaning for term, meaning, _ in NATIONAL_TERMS if meaning
 
 # Text inside these elements is left alone: not shown as text (script, style, title, head), form
 # values (textarea, select and its options), already marked (abbr), or where <abbr> is not allowed (svg).
-_LEFT_ALONE = re.compile(
-    r"<(script|style|title|textarea|select|option|abbr|svg|head|pre)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I
-)
-# Longest first, case as written (LAC, not "lac" in "black"); not inside a word, a code or an entity
-# (_AFTER_WORD, checked in _abbr), and in text rather than inside a tag (the next angle bracket after it
-# opens a tag). The pattern starts with the terms themselves so the regex engine skips ahead to the
-# next possible first letter instead of trying every position of the page (3-4 times faster).
-_WORDS = re.compile(
-    r"(" + "|".join(re.escape(t) for t in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w-])(?=[^<>]*(?:<|$))"
-)
+# An element is left alone from its opening tag to its first closing tag (any case); one never closed
+# is not, and neither is what follows an unclosed comment.
+_LEFT_ALONE_TAGS = ("script", "style", "title", "textarea", "select", "option", "abbr", "svg", "head", "pre")
+_LEFT_ALONE_OPENS = re.compile(r"<(?:(" + "|".join(_LEFT_ALONE_TAGS) + r")\b[^>]*>|!--)", re.I)
+# The terms, longest first, case as written (LAC, not "lac" in "black"). A term found counts when it is
+# not inside a word, a code or an entity (_AFTER_WORD before it, _WORD_GOES_ON after it) and is in text
+# rather than inside a tag (_IN_TEXT: the next angle bracket after it opens a tag). The search is for
+# the terms alone, which the regex engine skips through fastest; the rest is checked for each term found.
+_TERMS = re.compile("|".join(re.escape(t) for t in sorted(ABBREVIATIONS, key=len, reverse=True)))
+_WORD_GOES_ON = re.compile(r"[\w-]")
+_IN_TEXT = re.compile(r"[^<>]*(?:<|$)")
 _AFTER_WORD = re.compile(r"[\w&#/-]")
 
 
-def _abbr(match):
-    term, start = match.group(1), match.start()
-    if start and _AFTER_WORD.match(match.string, start - 1):
-        return term  # part of a longer word, a code or an entity: left as it is
-    return f'<abbr title="{escape(ABBREVIATIONS[term])}">{term}</abbr>'
+@functools.lru_cache(maxsize=64)
+def _closing_tag(name):
+    """The closing tag of the element opened as `name`, in any case (as the opening tag's name matched)."""
+    return re.compile(rf"</{re.escape(name)}\s*>", re.I)
+
+
+def _left_alone(html):
+    """(start, end) of each element or comment left alone, in order."""
+    spans, position = [], 0
+    while opening := _LEFT_ALONE_OPENS.search(html, position):
+        name = opening.group(1)
+        if name is None:  # a comment
+            end = html.find("-->", opening.end())
+            end = -1 if end < 0 else end + 3
+        else:
+            closing = _closing_tag(name).search(html, opening.end())
+            end = closing.end() if closing else -1
+        if end < 0:  # never closed: not left alone, look again from the next character
+            position = opening.start() + 1
+            continue
+        spans.append((opening.start(), end))
+        position = end
+    return spans
+
+
+def _mark_text(text):
+    pieces, position, at = [], 0, 0
+    while found := _TERMS.search(text, at):
+        start, end = found.span()
+        if _WORD_GOES_ON.match(text, end) or not _IN_TEXT.match(text, end):
+            at = start + 1  # not a term here: look again from the next character
+            continue
+        at = end
+        if start and _AFTER_WORD.match(text, start - 1):
+            continue  # part of a longer word, a code or an entity: left as it is
+        term = found.group()
+        pieces += [text[position:start], f'<abbr title="{escape(ABBREVIATIONS[term])}">{term}</abbr>']
+        position = end
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def mark_abbreviations(html: str) -> str:
     """`html` with every glossary abbreviation in its text (not in tags, attributes, form values,
     scripts or the title) marked as <abbr title="what it stands for">."""
     pieces, position = [], 0
-    for left_alone in _LEFT_ALONE.finditer(html):
-        pieces.append(_WORDS.sub(_abbr, html[position : left_alone.start()]))
-        pieces.append(left_alone.group(0))
-        position = left_alone.end()
-    pieces.append(_WORDS.sub(_abbr, html[position:]))
+    for start, end in _left_alone(html):
+        pieces += [_mark_text(html[position:start]), html[start:end]]
+        position = end
+    pieces.append(_mark_text(html[position:]))
     return "".join(pieces)

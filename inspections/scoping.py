@@ -16,6 +16,15 @@ def my_services(user):
     return Service.objects.filter(memberships__user=user)
 
 
+def my_services_in_name_order(user):
+    """The person's services (Service objects), by name: in a request, those read with them
+    (inspections.sign_in, this request: no query); otherwise one query."""
+    loaded = getattr(user, "loaded_memberships", None)
+    if loaded is not None:
+        return [membership.service for membership in loaded]  # read in service name order
+    return list(my_services(user).order_by("name"))
+
+
 def in_my_services(queryset, user, service_field="service"):
     """Narrow `queryset` to rows whose `service_field` is one of the person's services.
 

@@ -2,15 +2,42 @@
 
 Every signed-in request needs the person and the services they are a member of (the service
 switcher, the scope of every page, their roles). The sign-in backend reads both in one query (the
-memberships with their person and service) and hands the memberships to CurrentServiceMiddleware,
-instead of one query for the person and another for the memberships. Nothing is kept between
-requests: each request reads them afresh, so a membership removed or a person switched off takes
-effect on their next request, as before.
+person with their memberships and each membership's service, as plain rows) and hands the
+memberships to CurrentServiceMiddleware, instead of one query for the person and another for the
+memberships. Nothing is kept between requests: each request reads them afresh, so a membership
+removed, a role changed, a service renamed or a person switched off takes effect on their next
+request, as before.
+
+The rows become model objects by `Model.from_db`, as the ORM makes them: one person (an inspector
+of 150 services is read once, not once per membership) and each membership with its service.
 """
 
-from allauth.account.auth_backends import AuthenticationBackend
+import functools
 
-from .models import Membership
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+
+from .models import Membership, Service
+
+
+def _attnames(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@functools.cache
+def _person_with_memberships():
+    """The query of a person with their memberships and each membership's service: the person's
+    columns, then each membership's and its service's (NULL for a person in no service: one row, so
+    staff and people not yet invited anywhere are read in one query too). Built once per process
+    (its columns resolved once), filtered by the person each request: a query, never its rows."""
+    person_model = get_user_model()
+    fields = (_attnames(person_model), _attnames(Membership), _attnames(Service))
+    query = person_model._default_manager.order_by("memberships__service__name").values_list(
+        *fields[0],
+        *(f"memberships__{name}" for name in fields[1]),
+        *(f"memberships__service__{name}" for name in fields[2]),
+    )
+    return person_model, fields, query
 
 
 class MembershipBackend(AuthenticationBackend):
@@ -18,11 +45,25 @@ class MembershipBackend(AuthenticationBackend):
     sign-ins through the council's provider too); get_user also reads the person's memberships."""
 
     def get_user(self, user_id):
-        memberships = list(Membership.objects.filter(user_id=user_id).select_related("user", "service"))
-        if not memberships:  # a person in no service (staff, or not yet invited anywhere)
-            return super().get_user(user_id)
-        user = memberships[0].user
-        for membership in memberships:
-            membership.user = user
+        person_model, (person_fields, membership_fields, service_fields), query = _person_with_memberships()
+        rows = query.filter(pk=user_id)
+        db = rows.db
+        rows = list(rows)
+        if not rows:
+            return None
+        person_end = len(person_fields)
+        membership_end = person_end + len(membership_fields)
+        user = person_model.from_db(db, person_fields, rows[0][:person_end])
+        if not self.user_can_authenticate(user):
+            return None
+        memberships = []
+        for row in rows:
+            if row[person_end] is None:  # the outer join's row of a person in no service
+                break
+            membership = Membership.from_db(db, membership_fields, row[person_end:membership_end])
+            cached = membership._state.fields_cache
+            cached["user"] = user
+            cached["service"] = Service.from_db(db, service_fields, row[membership_end:])
+            memberships.append(membership)
         user.loaded_memberships = memberships
-        return user if self.user_can_authenticate(user) else None
+        return user

@@ -1,5 +1,7 @@
 """What every page's layout needs: the current service, the switcher and the role's navigation."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
@@ -41,12 +43,18 @@ def layout(request):
 
 
 def _switcher_options(memberships, current_id):
-    """The service switcher's <option>s, written once here: an inspector may belong to all 150 services.
-    Every name is escaped; the value is the service's integer id."""
-    return mark_safe(  # noqa: S308 (every text escaped; our own markup)
-        "".join(
-            f'<option value="{int(m.service_id)}"{" selected" if m.service_id == current_id else ""}>'
-            f"{conditional_escape(m.service.name)} ({conditional_escape(ROLE_LABELS.get(m.role, m.role))})</option>"
-            for m in memberships
-        )
+    """The service switcher's <option>s, written once here: an inspector may belong to all 150 services."""
+    return mark_safe(  # noqa: S308 (each option escaped by _switcher_option)
+        "".join(_switcher_option(m.service_id, m.service.name, m.role, m.service_id == current_id) for m in memberships)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _switcher_option(service_id, name, role, selected):
+    """One <option>, with its name and role escaped. Kept for the process, keyed by the very values
+    it shows, so a renamed service or a changed role makes a new option at once (never a stale one).
+    The value is the service's integer id."""
+    return (
+        f'<option value="{int(service_id)}"{" selected" if selected else ""}>'
+        f"{conditional_escape(name)} ({conditional_escape(ROLE_LABELS.get(role, role))})</option>"
     )

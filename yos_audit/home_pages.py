@@ -15,7 +15,7 @@ from cases.programme.selectors import overdue_audits
 from cases.safeguarding.selectors import open_concerns_for
 from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
-from inspections.form_base import Select
+from inspections.form_base import ChoicesAsGiven, Select, filter_fields_html
 from inspections.models import Inspection, InspectionKind, InspectionStatus
 from inspections.scoping import in_my_services
 
@@ -104,12 +104,12 @@ class InspectionFilterForm(forms.Form):
     """The inspector's home: which inspections to list (every field optional)."""
 
     service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None, widget=Select)
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(label="Status", required=False, widget=Select)
     title = forms.CharField(label="Title contains", required=False, max_length=100)
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", "Any"), *((s.pk, s.name) for s in services)]
+        self.fields["service"].choices = ChoicesAsGiven([("", "Any"), *((s.pk, s.name) for s in services)])
         self.fields["status"].choices = [("", "Any"), *InspectionStatus.choices]
 
 
@@ -160,6 +160,8 @@ def inspector_home(request):
         "previous_href": f"{prefix}page={page.previous_page_number()}" if page.has_previous() else None,
         "next_href": f"{prefix}page={page.next_page_number()}" if page.has_next() else None,
         "filter_form": form,
+        # The fields written in Python (crispy-forms-gds's markup); a form with errors goes through crispy.
+        "filter_fields": None if form.errors else filter_fields_html(form),
         "selected": selected,
     }
 

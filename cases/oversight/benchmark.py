@@ -2,7 +2,7 @@
 the lowest, highest and average.
 
 An inspector may belong to every service (150 at national scale): the rows are read as values,
-not model objects, in two queries whatever the number of services or inspections.
+not model objects, in one query whatever the number of services or inspections.
 """
 
 import datetime
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Subquery
 
 from inspections import ratings
-from inspections.models import Inspection
+from inspections.models import Inspection, Service
+from inspections.scoping import in_my_services, my_services_in_name_order
 
 
 @dataclass
@@ -47,36 +48,41 @@ class Benchmark:
     areas: list[BenchmarkArea]
 
 
-def benchmark(services) -> Benchmark:
+def benchmark(user) -> Benchmark:
     """Each service's latest published area scores against the lowest, highest and average
-    across `services`: two queries (the services with their latest published inspection's id;
-    those inspections with their judgements)."""
+    across the person's services: one query (the latest published inspection of each of their
+    services, with its judgements); the services themselves were read with the person."""
+    services = my_services_in_name_order(user)
     latest = (
         Inspection.objects.published()
         .filter(service=OuterRef("pk"))
         .order_by(F("published_on").desc(nulls_last=True), "-period_end", "-pk")
         .values("pk")[:1]
     )
-    services = list(
-        services.annotate(latest_id=Subquery(latest)).order_by("name").values_list("pk", "name", "latest_id")
-    )
+    latest_ids = in_my_services(Service.objects.all(), user, "pk").annotate(latest_id=Subquery(latest))
     inspections, scores, names = {}, defaultdict(dict), {}
     # One row per judgement, or one with no area for an inspection without judgements.
-    for pk, title, published_on, code, name, score in (
-        Inspection.objects.filter(pk__in=[latest_id for _, _, latest_id in services if latest_id])
+    for service_id, pk, title, published_on, code, name, score in (
+        Inspection.objects.filter(pk__in=latest_ids.values("latest_id"))
         .order_by("judgements__area__order")
         .values_list(
-            "pk", "title", "published_on", "judgements__area__code", "judgements__area__name", "judgements__score"
+            "service_id",
+            "pk",
+            "title",
+            "published_on",
+            "judgements__area__code",
+            "judgements__area__name",
+            "judgements__score",
         )
     ):
-        if pk not in inspections:
-            inspections[pk] = LatestPublished(pk, title, published_on)
+        if service_id not in inspections:
+            inspections[service_id] = LatestPublished(pk, title, published_on)
         if code is not None:
-            scores[pk][code] = score
+            scores[service_id][code] = score
             names.setdefault(code, name)
     rows = [
-        BenchmarkRow(pk, name, inspections.get(latest_id), scores.get(latest_id, {}))
-        for pk, name, latest_id in services
+        BenchmarkRow(service.pk, service.name, inspections.get(service.pk), scores.get(service.pk, {}))
+        for service in services
     ]
     areas = []
     for code, name in names.items():

@@ -7,10 +7,8 @@ the drill-down adds `area`, `stage`, `question` and `answer`.
 
 import django_filters
 from django.db.models import Q
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
-from inspections.form_base import Select
+from inspections.form_base import Select, filter_fields_html
 from inspections.models import Stage
 
 from ..models import Answer, Case, Disposal, Gender, RiskLevel
@@ -135,16 +133,6 @@ class DrillDownFilter(DashboardFilter):
 
 
 def fields_html(form):
-    """A valid (or unbound) filter form's fields as crispy-forms-gds writes them: per field a form
-    group with its label and select (no errors, no hints to show). Written here rather than through
-    crispy's templates, which took about half the drill-down's template time; a form with errors
-    still goes through crispy (see _filter.html), so the error markup stays its own."""
-    return mark_safe(  # noqa: S308 (ids from field names, labels escaped, the select from the Select widget)
-        "\n".join(
-            f'<div id="div_{conditional_escape(field.auto_id)}" class="govuk-form-group">'
-            f'<label for="{conditional_escape(field.id_for_label)}" class="govuk-label"> '
-            f"{conditional_escape(field.label)} </label>"
-            f"{field.as_widget(attrs={'class': 'govuk-select'})}</div>"
-            for field in form
-        )
-    )
+    """A valid (or unbound) filter form's fields as crispy-forms-gds writes them (form_base.filter_fields_html);
+    a form with errors still goes through crispy (see _filter.html), so the error markup stays its own."""
+    return filter_fields_html(form)

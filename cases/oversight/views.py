@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from inspections.access import my_inspection, require
 from inspections.db_router import read_only_page
 from inspections.models import Inspection, Service
-from inspections.scoping import get_in_my_services_or_404, my_services
+from inspections.scoping import get_in_my_services_or_404
 
 from ..models import Case
 from ..rules import Perm, blind_case_ids, hidden_first_markings, hidden_first_markings_of
@@ -353,7 +353,7 @@ def service_trends(request):
 @read_only_page
 def benchmark(request):
     require(request.user, Perm.VIEW_BENCHMARK)
-    figures = benchmark_figures(my_services(request.user))
+    figures = benchmark_figures(request.user)
     area_charts = []
     for area in figures.areas:
         rows = [

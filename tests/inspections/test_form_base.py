@@ -12,7 +12,7 @@ def _normalised(html):
     return re.sub(r">\s+<", "><", str(html)).strip()
 
 
-@pytest.mark.parametrize("value", [None, "", "2", 3, ["a&b"]])
+@pytest.mark.parametrize("value", [None, "", "2", 3, ["a&b"], ["2", "3"]])
 def test_the_select_gives_the_markup_of_djangos_select(value):
     choices = [
         ("", "Any"),
@@ -24,3 +24,12 @@ def test_the_select_gives_the_markup_of_djangos_select(value):
     djangos = forms.Select(attrs=attrs, choices=choices).render("service", value, attrs={"id": "id_service"})
     assert _normalised(ours) == _normalised(djangos)
     assert "&lt;&quot;quoted&quot;&gt;" in ours and " disabled" not in ours and " required" in ours
+
+
+@pytest.mark.parametrize("value", [None, ["2"], ["2", "a&b"]])
+def test_a_select_of_several_gives_the_markup_of_djangos(value):
+    choices = [(None, "None"), (2, "Two"), ("", [(3, "Three"), ("a&b", "A & B")]), ("2", "Two again")]
+    ours = Select(choices=choices)
+    ours.allow_multiple_selected = True
+    djangos = forms.SelectMultiple(choices=choices)
+    assert _normalised(ours.render("s", value)) == _normalised(djangos.render("s", value))

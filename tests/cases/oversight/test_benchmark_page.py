@@ -22,9 +22,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The session, the person with their memberships, the services with their latest published
-# inspection, those inspections with their judgements.
-BENCHMARK_QUERIES = 4
+# The session, the person with their memberships (and so their services), the latest published
+# inspection of each of those services with its judgements.
+BENCHMARK_QUERIES = 3
 
 
 def _published(service, framework, inspector, values, **fields):
