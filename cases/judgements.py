@@ -127,8 +127,15 @@ class InspectionJudgements:
         }
 
 
-def framework_bands(framework):
-    return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
+def framework_band_rows(framework):
+    """The framework's bands (with their points for an overall rating), highest first: one query."""
+    return list(framework.bands.order_by("-min_percent"))
+
+
+def framework_bands(framework, band_rows=None):
+    """The framework's bands as `ratings.Band`s, from `band_rows` (`framework_band_rows`) if read already."""
+    rows = framework_band_rows(framework) if band_rows is None else band_rows
+    return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in rows]
 
 
 def _live_tallies(inspection, leave_out=frozenset()):
@@ -183,17 +190,23 @@ def _areas_with_questions(framework):
     return list(areas.values())
 
 
-def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> InspectionJudgements:
+def inspection_judgements(
+    inspection, *, leave_out=frozenset(), live=None, areas=None, band_rows=None
+) -> InspectionJudgements:
     """The inspection's judgements: stored once published, else live from the counting assessments.
     `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
     the live figures so that no figure they read includes them. `live`: ({question id: Tally},
     {area id: cases}, cases counted) when the caller has read them already from the same counting
-    assessments, less the same `leave_out` (the dashboard); used only while not published."""
+    assessments, less the same `leave_out` (the dashboard); used only while not published.
+    `areas` ([(area, its questions)] of the framework's areas that have questions, in order) and
+    `band_rows` (`framework_band_rows`): the framework as the caller has read it already."""
     framework = inspection.framework
-    band_rows = list(framework.bands.all())  # once: the bands, and the points for the overall rating
-    bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in band_rows]
+    if band_rows is None:
+        band_rows = framework_band_rows(framework)  # once: the bands, and the points for the overall rating
+    bands = framework_bands(framework, band_rows)
     scope = question_scope(inspection)
-    areas = _areas_with_questions(framework)
+    if areas is None:
+        areas = _areas_with_questions(framework)
     stored = {
         j.area_id: j
         for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by", "judged_by").order_by()
@@ -239,7 +252,8 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
             )
 
     overall = None
-    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
+    overall_rows = framework.overall_bands.order_by("-min_points")
+    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in overall_rows]
     if overall_bands:
         points = {b.label: b.points for b in band_rows if b.points is not None}
         shown = [_shown_band(a, bands) for a in area_judgements]

@@ -13,7 +13,7 @@ from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
 from inspections.people import name_from
 
-from ..judgements import framework_bands, inspection_judgements
+from ..judgements import framework_band_rows, framework_bands, inspection_judgements
 from ..models import (
     Answer,
     Assessment,
@@ -257,7 +257,8 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
     areas = framework_areas(framework.pk)
-    bands = framework_bands(framework)
+    band_rows = framework_band_rows(framework)
+    bands = framework_bands(framework, band_rows)
     counted = counted_cases(cases)
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
@@ -267,7 +268,11 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         # The judgements page's own figures (stored ones once published).
         # (Live figures from the counted cases read above: the same counting assessments.)
         judged = inspection_judgements(
-            inspection, leave_out=leave_out, live=(by_question, cases_by_area, cases_counted)
+            inspection,
+            leave_out=leave_out,
+            live=(by_question, cases_by_area, cases_counted),
+            areas=[(area, questions) for area in areas if (questions := list(area.questions.all()))],
+            band_rows=band_rows,
         )
         overall = judged.overall
         area_lines = [
@@ -394,8 +399,18 @@ def counted_cases(cases) -> CountedCases:
         f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
         for d in DIMENSIONS
     }
-    groups = {row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)}
-    rows = list(counting_answers(cases).values_list("assessment__case_id", "question_id", "value").order_by())
+    counting = {}  # {counting assessment id: case id}
+    groups = {}
+    for row in counting_assessments(cases).annotate(**fields).values("pk", "case_id", *fields):
+        counting[row.pop("pk")] = row["case_id"]
+        groups[row["case_id"]] = row
+    # Their answers by the assessments' ids: a plain query, no subquery to build again.
+    rows = [
+        (counting[assessment_id], question_id, value)
+        for assessment_id, question_id, value in Answer.objects.filter(assessment_id__in=list(counting))
+        .values_list("assessment_id", "question_id", "value")
+        .order_by()
+    ]
     questions = sorted({question_id for _, question_id, _ in rows})
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
     width = 3 * len(questions)

@@ -55,10 +55,11 @@ class Score:
 
 
 def framework_areas(framework_id):
+    """The framework's areas in order, each with its questions in order: two queries."""
     return list(
-        Area.objects.filter(framework_id=framework_id).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order"))
-        )
+        Area.objects.filter(framework_id=framework_id)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
     )
 
 
