@@ -174,6 +174,17 @@ class AssessmentQuerySet(models.QuerySet):
         )
 
 
+def counting_marking(statuses):
+    """The same rule as `AssessmentQuerySet.counting` on a case's {marking: status} already fetched:
+    the marking the case counts through (the moderated one if submitted, else the first marking if
+    submitted), or None if it counts through none yet."""
+    if statuses.get(Marking.FINAL) == AssessmentStatus.SUBMITTED:
+        return Marking.FINAL
+    if statuses.get(Marking.FIRST) == AssessmentStatus.SUBMITTED:
+        return Marking.FIRST
+    return None
+
+
 class Assessment(models.Model):
     """One assessor's answers for one case. Created when the case is assigned."""
 

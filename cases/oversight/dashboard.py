@@ -7,7 +7,7 @@ queries whatever the number of cases.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 
 from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
@@ -23,11 +23,11 @@ from ..models import (
     Gender,
     Marking,
     RiskLevel,
-    both_markings_submitted,
-    submitted_marking,
+    counting_marking,
+    markings_both_submitted,
     tally_counts,
 )
-from .agreement import Agreement, agreement
+from .agreement import Agreement, agreement, paired
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
     NA,
@@ -199,44 +199,38 @@ class Dashboard:
 # --- progress --------------------------------------------------------------------------------
 
 
-def progress(cases) -> Progress:
-    """Scoring progress overall and per assessor: two queries."""
-    assessments = Assessment.objects.filter(case__in=cases)
-    rows = list(
-        assessments.values(
-            "assessor_id", "assessor__first_name", "assessor__last_name", "assessor__username", "marking", "status"
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+def progress(cases, markings) -> Progress:
+    """Scoring progress overall and per assessor, from `markings` (`case_markings` of `cases`): one
+    query (the cases sampled)."""
     totals = defaultdict(int)
     people = {}
-    for row in rows:
-        totals[(row["marking"], row["status"])] += row["n"]
-        person = people.setdefault(
-            row["assessor_id"],
-            AssessorProgress(
+    for row in markings.rows:
+        key = (row["marking"], row["status"])
+        totals[key] += 1
+        person = people.get(row["assessor_id"])
+        if person is None:
+            person = people[row["assessor_id"]] = AssessorProgress(
                 name_from(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
-            ),
-        )
-        person.counts[(row["marking"], row["status"])] = row["n"]
-    figures = cases.aggregate(
-        sampled=Count("pk", filter=Q(in_sample=True)),
-        ready=Count("pk", filter=both_markings_submitted() & ~Q(submitted_marking(Marking.FINAL))),
+            )
+        person.counts[key] = person.counts.get(key, 0) + 1
+    ready = sum(
+        1
+        for statuses in markings.statuses.values()
+        if markings_both_submitted(statuses) and statuses.get(Marking.FINAL) != AssessmentStatus.SUBMITTED
     )
 
     def total(marking, *statuses):
         return sum(totals[(marking, s)] for s in statuses or AssessmentStatus.values)
 
     return Progress(
-        sampled=figures["sampled"],
+        sampled=cases.filter(in_sample=True).count(),
         assigned=total(Marking.FIRST),
         not_started=total(Marking.FIRST, AssessmentStatus.NOT_STARTED),
         draft=total(Marking.FIRST, AssessmentStatus.DRAFT),
         submitted=total(Marking.FIRST, AssessmentStatus.SUBMITTED),
         second_assigned=total(Marking.SECOND),
         second_submitted=total(Marking.SECOND, AssessmentStatus.SUBMITTED),
-        ready_to_moderate=figures["ready"],
+        ready_to_moderate=ready,
         moderated=total(Marking.FINAL, AssessmentStatus.SUBMITTED),
         assessors=sorted(people.values(), key=lambda p: p.name),
         names={person_id: person.name for person_id, person in people.items()},
@@ -259,7 +253,8 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     areas = framework_areas(framework.pk)
     band_rows = framework_band_rows(framework)
     bands = framework_bands(framework, band_rows)
-    counted = counted_cases(cases)
+    markings = case_markings(cases)
+    counted = counted_cases(markings)
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
@@ -325,7 +320,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix.append((area, row))
 
     breakdowns = all_breakdowns(counted, areas, framework, bands)
-    scoring = progress(cases)
+    scoring = progress(cases, markings)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -340,7 +335,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         stages=STAGES,
         breakdowns=breakdowns,
         progress=scoring,
-        agreement=agreement(cases, areas, names=scoring.names),
+        agreement=agreement(counted.pairs, areas, names=scoring.names),
     )
 
 
@@ -353,6 +348,7 @@ class CountedCases:
     questions: list  # question ids, in the order of `counts`
     counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
     questions_answered: dict  # {case id: {id of each question answered other than N/A}}
+    pairs: list  # the first and second markings' answers compared (agreement.marking_pairs)
 
     def totals(self, case_ids):
         """[Yes, No, N/A, Yes, No, N/A, ...] per question (in the order of `questions`), summed over
@@ -392,25 +388,72 @@ class CountedCases:
 ANSWER_COLUMN = {Answer.Value.YES: 0, Answer.Value.NO: 1, Answer.Value.NA: 2}
 
 
-def counted_cases(cases) -> CountedCases:
-    """Two queries: the counted cases with their dimension values, and their answers (one a question,
-    as the counting assessment has at most one answer per question)."""
+@dataclass
+class CaseMarkings:
+    """Every assessment of the dashboard's cases, read once as rows: scoring progress, the counted
+    cases and the markings compared for agreement are all worked out from these."""
+
+    rows: list  # {"pk", "case_id", "assessor_id", "marking", "status", the assessor's name, "by_<dimension>"}
+    statuses: dict  # {case id: {marking: status}}
+
+
+def case_markings(cases) -> CaseMarkings:
+    """One query: every assessment of `cases` with its assessor's name and its case's value of
+    every dimension (in the order of the cases' references)."""
     fields = {
         f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
         for d in DIMENSIONS
     }
+    rows = list(
+        Assessment.objects.filter(case__in=cases)
+        .annotate(**fields)
+        .values(
+            "pk",
+            "case_id",
+            "assessor_id",
+            "marking",
+            "status",
+            "assessor__first_name",
+            "assessor__last_name",
+            "assessor__username",
+            *fields,
+        )
+    )
+    statuses = defaultdict(dict)
+    for row in rows:
+        statuses[row["case_id"]][row["marking"]] = row["status"]
+    return CaseMarkings(rows, dict(statuses))
+
+
+DIMENSION_KEYS = [f"by_{d.param}" for d in DIMENSIONS]
+
+
+def counted_cases(markings: CaseMarkings) -> CountedCases:
+    """One query: the answers of each case's counting assessment (`counting_marking`, the rule of
+    `Assessment.objects.counting`) and of the first and second markings of the cases whose both
+    markings are submitted (compared for agreement, as `agreement.marking_pairs`), by the
+    assessments' ids. A counting assessment has at most one answer per question."""
     counting = {}  # {counting assessment id: case id}
+    compared = {}  # {assessment id: (case id, marking, assessor id)}
     groups = {}
-    for row in counting_assessments(cases).annotate(**fields).values("pk", "case_id", *fields):
-        counting[row.pop("pk")] = row["case_id"]
-        groups[row["case_id"]] = row
-    # Their answers by the assessments' ids: a plain query, no subquery to build again.
-    rows = [
-        (counting[assessment_id], question_id, value)
-        for assessment_id, question_id, value in Answer.objects.filter(assessment_id__in=list(counting))
-        .values_list("assessment_id", "question_id", "value")
-        .order_by()
-    ]
+    for row in markings.rows:
+        case_id, marking = row["case_id"], row["marking"]
+        statuses = markings.statuses[case_id]
+        if marking == counting_marking(statuses):
+            counting[row["pk"]] = case_id
+            groups[case_id] = {"case_id": case_id, **{key: row[key] for key in DIMENSION_KEYS}}
+        if marking in (Marking.FIRST, Marking.SECOND) and markings_both_submitted(statuses):
+            compared[row["pk"]] = (case_id, marking, row["assessor_id"])
+    rows = []
+    pair_rows = []
+    answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
+    for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
+        case_id = counting.get(assessment_id)
+        if case_id is not None:
+            rows.append((case_id, question_id, value))
+        pair = compared.get(assessment_id)
+        if pair is not None:
+            pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
     questions = sorted({question_id for _, question_id, _ in rows})
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
     width = 3 * len(questions)
@@ -423,7 +466,7 @@ def counted_cases(cases) -> CountedCases:
         counted[column[question_id] + ANSWER_COLUMN[value]] += 1
         if value != NA:
             answered[case_id].add(question_id)
-    return CountedCases(groups, questions, counts, dict(answered))
+    return CountedCases(groups, questions, counts, dict(answered), paired(pair_rows))
 
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
