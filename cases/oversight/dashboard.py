@@ -18,7 +18,6 @@ from ..models import (
     Answer,
     Assessment,
     AssessmentStatus,
-    Case,
     Disposal,
     Gender,
     Marking,
@@ -36,7 +35,6 @@ from .figures import (
     WEAKEST,
     Score,
     area_score,
-    counting_answers,
     counting_assessments,
     framework_areas,
     inspection_cases,
@@ -547,12 +545,33 @@ def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
 # --- drill-down ------------------------------------------------------------------------------
 
 
+DISPOSAL_LABELS = dict(Disposal.choices)
+RISK_LABELS = dict(RiskLevel.choices)
+
+
+@dataclass(frozen=True)
+class ListedCase:
+    """A case as the drill-down lists it (read as values, not a model object)."""
+
+    pk: int
+    reference: str
+    team: str
+    disposal: str
+    rosh: str
+
+    def get_disposal_display(self):
+        return DISPOSAL_LABELS.get(self.disposal, self.disposal)
+
+    def get_rosh_display(self):
+        return RISK_LABELS.get(self.rosh, self.rosh)
+
+
 @dataclass
 class CaseLine:
-    case: Case
+    case: ListedCase
     manager: str
     tally: ratings.Tally
-    counting: Assessment | None
+    counting: int | None  # the counting assessment's id, if it has an answer within the figure
 
     @property
     def score(self):
@@ -561,19 +580,46 @@ class CaseLine:
 
 def drill_down(cases, answer_filter=None):
     """The cases behind a figure, each with its counting assessment's Yes / No / N/A within
-    `answer_filter` (a Q on Answer): two queries."""
-    answers = counting_answers(cases)
+    `answer_filter` (a Q on Answer): two queries (the cases with their markings' statuses, then the
+    counting assessments' answers, by their ids)."""
+    listed, statuses, markings = {}, defaultdict(dict), defaultdict(dict)
+    rows = (
+        cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
+        .order_by("reference", "pk")
+        .values_list(
+            "pk",
+            "reference",
+            "team",
+            "disposal",
+            "rosh",
+            "manager",
+            "assessments__pk",
+            "assessments__marking",
+            "assessments__status",
+        )
+    )
+    for pk, reference, team, disposal, rosh, manager, assessment_id, marking, status in rows:
+        if pk not in listed:
+            listed[pk] = (ListedCase(pk, reference, team, disposal, rosh), manager or "")
+        if assessment_id is not None:
+            statuses[pk][marking] = status
+            markings[pk][marking] = assessment_id
+    counting = {}  # {counting assessment id: case id} (Assessment.objects.counting, on the statuses read)
+    for case_id, by_marking in statuses.items():
+        marking = counting_marking(by_marking)
+        if marking is not None:
+            counting[markings[case_id][marking]] = case_id
+    answers = Answer.objects.filter(assessment_id__in=list(counting))
     if answer_filter is not None:
         answers = answers.filter(answer_filter)
     tallies = {
-        row["assessment__case_id"]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
-        for row in answers.values("assessment__case_id", "assessment_id").annotate(**tally_counts()).order_by()
+        counting[row["assessment_id"]]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
+        for row in answers.values("assessment_id").annotate(**tally_counts()).order_by()
     }
-    if answer_filter is not None:
-        cases = cases.filter(pk__in=list(tallies))
-    listed = cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
     lines = []
-    for case in listed:
-        tally, counting = tallies.get(case.pk, (ratings.Tally(), None))
-        lines.append(CaseLine(case, case.manager or "", tally, counting))
+    for case_id, (case, manager) in listed.items():
+        if answer_filter is not None and case_id not in tallies:
+            continue
+        tally, counting_id = tallies.get(case_id, (ratings.Tally(), None))
+        lines.append(CaseLine(case, manager, tally, counting_id))
     return lines
