@@ -4,10 +4,10 @@ agreement. Every figure is aggregated in the database; each selector runs a fixe
 queries whatever the number of cases.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import F
 
 from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
@@ -35,7 +35,6 @@ from .figures import (
     WEAKEST,
     Score,
     area_score,
-    counting_assessments,
     framework_areas,
     inspection_cases,
     manager_label,
@@ -77,13 +76,6 @@ def _case_path(dimension, prefix):
     if dimension.field == "manager_label":
         return None
     return f"{prefix}{dimension.field}"
-
-
-def _grouped(queryset, dimension, prefix, *others, **aggregates):
-    path = _case_path(dimension, prefix)
-    group = manager_label(prefix) if path is None else F(path)
-    queryset = queryset.annotate(group=group)
-    return queryset.values("group", *others).annotate(**aggregates).order_by()
 
 
 # --- result shapes ---------------------------------------------------------------------------
@@ -536,8 +528,21 @@ def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
         if leave_out:
             cases = cases.exclude(pk__in=leave_out)
         dimension = BY_PARAM[name]
-        rows = _grouped(counting_assessments(cases), dimension, "case__", n=Count("case", distinct=True))
-        return {dimension.param_value(row["group"]): row["n"] for row in rows}
+        path = _case_path(dimension, "case__")
+        markings = Assessment.objects.filter(case__in=cases).annotate(
+            group=manager_label("case__") if path is None else F(path)
+        )
+        statuses, groups = defaultdict(dict), {}
+        for case_id, group, marking, status in markings.values_list("case_id", "group", "marking", "status").order_by():
+            statuses[case_id][marking] = status
+            groups[case_id] = group
+        # The counted cases of each group: those with a counting assessment (`counting_marking`).
+        counted = Counter(
+            dimension.param_value(groups[case_id])
+            for case_id, by_marking in statuses.items()
+            if counting_marking(by_marking) is not None
+        )
+        return dict(counted)
 
     return selection_hidden(selected, sizes)
 
