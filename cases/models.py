@@ -167,7 +167,8 @@ class AssessmentQuerySet(models.QuerySet):
 
     def counting(self):
         """The assessment each case counts through: the moderated one if submitted, else the first
-        marking. The one definition: every page, export, record and command counts through it."""
+        marking. The one definition: every page, export, record and command counts through it, or
+        through `counting_marking`, the same rule on statuses already read (tested equal)."""
         return self.submitted().filter(
             models.Q(marking=Marking.FINAL)
             | (models.Q(marking=Marking.FIRST) & ~submitted_marking(Marking.FINAL, case="case"))

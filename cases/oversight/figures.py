@@ -1,6 +1,7 @@
-"""What every oversight figure is built from: the counting assessments' answers, tallied in the
-database, and an area's score. Groups of fewer than SMALL_GROUP cases are suppressed so no child
-can be singled out; the presenters say so in words.
+"""What every oversight figure is built from: the counting assessments' answers (picked by
+`cases.models.counting_marking` on the markings' statuses, read as rows), and an area's score.
+Groups of fewer than SMALL_GROUP cases are suppressed so no child can be singled out; the
+presenters say so in words.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from inspections import ratings
 from inspections.models import Area, Question, Stage
 
-from ..models import Answer, Assessment, Case, tally_counts
+from ..models import Answer, Case, tally_counts
 from .disclosure import SMALL_GROUP, SUPPRESSED
 
 WEAKEST = 5
@@ -30,14 +31,6 @@ def person_label(path):
 def manager_label(prefix=""):
     """The case manager as shown: the linked person's full name (or username), else the name imported."""
     return Coalesce(person_label(f"{prefix}case_manager"), F(f"{prefix}case_manager_name"))
-
-
-def counting_assessments(cases):
-    return Assessment.objects.counting().filter(case__in=cases)
-
-
-def counting_answers(cases):
-    return Answer.objects.counting().filter(assessment__case__in=cases)
 
 
 def inspection_cases(inspection):
