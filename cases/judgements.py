@@ -4,14 +4,13 @@ rules of docs/architecture.md ("The rules the code computes") (see inspections/r
 Reads in a fixed number of queries whatever the number of cases or questions.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-
-from django.db.models import Count, Subquery
 
 from inspections import ratings
 from inspections.models import Area, Judgement, PublishedQuestionScore, Question
 
-from .models import Answer, Assessment, tally_counts
+from .models import Answer, Assessment, counting_marking
 from .oversight.disclosure import few_asked
 from .programme.scope import in_scope, question_scope
 
@@ -127,34 +126,56 @@ class InspectionJudgements:
         }
 
 
-def framework_bands(framework):
-    return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
+def framework_band_rows(framework):
+    """The framework's bands (with their points for an overall rating), highest first: one query."""
+    return list(framework.bands.order_by("-min_percent"))
 
 
-def _live_tallies(inspection, leave_out=frozenset()):
-    """{question id: Tally}, {area id: cases} and the cases counted, from each case's counting
-    assessment, less the cases in `leave_out` (those the reader is marking blind:
-    `rules.blind_case_ids`). Two queries: the tallies carry the count of counting assessments (a
-    third query counts them only when there is no answer at all)."""
-    counting = Assessment.objects.counting().filter(case__inspection=inspection).exclude(case_id__in=leave_out)
-    answers = (
-        Answer.objects.counting()
-        .filter(assessment__case__inspection=inspection)
-        .exclude(assessment__case_id__in=leave_out)
-    )
-    counted = counting.order_by().values("case__inspection").annotate(n=Count("pk")).values("n")
-    tallies, cases_counted = {}, None
-    for row in answers.values("question_id").annotate(**tally_counts(), counted=Subquery(counted)).order_by():
-        tallies[row["question_id"]] = ratings.Tally(row["yes"], row["no"], row["na"])
-        cases_counted = row["counted"] or 0
-    cases_by_area = {
-        row["question__area_id"]: row["cases"]
-        for row in answers.exclude(value=Answer.Value.NA)
-        .values("question__area_id")
-        .annotate(cases=Count("assessment", distinct=True))
+def framework_bands(framework, band_rows=None):
+    """The framework's bands as `ratings.Band`s, from `band_rows` (`framework_band_rows`) if read already."""
+    rows = framework_band_rows(framework) if band_rows is None else band_rows
+    return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in rows]
+
+
+def _live_tallies(inspection, leave_out, question_areas):
+    """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and the cases
+    counted, from each case's counting assessment, less the cases in `leave_out` (those the reader is
+    marking blind: `rules.blind_case_ids`). Two plain queries: the markings' statuses (the counting
+    assessment picked by `counting_marking`, the rule of `Assessment.objects.counting`), then the
+    counting assessments' answers by their ids, added up here. `question_areas`: {question id: area
+    id} of the framework's questions, read by the caller."""
+    statuses, markings = defaultdict(dict), defaultdict(dict)
+    rows = Assessment.objects.filter(case__inspection=inspection).values_list("pk", "case_id", "marking", "status")
+    for pk, case_id, marking, status in rows.order_by():
+        if case_id not in leave_out:
+            statuses[case_id][marking] = status
+            markings[case_id][marking] = pk
+    counting = [
+        markings[case_id][marking]
+        for case_id, by_marking in statuses.items()
+        if (marking := counting_marking(by_marking)) is not None
+    ]
+    answers = list(
+        Answer.objects.filter(assessment_id__in=counting)
+        .values_list("assessment_id", "question_id", "value")
         .order_by()
+    )
+    counts = Counter((question_id, value) for _, question_id, value in answers)
+    tallies = {
+        question_id: ratings.Tally(
+            counts[(question_id, Answer.Value.YES)],
+            counts[(question_id, Answer.Value.NO)],
+            counts[(question_id, Answer.Value.NA)],
+        )
+        for question_id in {question_id for question_id, _ in counts}
     }
-    return tallies, cases_by_area, counting.count() if cases_counted is None else cases_counted
+    answered = {
+        (assessment_id, question_areas.get(question_id))
+        for assessment_id, question_id, value in answers
+        if value != Answer.Value.NA
+    }
+    cases_by_area = Counter(area_id for _, area_id in answered)
+    return tallies, dict(cases_by_area), len(counting)
 
 
 def _published_tallies(inspection, stored_judgements):
@@ -183,17 +204,23 @@ def _areas_with_questions(framework):
     return list(areas.values())
 
 
-def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> InspectionJudgements:
+def inspection_judgements(
+    inspection, *, leave_out=frozenset(), live=None, areas=None, band_rows=None
+) -> InspectionJudgements:
     """The inspection's judgements: stored once published, else live from the counting assessments.
     `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
     the live figures so that no figure they read includes them. `live`: ({question id: Tally},
     {area id: cases}, cases counted) when the caller has read them already from the same counting
-    assessments, less the same `leave_out` (the dashboard); used only while not published."""
+    assessments, less the same `leave_out` (the dashboard); used only while not published.
+    `areas` ([(area, its questions)] of the framework's areas that have questions, in order) and
+    `band_rows` (`framework_band_rows`): the framework as the caller has read it already."""
     framework = inspection.framework
-    band_rows = list(framework.bands.all())  # once: the bands, and the points for the overall rating
-    bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in band_rows]
+    if band_rows is None:
+        band_rows = framework_band_rows(framework)  # once: the bands, and the points for the overall rating
+    bands = framework_bands(framework, band_rows)
     scope = question_scope(inspection)
-    areas = _areas_with_questions(framework)
+    if areas is None:
+        areas = _areas_with_questions(framework)
     stored = {
         j.area_id: j
         for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by", "judged_by").order_by()
@@ -203,7 +230,8 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
     elif live is not None:
         tallies, cases_by_area, cases_counted = live
     else:
-        tallies, cases_by_area, cases_counted = _live_tallies(inspection, leave_out)
+        question_areas = {q.pk: area.pk for area, questions in areas for q in questions}
+        tallies, cases_by_area, cases_counted = _live_tallies(inspection, leave_out, question_areas)
 
     area_judgements = []
     for area, area_questions in areas:
@@ -239,7 +267,8 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
             )
 
     overall = None
-    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
+    overall_rows = framework.overall_bands.order_by("-min_points")
+    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in overall_rows]
     if overall_bands:
         points = {b.label: b.points for b in band_rows if b.points is not None}
         shown = [_shown_band(a, bands) for a in area_judgements]

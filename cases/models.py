@@ -167,11 +167,23 @@ class AssessmentQuerySet(models.QuerySet):
 
     def counting(self):
         """The assessment each case counts through: the moderated one if submitted, else the first
-        marking. The one definition: every page, export, record and command counts through it."""
+        marking. The one definition: every page, export, record and command counts through it, or
+        through `counting_marking`, the same rule on statuses already read (tested equal)."""
         return self.submitted().filter(
             models.Q(marking=Marking.FINAL)
             | (models.Q(marking=Marking.FIRST) & ~submitted_marking(Marking.FINAL, case="case"))
         )
+
+
+def counting_marking(statuses):
+    """The same rule as `AssessmentQuerySet.counting` on a case's {marking: status} already fetched:
+    the marking the case counts through (the moderated one if submitted, else the first marking if
+    submitted), or None if it counts through none yet."""
+    if statuses.get(Marking.FINAL) == AssessmentStatus.SUBMITTED:
+        return Marking.FINAL
+    if statuses.get(Marking.FIRST) == AssessmentStatus.SUBMITTED:
+        return Marking.FIRST
+    return None
 
 
 class Assessment(models.Model):

@@ -42,8 +42,14 @@ def marking_pairs(cases):
     rows = Answer.objects.filter(
         assessment__case__in=cases.both_markings_submitted(), assessment__marking__in=[Marking.FIRST, Marking.SECOND]
     ).values_list("assessment__case_id", "question_id", "assessment__marking", "assessment__assessor_id", "value")
+    return paired(rows.order_by())
+
+
+def paired(rows):
+    """`marking_pairs` from the answers already read: rows of (case id, question id, marking, assessor
+    id, value), each of a first or second marking of a case whose both markings are submitted."""
     firsts, seconds = {}, {}
-    for case_id, question_id, marking, assessor_id, value in rows.order_by():
+    for case_id, question_id, marking, assessor_id, value in rows:
         (firsts if marking == Marking.FIRST else seconds)[(case_id, question_id)] = (assessor_id, value)
     pairs = []
     for (case_id, question_id), (second_assessor, value) in seconds.items():
@@ -57,12 +63,11 @@ def _line(label, counts, key=None):
     return AgreementLine(label, sum(counts.values()), percentage_agreement_of(counts), cohens_kappa_of(counts), key)
 
 
-def agreement(cases, areas, names=None) -> Agreement:
-    """Percentage agreement and Cohen's kappa per question, area, assessor pair and assessor:
-    two queries (the two markings' answers, `marking_pairs`, and the assessors' names), one when
-    the caller has the names already (`names`: {person id: name as shown}, as the dashboard's
-    progress has them)."""
-    pairs = marking_pairs(cases)
+def agreement(pairs, areas, names=None) -> Agreement:
+    """Percentage agreement and Cohen's kappa per question, area, assessor pair and assessor, from
+    `pairs` (`marking_pairs`, or `paired` on answers already read): one query (the assessors'
+    names), none when the caller has the names already (`names`: {person id: name as shown}, as
+    the dashboard's progress has them)."""
     cases_compared = len({case_id for case_id, *_ in pairs})
     question_area = {q.pk: area for area in areas for q in area.questions.all()}
     by_question, by_area, by_pair, by_assessor = (defaultdict(lambda: defaultdict(int)) for _ in range(4))

@@ -4,30 +4,29 @@ agreement. Every figure is aggregated in the database; each selector runs a fixe
 queries whatever the number of cases.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 
 from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
 from inspections.people import name_from
 
-from ..judgements import framework_bands, inspection_judgements
+from ..judgements import framework_band_rows, framework_bands, inspection_judgements
 from ..models import (
     Answer,
     Assessment,
     AssessmentStatus,
-    Case,
     Disposal,
     Gender,
     Marking,
     RiskLevel,
-    both_markings_submitted,
-    submitted_marking,
+    counting_marking,
+    markings_both_submitted,
     tally_counts,
 )
-from .agreement import Agreement, agreement
+from .agreement import Agreement, agreement, paired
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
     NA,
@@ -36,8 +35,6 @@ from .figures import (
     WEAKEST,
     Score,
     area_score,
-    counting_answers,
-    counting_assessments,
     framework_areas,
     inspection_cases,
     manager_label,
@@ -79,13 +76,6 @@ def _case_path(dimension, prefix):
     if dimension.field == "manager_label":
         return None
     return f"{prefix}{dimension.field}"
-
-
-def _grouped(queryset, dimension, prefix, *others, **aggregates):
-    path = _case_path(dimension, prefix)
-    group = manager_label(prefix) if path is None else F(path)
-    queryset = queryset.annotate(group=group)
-    return queryset.values("group", *others).annotate(**aggregates).order_by()
 
 
 # --- result shapes ---------------------------------------------------------------------------
@@ -199,44 +189,38 @@ class Dashboard:
 # --- progress --------------------------------------------------------------------------------
 
 
-def progress(cases) -> Progress:
-    """Scoring progress overall and per assessor: two queries."""
-    assessments = Assessment.objects.filter(case__in=cases)
-    rows = list(
-        assessments.values(
-            "assessor_id", "assessor__first_name", "assessor__last_name", "assessor__username", "marking", "status"
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+def progress(cases, markings) -> Progress:
+    """Scoring progress overall and per assessor, from `markings` (`case_markings` of `cases`): one
+    query (the cases sampled)."""
     totals = defaultdict(int)
     people = {}
-    for row in rows:
-        totals[(row["marking"], row["status"])] += row["n"]
-        person = people.setdefault(
-            row["assessor_id"],
-            AssessorProgress(
+    for row in markings.rows:
+        key = (row["marking"], row["status"])
+        totals[key] += 1
+        person = people.get(row["assessor_id"])
+        if person is None:
+            person = people[row["assessor_id"]] = AssessorProgress(
                 name_from(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
-            ),
-        )
-        person.counts[(row["marking"], row["status"])] = row["n"]
-    figures = cases.aggregate(
-        sampled=Count("pk", filter=Q(in_sample=True)),
-        ready=Count("pk", filter=both_markings_submitted() & ~Q(submitted_marking(Marking.FINAL))),
+            )
+        person.counts[key] = person.counts.get(key, 0) + 1
+    ready = sum(
+        1
+        for statuses in markings.statuses.values()
+        if markings_both_submitted(statuses) and statuses.get(Marking.FINAL) != AssessmentStatus.SUBMITTED
     )
 
     def total(marking, *statuses):
         return sum(totals[(marking, s)] for s in statuses or AssessmentStatus.values)
 
     return Progress(
-        sampled=figures["sampled"],
+        sampled=cases.filter(in_sample=True).count(),
         assigned=total(Marking.FIRST),
         not_started=total(Marking.FIRST, AssessmentStatus.NOT_STARTED),
         draft=total(Marking.FIRST, AssessmentStatus.DRAFT),
         submitted=total(Marking.FIRST, AssessmentStatus.SUBMITTED),
         second_assigned=total(Marking.SECOND),
         second_submitted=total(Marking.SECOND, AssessmentStatus.SUBMITTED),
-        ready_to_moderate=figures["ready"],
+        ready_to_moderate=ready,
         moderated=total(Marking.FINAL, AssessmentStatus.SUBMITTED),
         assessors=sorted(people.values(), key=lambda p: p.name),
         names={person_id: person.name for person_id, person in people.items()},
@@ -257,8 +241,10 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
     areas = framework_areas(framework.pk)
-    bands = framework_bands(framework)
-    counted = counted_cases(cases)
+    band_rows = framework_band_rows(framework)
+    bands = framework_bands(framework, band_rows)
+    markings = case_markings(cases)
+    counted = counted_cases(markings)
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
@@ -267,7 +253,11 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         # The judgements page's own figures (stored ones once published).
         # (Live figures from the counted cases read above: the same counting assessments.)
         judged = inspection_judgements(
-            inspection, leave_out=leave_out, live=(by_question, cases_by_area, cases_counted)
+            inspection,
+            leave_out=leave_out,
+            live=(by_question, cases_by_area, cases_counted),
+            areas=[(area, questions) for area in areas if (questions := list(area.questions.all()))],
+            band_rows=band_rows,
         )
         overall = judged.overall
         area_lines = [
@@ -320,7 +310,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix.append((area, row))
 
     breakdowns = all_breakdowns(counted, areas, framework, bands)
-    scoring = progress(cases)
+    scoring = progress(cases, markings)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -335,7 +325,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         stages=STAGES,
         breakdowns=breakdowns,
         progress=scoring,
-        agreement=agreement(cases, areas, names=scoring.names),
+        agreement=agreement(counted.pairs, areas, names=scoring.names),
     )
 
 
@@ -348,6 +338,7 @@ class CountedCases:
     questions: list  # question ids, in the order of `counts`
     counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
     questions_answered: dict  # {case id: {id of each question answered other than N/A}}
+    pairs: list  # the first and second markings' answers compared (agreement.marking_pairs)
 
     def totals(self, case_ids):
         """[Yes, No, N/A, Yes, No, N/A, ...] per question (in the order of `questions`), summed over
@@ -387,15 +378,72 @@ class CountedCases:
 ANSWER_COLUMN = {Answer.Value.YES: 0, Answer.Value.NO: 1, Answer.Value.NA: 2}
 
 
-def counted_cases(cases) -> CountedCases:
-    """Two queries: the counted cases with their dimension values, and their answers (one a question,
-    as the counting assessment has at most one answer per question)."""
+@dataclass
+class CaseMarkings:
+    """Every assessment of the dashboard's cases, read once as rows: scoring progress, the counted
+    cases and the markings compared for agreement are all worked out from these."""
+
+    rows: list  # {"pk", "case_id", "assessor_id", "marking", "status", the assessor's name, "by_<dimension>"}
+    statuses: dict  # {case id: {marking: status}}
+
+
+def case_markings(cases) -> CaseMarkings:
+    """One query: every assessment of `cases` with its assessor's name and its case's value of
+    every dimension (in the order of the cases' references)."""
     fields = {
         f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
         for d in DIMENSIONS
     }
-    groups = {row["case_id"]: row for row in counting_assessments(cases).annotate(**fields).values("case_id", *fields)}
-    rows = list(counting_answers(cases).values_list("assessment__case_id", "question_id", "value").order_by())
+    rows = list(
+        Assessment.objects.filter(case__in=cases)
+        .annotate(**fields)
+        .values(
+            "pk",
+            "case_id",
+            "assessor_id",
+            "marking",
+            "status",
+            "assessor__first_name",
+            "assessor__last_name",
+            "assessor__username",
+            *fields,
+        )
+    )
+    statuses = defaultdict(dict)
+    for row in rows:
+        statuses[row["case_id"]][row["marking"]] = row["status"]
+    return CaseMarkings(rows, dict(statuses))
+
+
+DIMENSION_KEYS = [f"by_{d.param}" for d in DIMENSIONS]
+
+
+def counted_cases(markings: CaseMarkings) -> CountedCases:
+    """One query: the answers of each case's counting assessment (`counting_marking`, the rule of
+    `Assessment.objects.counting`) and of the first and second markings of the cases whose both
+    markings are submitted (compared for agreement, as `agreement.marking_pairs`), by the
+    assessments' ids. A counting assessment has at most one answer per question."""
+    counting = {}  # {counting assessment id: case id}
+    compared = {}  # {assessment id: (case id, marking, assessor id)}
+    groups = {}
+    for row in markings.rows:
+        case_id, marking = row["case_id"], row["marking"]
+        statuses = markings.statuses[case_id]
+        if marking == counting_marking(statuses):
+            counting[row["pk"]] = case_id
+            groups[case_id] = {"case_id": case_id, **{key: row[key] for key in DIMENSION_KEYS}}
+        if marking in (Marking.FIRST, Marking.SECOND) and markings_both_submitted(statuses):
+            compared[row["pk"]] = (case_id, marking, row["assessor_id"])
+    rows = []
+    pair_rows = []
+    answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
+    for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
+        case_id = counting.get(assessment_id)
+        if case_id is not None:
+            rows.append((case_id, question_id, value))
+        pair = compared.get(assessment_id)
+        if pair is not None:
+            pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
     questions = sorted({question_id for _, question_id, _ in rows})
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
     width = 3 * len(questions)
@@ -408,7 +456,7 @@ def counted_cases(cases) -> CountedCases:
         counted[column[question_id] + ANSWER_COLUMN[value]] += 1
         if value != NA:
             answered[case_id].add(question_id)
-    return CountedCases(groups, questions, counts, dict(answered))
+    return CountedCases(groups, questions, counts, dict(answered), paired(pair_rows))
 
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
@@ -480,8 +528,21 @@ def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
         if leave_out:
             cases = cases.exclude(pk__in=leave_out)
         dimension = BY_PARAM[name]
-        rows = _grouped(counting_assessments(cases), dimension, "case__", n=Count("case", distinct=True))
-        return {dimension.param_value(row["group"]): row["n"] for row in rows}
+        path = _case_path(dimension, "case__")
+        markings = Assessment.objects.filter(case__in=cases).annotate(
+            group=manager_label("case__") if path is None else F(path)
+        )
+        statuses, groups = defaultdict(dict), {}
+        for case_id, group, marking, status in markings.values_list("case_id", "group", "marking", "status").order_by():
+            statuses[case_id][marking] = status
+            groups[case_id] = group
+        # The counted cases of each group: those with a counting assessment (`counting_marking`).
+        counted = Counter(
+            dimension.param_value(groups[case_id])
+            for case_id, by_marking in statuses.items()
+            if counting_marking(by_marking) is not None
+        )
+        return dict(counted)
 
     return selection_hidden(selected, sizes)
 
@@ -489,12 +550,33 @@ def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
 # --- drill-down ------------------------------------------------------------------------------
 
 
+DISPOSAL_LABELS = dict(Disposal.choices)
+RISK_LABELS = dict(RiskLevel.choices)
+
+
+@dataclass(frozen=True)
+class ListedCase:
+    """A case as the drill-down lists it (read as values, not a model object)."""
+
+    pk: int
+    reference: str
+    team: str
+    disposal: str
+    rosh: str
+
+    def get_disposal_display(self):
+        return DISPOSAL_LABELS.get(self.disposal, self.disposal)
+
+    def get_rosh_display(self):
+        return RISK_LABELS.get(self.rosh, self.rosh)
+
+
 @dataclass
 class CaseLine:
-    case: Case
+    case: ListedCase
     manager: str
     tally: ratings.Tally
-    counting: Assessment | None
+    counting: int | None  # the counting assessment's id, if it has an answer within the figure
 
     @property
     def score(self):
@@ -503,19 +585,46 @@ class CaseLine:
 
 def drill_down(cases, answer_filter=None):
     """The cases behind a figure, each with its counting assessment's Yes / No / N/A within
-    `answer_filter` (a Q on Answer): two queries."""
-    answers = counting_answers(cases)
+    `answer_filter` (a Q on Answer): two queries (the cases with their markings' statuses, then the
+    counting assessments' answers, by their ids)."""
+    listed, statuses, markings = {}, defaultdict(dict), defaultdict(dict)
+    rows = (
+        cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
+        .order_by("reference", "pk")
+        .values_list(
+            "pk",
+            "reference",
+            "team",
+            "disposal",
+            "rosh",
+            "manager",
+            "assessments__pk",
+            "assessments__marking",
+            "assessments__status",
+        )
+    )
+    for pk, reference, team, disposal, rosh, manager, assessment_id, marking, status in rows:
+        if pk not in listed:
+            listed[pk] = (ListedCase(pk, reference, team, disposal, rosh), manager or "")
+        if assessment_id is not None:
+            statuses[pk][marking] = status
+            markings[pk][marking] = assessment_id
+    counting = {}  # {counting assessment id: case id} (Assessment.objects.counting, on the statuses read)
+    for case_id, by_marking in statuses.items():
+        marking = counting_marking(by_marking)
+        if marking is not None:
+            counting[markings[case_id][marking]] = case_id
+    answers = Answer.objects.filter(assessment_id__in=list(counting))
     if answer_filter is not None:
         answers = answers.filter(answer_filter)
     tallies = {
-        row["assessment__case_id"]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
-        for row in answers.values("assessment__case_id", "assessment_id").annotate(**tally_counts()).order_by()
+        counting[row["assessment_id"]]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
+        for row in answers.values("assessment_id").annotate(**tally_counts()).order_by()
     }
-    if answer_filter is not None:
-        cases = cases.filter(pk__in=list(tallies))
-    listed = cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
     lines = []
-    for case in listed:
-        tally, counting = tallies.get(case.pk, (ratings.Tally(), None))
-        lines.append(CaseLine(case, case.manager or "", tally, counting))
+    for case_id, (case, manager) in listed.items():
+        if answer_filter is not None and case_id not in tallies:
+            continue
+        tally, counting_id = tallies.get(case_id, (ratings.Tally(), None))
+        lines.append(CaseLine(case, manager, tally, counting_id))
     return lines

@@ -1,6 +1,7 @@
-"""What every oversight figure is built from: the counting assessments' answers, tallied in the
-database, and an area's score. Groups of fewer than SMALL_GROUP cases are suppressed so no child
-can be singled out; the presenters say so in words.
+"""What every oversight figure is built from: the counting assessments' answers (picked by
+`cases.models.counting_marking` on the markings' statuses, read as rows), and an area's score.
+Groups of fewer than SMALL_GROUP cases are suppressed so no child can be singled out; the
+presenters say so in words.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from inspections import ratings
 from inspections.models import Area, Question, Stage
 
-from ..models import Answer, Assessment, Case, tally_counts
+from ..models import Answer, Case, tally_counts
 from .disclosure import SMALL_GROUP, SUPPRESSED
 
 WEAKEST = 5
@@ -32,14 +33,6 @@ def manager_label(prefix=""):
     return Coalesce(person_label(f"{prefix}case_manager"), F(f"{prefix}case_manager_name"))
 
 
-def counting_assessments(cases):
-    return Assessment.objects.counting().filter(case__in=cases)
-
-
-def counting_answers(cases):
-    return Answer.objects.counting().filter(assessment__case__in=cases)
-
-
 def inspection_cases(inspection):
     return Case.objects.filter(inspection=inspection)
 
@@ -55,10 +48,11 @@ class Score:
 
 
 def framework_areas(framework_id):
+    """The framework's areas in order, each with its questions in order: two queries."""
     return list(
-        Area.objects.filter(framework_id=framework_id).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order"))
-        )
+        Area.objects.filter(framework_id=framework_id)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
     )
 
 

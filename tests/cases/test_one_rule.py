@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from cases.assessment_import import assessments_import
 from cases.judgements import inspection_judgements
-from cases.models import Answer, Assessment, Case
+from cases.models import Answer, Assessment, AssessmentStatus, Case, Marking, counting_marking
 from cases.oversight.agreement import moderation_lines
 from cases.oversight.dashboard import dashboard, drill_down
 from cases.oversight.exports import answers_table, summary_tables
@@ -111,6 +111,28 @@ def test_which_assessment_counts_is_one_rule_and_pages_exports_and_commands_agre
     assert page.status_code == 200
     shown = {q.question.code: tallied(q.tally) for a in page.context["figures"].areas for q in a.questions}
     assert shown == expected
+
+
+def test_the_counting_rule_on_statuses_read_agrees_with_the_queryset_for_every_combination(service):
+    """`counting_marking` (the dashboard's, on statuses already read) picks the assessment that
+    `Assessment.objects.counting()` picks, for every combination of markings and statuses."""
+    inspection = InspectionFactory(service=service, status="scoring", framework=FrameworkFactory())
+    assessor = member(service, Role.MANAGER, username="marker")
+    choices = [None, *AssessmentStatus.values]
+    expected = {}
+    for first in choices:
+        for second in choices:
+            for final in choices:
+                case = CaseFactory(inspection=inspection)
+                statuses = {
+                    m: s for m, s in ((Marking.FIRST, first), (Marking.SECOND, second), (Marking.FINAL, final)) if s
+                }
+                for marking, status in statuses.items():
+                    AssessmentFactory(case=case, assessor=assessor, marking=marking, status=status)
+                expected[case.pk] = counting_marking(statuses)
+    counting = dict(Assessment.objects.counting().filter(case__inspection=inspection).values_list("case_id", "marking"))
+    assert {case_id: counting.get(case_id) for case_id in expected} == expected
+    assert set(expected.values()) == {Marking.FINAL, Marking.FIRST, None}
 
 
 def test_both_markings_submitted_is_one_rule_and_moderation_progress_and_import_agree(client, world):
