@@ -150,16 +150,12 @@ def outstanding_before_publishing(inspection):
             f"{waiting} assessment{pluralize(waiting)} not submitted: "
             f"{'it does' if waiting == 1 else 'they do'} not count."
         )
-    unmoderated = [
-        line
-        for line in moderation_lines(inspection)
-        if line.agreed < line.compared and (line.final is None or line.final.status != AssessmentStatus.SUBMITTED)
-    ]
+    unmoderated = [line for line in moderation_lines(inspection) if line.agreed < line.compared and not line.moderated]
     if unmoderated:
         count = len(unmoderated)
         lines.append(
             f"{count} case{pluralize(count)} with disagreeing markings not moderated: "
-            f"the first marking counts ({', '.join(line.case.reference for line in unmoderated[:10])}"
+            f"the first marking counts ({', '.join(line.reference for line in unmoderated[:10])}"
             f"{', ...' if count > 10 else ''})."
         )
     return lines
