@@ -147,6 +147,27 @@ def test_moderation_list_shows_cases_marked_twice_with_their_agreement(client, m
     assert "To moderate" in page
 
 
+def test_moderation_list_names_the_markers_and_says_how_far_moderation_has_gone(client, marked, manager):
+    from cases.selectors import outstanding_before_publishing
+
+    first, second = marked
+    submit_second(second)
+    inspection = first.case.inspection
+    url = reverse("cases:moderation_list", args=[inspection.pk])
+    client.force_login(manager)
+    assert "Fiona First (first), Sam Second (second)" in text(client.get(url))
+    assert "NS-0042" in " ".join(outstanding_before_publishing(inspection))
+    moderation_start(case=first.case, by=manager)
+    assert "In progress" in text(client.get(url))
+    assert "NS-0042" in " ".join(outstanding_before_publishing(inspection))
+    moderation_settle(
+        case=first.case, decisions={"roh-2": ("yes", "plan seen"), "saf-1": ("no", "no visit")}, by=manager
+    )
+    moderation_complete(case=first.case, by=manager)
+    assert "Moderated" in text(client.get(url))
+    assert not any("NS-0042" in line for line in outstanding_before_publishing(inspection))
+
+
 def test_moderation_page_shows_both_markings_side_by_side_with_disagreements(client, marked, manager):
     first, second = marked
     submit_second(second)
