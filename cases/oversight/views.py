@@ -277,6 +277,8 @@ def moderation_case(request, pk, case_pk):
             "inspection": inspection,
             "case": case,
             "comparison": comparison,
+            "disagreements": comparison.disagreements,
+            "agreed_rows": presenters.agreed_rows_html(comparison.questions),
             "may_moderate": may_moderate,
             "is_marker": request.user.pk in markers,
             "problems": [q for q in comparison.questions if q.error],
