@@ -160,8 +160,14 @@ def hidden_first_markings_of(user, inspections):
 
 @rules.predicate
 def is_marker_of_case(user, case):
-    """The person made the first or second marking of the case (so cannot moderate it)."""
-    return case is not None and any(assessor_id == user.pk for _, assessor_id, _ in _markings_of_case(case.pk))
+    """The person made the first or second marking of the case (so cannot moderate it). From the
+    markings read with the case this request when the moderation page has them (`case_comparison`)."""
+    if case is None:
+        return False
+    markings = getattr(case, "first_and_second_markings", None)
+    if markings is None:
+        markings = _markings_of_case(case.pk)
+    return any(assessor_id == user.pk for _, assessor_id, _ in markings)
 
 
 @rules.predicate

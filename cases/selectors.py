@@ -18,15 +18,27 @@ from .oversight.disclosure import SMALL_GROUP
 def case_areas(case, scope=None):
     """The areas the case is asked, each with `asked`: its questions that apply to the case
     (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
-    audit) when given. Two queries."""
-    areas = []
-    for area in framework_areas(case.inspection.framework_id, scope):
-        if not area.applies_to_case(case):
-            continue
-        area.asked = [q for q in area.questions.all() if applicability.applies(q.applies_to, case_facts(case))]
-        if area.asked:
-            areas.append(area)
-    return areas
+    audit) when given. One query: the questions with their areas (an area without a question asked
+    is left out, as `framework_areas` leaves out an area without a question in scope)."""
+    questions = (
+        Question.objects.filter(area__framework_id=case.inspection.framework_id, area__judged_once=False)
+        .select_related("area")
+        .order_by("area__order", "area_id", "order")
+    )
+    if scope is not None:
+        questions = questions.filter(pk__in=scope)
+    facts = case_facts(case)
+    areas = {}  # {area id: the area, its questions asked} in the framework's order
+    for question in questions:
+        area = areas.get(question.area_id)
+        if area is None:
+            area = areas[question.area_id] = question.area
+            area.asked = []
+        else:
+            question.area = area  # one object for each area
+        if applicability.applies(question.applies_to, facts):
+            area.asked.append(question)
+    return [area for area in areas.values() if area.asked and applicability.applies(area.applies_to, facts)]
 
 
 def framework_areas(framework_id, scope=None):
@@ -150,16 +162,12 @@ def outstanding_before_publishing(inspection):
             f"{waiting} assessment{pluralize(waiting)} not submitted: "
             f"{'it does' if waiting == 1 else 'they do'} not count."
         )
-    unmoderated = [
-        line
-        for line in moderation_lines(inspection)
-        if line.agreed < line.compared and (line.final is None or line.final.status != AssessmentStatus.SUBMITTED)
-    ]
+    unmoderated = [line for line in moderation_lines(inspection) if line.agreed < line.compared and not line.moderated]
     if unmoderated:
         count = len(unmoderated)
         lines.append(
             f"{count} case{pluralize(count)} with disagreeing markings not moderated: "
-            f"the first marking counts ({', '.join(line.case.reference for line in unmoderated[:10])}"
+            f"the first marking counts ({', '.join(line.reference for line in unmoderated[:10])}"
             f"{', ...' if count > 10 else ''})."
         )
     return lines

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inspections.models import Inspection, InspectionStatus, Judgement, PublishedQuestionScore
 from inspections.people import display_name
@@ -102,7 +101,6 @@ def submission_problems(questions, answers) -> dict[str, str]:
     return problems
 
 
-@transaction.atomic
 def assessment_save(
     *, assessment: Assessment, answers: dict, version: int, by, submit: bool = False, questions=None
 ) -> Assessment:
@@ -113,6 +111,13 @@ def assessment_save(
     Only answers that changed are written, so the record of changes shows real changes.
     `questions`: the questions the case is asked, as the scoring page read them
     (selectors.case_areas); read here the same way when not given.
+
+    `assessment` is as the page read it in this request. Every change to an assessment's answers,
+    status or assessor moves its version on (this save, moderation, reopening; assignment only
+    before it is started), so once the version claim below succeeds, `assessment` and the answers
+    read just before it are what is stored at `version`. The answers are read before the write
+    transaction starts, so on SQLite the claim is its first statement and waits for another
+    writer rather than failing.
     """
     if assessment.assessor_id != by.pk:
         raise ValidationError("Only the assigned assessor can score this case.")
@@ -128,50 +133,93 @@ def assessment_save(
         if problems:
             raise ScoringProblems(problems)
 
-    # Claim the next version in one conditional UPDATE (atomic on every database, SQLite too); if
-    # someone else saved first, nothing matches and nothing is written.
-    claimed = Assessment.objects.filter(pk=assessment.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk))
-
     by_code = {q.code: q for q in questions}
     # A note without an answer is kept only once the question is answered.
     given = [(by_code[code], value, note) for code, (value, note) in answers.items() if value]
-    values = answers_write(assessment=assessment, answers=given, by=by)
-    assessment.refresh_from_db()
-    assessment.recount(values)
-    if submit:
-        assessment.status = AssessmentStatus.SUBMITTED
-        assessment.submitted_at = timezone.now()
-        assessment._change_reason = "Submitted"
-    else:
-        assessment.status = AssessmentStatus.DRAFT
-        assessment._change_reason = "Draft saved"
-    assessment._history_user = by
-    assessment.save()
+    saved = saved_answers(assessment)
+    values = {question_id: value for question_id, (_, value, _) in saved.items()}
+    values.update((question.pk, value) for question, value, _ in given)
+    now = timezone.now()
+    status = AssessmentStatus.SUBMITTED if submit else AssessmentStatus.DRAFT
+    submitted_at = now if submit else assessment.submitted_at
+    with transaction.atomic():
+        # Claim the next version and store the new state in one conditional UPDATE (atomic on every
+        # database, SQLite too); if someone else saved first, nothing matches and nothing is written.
+        assessment.recount(list(values.values()))  # the counts to store (the one place they are worked out)
+        claimed = Assessment.objects.filter(pk=assessment.pk, version=version, assessor_id=by.pk).update(
+            version=F("version") + 1,
+            status=status,
+            submitted_at=submitted_at,
+            updated_at=now,
+            answered=assessment.answered,
+            yes=assessment.yes,
+            no=assessment.no,
+            na=assessment.na,
+        )
+        if not claimed:
+            raise StaleAssessment(Assessment.objects.select_related("assessor").get(pk=assessment.pk))
+        assessment.version, assessment.status, assessment.submitted_at, assessment.updated_at = (
+            version + 1,
+            status,
+            submitted_at,
+            now,
+        )
+        reason = "Submitted" if submit else "Draft saved"
+        answers_write(assessment=assessment, answers=given, by=by, saved=saved)
+        # On record as a save() would put it: the assessment as now stored, by whom and why.
+        Assessment.history.bulk_history_create(
+            [assessment], update=True, default_user=by, default_change_reason=reason, default_date=now
+        )
     return assessment
 
 
-def answers_write(*, assessment, answers, by, created="Answered", changed="Changed") -> list[str]:
+def saved_answers(assessment) -> dict:
+    """{question id: (answer id, value, note)} of the assessment's saved answers: one query, no objects."""
+    return {
+        question_id: (pk, value, note)
+        for pk, question_id, value, note in Answer.objects.filter(assessment_id=assessment.pk).values_list(
+            "pk", "question_id", "value", "note"
+        )
+    }
+
+
+def answers_write(*, assessment, answers, by, created="Answered", changed="Changed", saved=None):
     """Write `answers` [(question, value, note)] to the assessment: new ones created, changed ones
-    updated, each with its history record; unchanged ones left alone, so the record of changes
-    shows real changes. Returns the values of all the assessment's answers now."""
-    existing = {a.question_id: a for a in assessment.answers.all()}
+    updated, each with its history record (one INSERT of history rows for both); unchanged ones left
+    alone, so the record of changes shows real changes. `saved`: `saved_answers(assessment)` when
+    the caller has read them."""
+    if saved is None:
+        saved = saved_answers(assessment)
     to_create, to_update = [], []
     for question, value, note in answers:
-        answer = existing.get(question.pk)
+        answer = saved.get(question.pk)
         if answer is None:
             to_create.append(Answer(assessment=assessment, question=question, value=value, note=note))
-        elif (answer.value, answer.note) != (value, note):
-            answer.value, answer.note = value, note
-            to_update.append(answer)
+        elif answer[1:] != (value, note):
+            to_update.append(
+                Answer(pk=answer[0], assessment_id=assessment.pk, question_id=question.pk, value=value, note=note)
+            )
+    if len(to_update) == 1:  # the usual draft save: a plain UPDATE, cheaper to build than bulk_update's CASE
+        Answer.objects.filter(pk=to_update[0].pk).update(value=to_update[0].value, note=to_update[0].note)
+    elif to_update:
+        Answer.objects.bulk_update(to_update, ["value", "note"])
     if to_create:
-        bulk_create_with_history(to_create, Answer, default_user=by, default_change_reason=created)
-    if to_update:
-        bulk_update_with_history(to_update, Answer, ["value", "note"], default_user=by, default_change_reason=changed)
-    return [a.value for a in existing.values()] + [a.value for a in to_create]
+        Answer.objects.bulk_create(to_create)
+    if to_create or to_update:
+        now = timezone.now()
+        history = Answer.history.model
+        fields = [f.attname for f in history.tracked_fields]
+        history.objects.bulk_create(
+            history(
+                history_date=now,
+                history_user=by,
+                history_change_reason=reason,
+                history_type=kind,
+                **{name: getattr(answer, name) for name in fields},
+            )
+            for kind, reason, answers in (("+", created, to_create), ("~", changed, to_update))
+            for answer in answers
+        )
 
 
 @transaction.atomic

@@ -85,10 +85,10 @@ def case_create(request, pk):
     )
 
 
-def _my_assessment(request, pk, permission):
+def _my_assessment(request, pk, permission, *related):
     assessment = get_in_my_services_or_404(
         # Not the service or the framework: these pages need only their ids (a narrower join plans faster).
-        Assessment.objects.select_related("case__inspection", "assessor"),
+        Assessment.objects.select_related("case__inspection", "assessor", *related),
         request.user,
         "case__inspection__service",
         pk=pk,
@@ -100,7 +100,8 @@ def _my_assessment(request, pk, permission):
 @require_http_methods(["GET", "POST"])
 def assessment(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
-    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT)
+    # With the inspection's programme audit, if any: which questions it reads (question_scope), no query of its own.
+    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT, "case__inspection__programme_audit")
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )

@@ -8,11 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
 
 from inspections.people import name_from
 
-from ..models import Answer, Assessment, AssessmentStatus, Case, Marking
+from ..models import Answer, Assessment, AssessmentStatus, Marking, markings_both_submitted
 from .kappa import cohens_kappa_of, percentage_agreement, percentage_agreement_of
 
 
@@ -118,10 +117,11 @@ def agreement(pairs, areas, names=None) -> Agreement:
 
 @dataclass
 class ModerationLine:
-    case: Case
-    first: Assessment
-    second: Assessment
-    final: Assessment | None
+    case_id: int
+    reference: str
+    first_marker: str  # the markers' names as shown
+    second_marker: str
+    final_status: str | None  # the moderated assessment's status, None before moderation starts
     agreed: int
     compared: int
 
@@ -135,35 +135,66 @@ class ModerationLine:
 
     @property
     def moderated(self):
-        return bool(self.final and self.final.status == AssessmentStatus.SUBMITTED)
+        return self.final_status == AssessmentStatus.SUBMITTED
 
 
 def moderation_lines(inspection):
     """Cases whose first and second markings are both submitted, moderated or not, with their
-    agreement: three queries."""
-    cases = (
-        Case.objects.filter(inspection=inspection)
-        .both_markings_submitted()
-        .prefetch_related(Prefetch("assessments", queryset=Assessment.objects.select_related("assessor")))
-        .order_by("reference")
-    )
+    agreement, by reference: two queries (the inspection's markings with their case's reference and
+    assessor's name, then the answers of both markings of the cases ready), read as rows."""
+    markings = defaultdict(dict)  # {case id: {marking: (assessment id, status, assessor id, name)}}
+    references = {}
+    for pk, case_id, reference, marking, status, assessor_id, first_name, last_name, username in (
+        Assessment.objects.filter(case__inspection=inspection)
+        .order_by()
+        .values_list(
+            "pk",
+            "case_id",
+            "case__reference",
+            "marking",
+            "status",
+            "assessor_id",
+            "assessor__first_name",
+            "assessor__last_name",
+            "assessor__username",
+        )
+    ):
+        markings[case_id][marking] = (pk, status, assessor_id, name_from(first_name, last_name, username))
+        references[case_id] = reference
+    ready = {
+        case_id: by_marking
+        for case_id, by_marking in markings.items()
+        if markings_both_submitted({marking: row[1] for marking, row in by_marking.items()})
+    }
+    compared = {  # {assessment id: (case id, marking, assessor id)} of both markings of the cases ready
+        by_marking[marking][0]: (case_id, marking, by_marking[marking][2])
+        for case_id, by_marking in ready.items()
+        for marking in (Marking.FIRST, Marking.SECOND)
+    }
+    rows = Answer.objects.filter(assessment_id__in=list(compared)).values_list("assessment_id", "question_id", "value")
     counts = defaultdict(lambda: [0, 0])  # {case id: [agreed, compared]}
-    for case_id, _, _, _, first_value, value in marking_pairs(Case.objects.filter(inspection=inspection)):
+    marking_rows = (
+        (case_id, question_id, marking, assessor_id, value)
+        for assessment_id, question_id, value in rows
+        for case_id, marking, assessor_id in (compared[assessment_id],)
+    )
+    for case_id, _, _, _, first_value, value in paired(marking_rows):
         counted = counts[case_id]
         counted[0] += first_value == value
         counted[1] += 1
     lines = []
-    for case in cases:
-        by_marking = {a.marking: a for a in case.assessments.all()}
-        agreed, compared = counts.get(case.pk, (0, 0))
+    for case_id, by_marking in sorted(ready.items(), key=lambda item: references[item[0]]):
+        final = by_marking.get(Marking.FINAL)
+        agreed, compared_count = counts.get(case_id, (0, 0))
         lines.append(
             ModerationLine(
-                case,
-                by_marking[Marking.FIRST],
-                by_marking[Marking.SECOND],
-                by_marking.get(Marking.FINAL),
+                case_id,
+                references[case_id],
+                by_marking[Marking.FIRST][3],
+                by_marking[Marking.SECOND][3],
+                final[1] if final else None,
                 agreed,
-                compared,
+                compared_count,
             )
         )
     return lines

@@ -93,7 +93,8 @@ class Comparison:
 def _markings(case):
     """{marking: assessment (with its assessor)} of the case, and {assessment id: {question id:
     (value, note)}} of their answers: two queries, no object for each answer."""
-    markings = {a.marking: a for a in Assessment.objects.filter(case=case).select_related("assessor")}
+    # By the case's key only (the default ordering would join the case again to sort by its reference).
+    markings = {a.marking: a for a in Assessment.objects.filter(case=case).select_related("assessor").order_by()}
     answers = defaultdict(dict)
     for assessment_id, question_id, value, note in Answer.objects.filter(
         assessment_id__in=[a.pk for a in markings.values()]
@@ -105,6 +106,10 @@ def _markings(case):
 def case_comparison(case) -> Comparison:
     """Both markings (and the moderated one) of `case`, question by question: four queries."""
     markings, answers_of = _markings(case)
+    # Who made the first and second markings, as the permission to moderate asks (rules.is_marker_of_case).
+    case.first_and_second_markings = [
+        (a.marking, a.assessor_id, a.status) for a in markings.values() if a.marking in (Marking.FIRST, Marking.SECOND)
+    ]
     questions = [
         q
         for q in Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)

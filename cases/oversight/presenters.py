@@ -108,3 +108,25 @@ def agreement_rows_html(lines):
             for line in lines
         )
     )
+
+
+def agreed_rows_html(questions):
+    """The moderation page's "Agreed answers" table rows (ComparedQuestion), written here rather than
+    by a template loop over every question; every text escaped as the template engine would."""
+    rows = []
+    for q in questions:
+        if not q.agreed:
+            continue
+        code = e(q.question.code)
+        notes = "".join(
+            f'<p class="govuk-body-s govuk-!-margin-0">{who}: {e(note)}</p>'
+            for who, note in (("First", q.first[1]), ("Second", q.second[1]))
+            if note
+        )
+        rows.append(
+            f'<tr class="govuk-table__row" id="row-{code}">\n'
+            f'<th scope="row" class="govuk-table__header">{e(q.number)}. {e(q.question.text)} '
+            f'<span class="govuk-caption-s">({code})</span></th>\n'
+            f'<td class="govuk-table__cell">{e(q.first_label)}{notes}</td>\n</tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)

@@ -177,9 +177,9 @@ def moderation_list(request, pk):
     lines = moderation_lines(inspection)
     key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in MODERATION_COLUMNS}, "reference")
     sorters = {
-        "reference": lambda line: line.case.reference,
-        "agreement": lambda line: (-1 if line.percent is None else line.percent, line.case.reference),
-        "state": lambda line: (line.moderated, line.case.reference),
+        "reference": lambda line: line.reference,
+        "agreement": lambda line: (-1 if line.percent is None else line.percent, line.reference),
+        "state": lambda line: (line.moderated, line.reference),
     }
     lines.sort(key=sorters[key], reverse=descending)
     return render(
@@ -277,6 +277,8 @@ def moderation_case(request, pk, case_pk):
             "inspection": inspection,
             "case": case,
             "comparison": comparison,
+            "disagreements": comparison.disagreements,
+            "agreed_rows": presenters.agreed_rows_html(comparison.questions),
             "may_moderate": may_moderate,
             "is_marker": request.user.pk in markers,
             "problems": [q for q in comparison.questions if q.error],

@@ -140,7 +140,7 @@ def test_both_markings_submitted_is_one_rule_and_moderation_progress_and_import_
     both = set(Case.objects.filter(inspection=inspection).both_markings_submitted())
     assert both == {cases["A"], cases["C"], cases["E"]}  # D's second marking is a draft
 
-    assert {line.case for line in moderation_lines(inspection)} == both
+    assert {line.case_id for line in moderation_lines(inspection)} == {case.pk for case in both}
     assert {ref for ref, case in cases.items() if case_comparison(case).ready} == {"A", "C", "E"}
     # Ready to moderate: both submitted and no submitted moderated assessment (C's is a draft).
     assert dashboard(inspection).progress.ready_to_moderate == 2

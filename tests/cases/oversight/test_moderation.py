@@ -147,6 +147,27 @@ def test_moderation_list_shows_cases_marked_twice_with_their_agreement(client, m
     assert "To moderate" in page
 
 
+def test_moderation_list_names_the_markers_and_says_how_far_moderation_has_gone(client, marked, manager):
+    from cases.selectors import outstanding_before_publishing
+
+    first, second = marked
+    submit_second(second)
+    inspection = first.case.inspection
+    url = reverse("cases:moderation_list", args=[inspection.pk])
+    client.force_login(manager)
+    assert "Fiona First (first), Sam Second (second)" in text(client.get(url))
+    assert "NS-0042" in " ".join(outstanding_before_publishing(inspection))
+    moderation_start(case=first.case, by=manager)
+    assert "In progress" in text(client.get(url))
+    assert "NS-0042" in " ".join(outstanding_before_publishing(inspection))
+    moderation_settle(
+        case=first.case, decisions={"roh-2": ("yes", "plan seen"), "saf-1": ("no", "no visit")}, by=manager
+    )
+    moderation_complete(case=first.case, by=manager)
+    assert "Moderated" in text(client.get(url))
+    assert not any("NS-0042" in line for line in outstanding_before_publishing(inspection))
+
+
 def test_moderation_page_shows_both_markings_side_by_side_with_disagreements(client, marked, manager):
     first, second = marked
     submit_second(second)
@@ -254,7 +275,7 @@ def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, 
     lines = moderation_lines(mock)
     assert len(lines) >= 3
     assert all(line.disagreements for line in lines)
-    before = [(line.case.reference, line.agreed) for line in lines]
+    before = [(line.reference, line.agreed) for line in lines]
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
@@ -265,11 +286,11 @@ def test_the_demo_mock_inspection_has_disagreements_ready_to_moderate(settings, 
         reverse("cases:moderation_list", args=[mock.pk]),
     ]:
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("cases:moderation_case", args=[mock.pk, lines[0].case.pk])).status_code == 200
+    assert client.get(reverse("cases:moderation_case", args=[mock.pk, lines[0].case_id])).status_code == 200
     client.force_login(users.get(username="inspector"))
     assert "Eastbridge" in client.get(reverse("cases:benchmark")).content.decode()
     call_command("load_demo", verbosity=0)
-    assert [(line.case.reference, line.agreed) for line in moderation_lines(mock)] == before
+    assert [(line.reference, line.agreed) for line in moderation_lines(mock)] == before
 
 
 def test_a_stale_moderation_save_is_refused_and_keeps_what_was_typed(client, marked, manager, service):

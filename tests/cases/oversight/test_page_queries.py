@@ -33,12 +33,12 @@ def test_the_moderation_list_and_a_moderation_case_take_the_same_queries_at_any_
     make_scored_cases(inspection, cases, first, second)
     case = inspection.cases.filter(assessments__marking="second").order_by("pk").first()
     client.force_login(manager)
-    # The session, the person with their memberships, the inspection; then the list: each case's
-    # agreement, the cases, their markings.
-    assert _queries(client, reverse("cases:moderation_list", args=[inspection.pk])) == 6
-    # The case, its markings with their assessors, their answers, the questions, and who marked it (the
-    # permission to moderate).
-    assert _queries(client, reverse("cases:moderation_case", args=[inspection.pk, case.pk])) == 8
+    # The session, the person with their memberships, the inspection; then the list: the markings with
+    # their case's reference and assessor, the answers of both markings of the cases ready.
+    assert _queries(client, reverse("cases:moderation_list", args=[inspection.pk])) == 5
+    # The case, its markings with their assessors (also who marked it, for the permission to moderate),
+    # their answers, the questions.
+    assert _queries(client, reverse("cases:moderation_case", args=[inspection.pk, case.pk])) == 7
 
 
 @pytest.mark.parametrize("inspections", [2, 6])

@@ -171,6 +171,28 @@ def test_a_themed_audit_reads_only_its_area_in_scoring_and_judgements(service, m
     assert figures.areas[0].score == 67
 
 
+def test_the_scoring_page_of_a_themed_audit_asks_only_its_questions(client, service, manager, officer):
+    from django.urls import reverse
+
+    framework = FrameworkFactory()
+    safeguarding = Area.objects.get(framework=framework, code="saf")
+    template = template_for(service, manager, framework=framework, name="Safeguarding", areas=[safeguarding])
+    audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
+    case = cohort(audit, [None], [1])[0]
+    case.in_sample = True
+    case.save()
+    assessment = AssessmentFactory(case=case, assessor=officer)
+    client.force_login(officer)
+    url = reverse("cases:assessment", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert 'name="q-saf-3"' in page and 'name="q-roh-1"' not in page
+    assert "Answered 0 of 3 questions" in page
+    saved = client.post(url, {"version": 0, "action": "draft", "q-saf-1": "yes", "q-roh-1": "yes"})
+    assert saved.status_code == 302
+    assert list(assessment.answers.values_list("question__code", flat=True)) == ["saf-1"]
+    assert "Answered 1 of 3 questions" in client.get(url).content.decode()
+
+
 def test_template_checks(service, other_service, manager):
     framework = FrameworkFactory()
     other_framework = FrameworkFactory()
