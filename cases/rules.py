@@ -111,7 +111,7 @@ def blind_case_ids(user, inspection):
 def blind_case_ids_in(user, inspections, markings=None):
     """`blind_case_ids` across several inspections (ids or a queryset of them, e.g. a service's), for the
     person's markings of kinds `markings` (first and second unless given). One query."""
-    return set(_blind_markings(user, inspections, markings).values_list("case_id", flat=True))
+    return set(_blind_markings(user, inspections, markings).order_by().values_list("case_id", flat=True))
 
 
 def _blind_markings(user, inspections, markings=None):
@@ -132,15 +132,6 @@ def hidden_first_markings(user, inspections):
     from .models import Marking
 
     return blind_case_ids_in(user, inspections, markings=[Marking.SECOND])
-
-
-def hidden_first_markings_of(user, inspections):
-    """The person's second markings behind `hidden_first_markings`, as a query not yet run: a figure
-    leaves their cases out in its own query (`~Exists(...filter(case_id=OuterRef(...)))`), with no
-    query of its own."""
-    from .models import Marking
-
-    return _blind_markings(user, inspections, markings=[Marking.SECOND])
 
 
 @rules.predicate
