@@ -6,10 +6,10 @@ Reads in a fixed number of queries whatever the number of cases or questions.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Subquery
+from django.db.models import Count, IntegerField, Subquery, Value
 
 from inspections import ratings
-from inspections.models import Area, Judgement, PublishedQuestionScore, Question
+from inspections.models import Area, Band, Judgement, OverallBand, PublishedQuestionScore, Question
 
 from .models import Answer, Assessment, tally_counts
 from .oversight.disclosure import few_asked
@@ -131,6 +131,34 @@ def framework_bands(framework):
     return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
 
 
+def _bands_and_overall(framework):
+    """The framework's bands, {band label: points} towards an overall rating, and its overall bands
+    (none unless it defines an overall rating): one query of plain rows."""
+    rows = (
+        Band.objects.filter(framework=framework)
+        .order_by()
+        .annotate(overall=Value(False))
+        .values_list("overall", "label", "min_percent", "equivalent", "points")
+        .union(
+            OverallBand.objects.filter(framework=framework)
+            .order_by()
+            .annotate(overall=Value(True), no_equivalent=Value(""), no_points=Value(None, IntegerField()))
+            .values_list("overall", "label", "min_points", "no_equivalent", "no_points"),
+            all=True,
+        )
+        .order_by("overall", "-min_percent")
+    )
+    bands, points, overall_bands = [], {}, []
+    for overall, label, lowest, equivalent, band_points in rows:
+        if overall:
+            overall_bands.append(ratings.OverallBand(label, lowest))
+        else:
+            bands.append(ratings.Band(label, lowest, equivalent))
+            if band_points is not None:
+                points[label] = band_points
+    return bands, points, overall_bands
+
+
 def _live_tallies(inspection, leave_out=frozenset()):
     """{question id: Tally}, {area id: cases} and the cases counted, from each case's counting
     assessment, less the cases in `leave_out` (those the reader is marking blind:
@@ -190,8 +218,7 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
     {area id: cases}, cases counted) when the caller has read them already from the same counting
     assessments, less the same `leave_out` (the dashboard); used only while not published."""
     framework = inspection.framework
-    band_rows = list(framework.bands.all())  # once: the bands, and the points for the overall rating
-    bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in band_rows]
+    bands, points, overall_bands = _bands_and_overall(framework)  # once, for the areas and the overall rating
     scope = question_scope(inspection)
     areas = _areas_with_questions(framework)
     stored = {
@@ -239,9 +266,7 @@ def inspection_judgements(inspection, *, leave_out=frozenset(), live=None) -> In
             )
 
     overall = None
-    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in framework.overall_bands.all()]
     if overall_bands:
-        points = {b.label: b.points for b in band_rows if b.points is not None}
         shown = [_shown_band(a, bands) for a in area_judgements]
         overall = ratings.overall_result(shown, points, overall_bands)
     return InspectionJudgements(

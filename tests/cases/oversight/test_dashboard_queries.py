@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # (url name, query string, queries): session, person and memberships, the inspection, then the page's own.
 PAGES = [
-    ("cases:inspection_dashboard", "", 18),
+    ("cases:inspection_dashboard", "", 17),
     ("cases:inspection_dashboard", "?team=North+team", 14),
     ("cases:dashboard_cases", "", 8),
     ("cases:dashboard_cases", "?team=North+team&area=roh&answer=no", 9),
