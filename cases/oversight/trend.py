@@ -159,12 +159,10 @@ def service_trend(service, *, published_only=False, reader=None) -> Trend:
         .values_list("inspection_id", "area_id", "score")
     ):
         stored[inspection_id][area_id] = score
-    codes = {q.pk: q.code for outline in frameworks.values() for a in outline.areas for q in a.questions}
     question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
-    for inspection_id, question_id, score in PublishedQuestionScore.objects.filter(
-        inspection_id__in=published_ids
-    ).values_list("inspection_id", "question_id", "score"):
-        question_scores[inspection_id][codes[question_id]] = score
+    published_scores = PublishedQuestionScore.objects.filter(inspection_id__in=published_ids)
+    for inspection_id, code, score in published_scores.values_list("inspection_id", "question__code", "score"):
+        question_scores[inspection_id][code] = score
     leave_out = hidden_first_markings(reader, live_ids) if live_ids and reader is not None else frozenset()
     live = _live_tallies(live_ids, leave_out)
 
