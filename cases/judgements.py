@@ -7,8 +7,10 @@ Reads in a fixed number of queries whatever the number of cases or questions.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import IntegerField, Value
+
 from inspections import ratings
-from inspections.models import Area, Judgement, PublishedQuestionScore, Question
+from inspections.models import Area, Band, Judgement, OverallBand, PublishedQuestionScore, Question
 
 from .models import Answer, Assessment, counting_marking
 from .oversight.disclosure import few_asked
@@ -126,15 +128,41 @@ class InspectionJudgements:
         }
 
 
-def framework_band_rows(framework):
-    """The framework's bands (with their points for an overall rating), highest first: one query."""
-    return list(framework.bands.order_by("-min_percent"))
+@dataclass(frozen=True)
+class FrameworkBands:
+    """A framework's bands (highest first), {band label: points} towards an overall rating, and its
+    overall bands (none unless it defines an overall rating)."""
+
+    bands: list
+    points: dict
+    overall: list
 
 
-def framework_bands(framework, band_rows=None):
-    """The framework's bands as `ratings.Band`s, from `band_rows` (`framework_band_rows`) if read already."""
-    rows = framework_band_rows(framework) if band_rows is None else band_rows
-    return [ratings.Band(b.label, b.min_percent, b.equivalent) for b in rows]
+def framework_bands(framework) -> FrameworkBands:
+    """The framework's bands and overall bands: one query of plain rows (the two tables together)."""
+    rows = (
+        Band.objects.filter(framework=framework)
+        .order_by()
+        .annotate(overall=Value(False))
+        .values_list("overall", "label", "min_percent", "equivalent", "points")
+        .union(
+            OverallBand.objects.filter(framework=framework)
+            .order_by()
+            .annotate(overall=Value(True), no_equivalent=Value(""), no_points=Value(None, IntegerField()))
+            .values_list("overall", "label", "min_points", "no_equivalent", "no_points"),
+            all=True,
+        )
+        .order_by("overall", "-min_percent")
+    )
+    bands, points, overall_bands = [], {}, []
+    for overall, label, lowest, equivalent, band_points in rows:
+        if overall:
+            overall_bands.append(ratings.OverallBand(label, lowest))
+        else:
+            bands.append(ratings.Band(label, lowest, equivalent))
+            if band_points is not None:
+                points[label] = band_points
+    return FrameworkBands(bands, points, overall_bands)
 
 
 def _live_tallies(inspection, leave_out, question_areas):
@@ -205,7 +233,7 @@ def _areas_with_questions(framework):
 
 
 def inspection_judgements(
-    inspection, *, leave_out=frozenset(), live=None, areas=None, band_rows=None
+    inspection, *, leave_out=frozenset(), live=None, areas=None, framework_bands_read=None
 ) -> InspectionJudgements:
     """The inspection's judgements: stored once published, else live from the counting assessments.
     `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
@@ -213,11 +241,10 @@ def inspection_judgements(
     {area id: cases}, cases counted) when the caller has read them already from the same counting
     assessments, less the same `leave_out` (the dashboard); used only while not published.
     `areas` ([(area, its questions)] of the framework's areas that have questions, in order) and
-    `band_rows` (`framework_band_rows`): the framework as the caller has read it already."""
+    `framework_bands_read` (`framework_bands`): the framework as the caller has read it already."""
     framework = inspection.framework
-    if band_rows is None:
-        band_rows = framework_band_rows(framework)  # once: the bands, and the points for the overall rating
-    bands = framework_bands(framework, band_rows)
+    read = framework_bands(framework) if framework_bands_read is None else framework_bands_read
+    bands, points, overall_bands = read.bands, read.points, read.overall  # for the areas and the overall rating
     scope = question_scope(inspection)
     if areas is None:
         areas = _areas_with_questions(framework)
@@ -267,10 +294,7 @@ def inspection_judgements(
             )
 
     overall = None
-    overall_rows = framework.overall_bands.order_by("-min_points")
-    overall_bands = [ratings.OverallBand(b.label, b.min_points) for b in overall_rows]
     if overall_bands:
-        points = {b.label: b.points for b in band_rows if b.points is not None}
         shown = [_shown_band(a, bands) for a in area_judgements]
         overall = ratings.overall_result(shown, points, overall_bands)
     return InspectionJudgements(

@@ -149,15 +149,6 @@ def hidden_first_markings(user, inspections):
     return blind_case_ids_in(user, inspections, markings=[Marking.SECOND])
 
 
-def hidden_first_markings_of(user, inspections):
-    """The person's second markings behind `hidden_first_markings`, as a query not yet run: a figure
-    leaves their cases out in its own query (`~Exists(...filter(case_id=OuterRef(...)))`), with no
-    query of its own."""
-    from .models import Marking
-
-    return _blind_markings(user, inspections, markings=[Marking.SECOND])
-
-
 @rules.predicate
 def is_marker_of_case(user, case):
     """The person made the first or second marking of the case (so cannot moderate it). From the

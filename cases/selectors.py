@@ -9,7 +9,7 @@ from django.template.defaultfilters import pluralize
 from inspections import applicability, ratings
 from inspections.applicability import case_facts
 from inspections.models import Area, Inspection, InspectionStatus, Question
-from inspections.people import display_name
+from inspections.people import display_name, name_from
 
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking, SampleChange, both_markings_submitted
 from .oversight.disclosure import SMALL_GROUP
@@ -123,28 +123,39 @@ def assessment_record(assessment):
 
 
 def override_record(inspection):
-    """Every override recorded or withdrawn on the inspection's judgements: who, when, old and new band."""
+    """Every override recorded or withdrawn on the inspection's judgements: who (their name; None for
+    the system), when, old and new band. One query, of plain rows."""
     from inspections.models import Judgement
 
     entries, previous = [], {}
     history = (
         Judgement.history.filter(inspection_id=inspection.pk)
-        .select_related("history_user", "area")
         .order_by("history_date", "history_id")
+        .values_list(
+            "history_date",
+            "history_user_id",
+            "history_user__first_name",
+            "history_user__last_name",
+            "history_user__username",
+            "area_id",
+            "area__name",
+            "override_band_label",
+            "override_reason",
+        )
     )
-    for record in history:
-        old = previous.get(record.area_id, "")
-        previous[record.area_id] = record.override_band_label
-        if old == record.override_band_label:
+    for when, user_id, first_name, last_name, username, area_id, area_name, label, reason in history:
+        old = previous.get(area_id, "")
+        previous[area_id] = label
+        if old == label:
             continue  # a publication or another change that left the override as it was
         entries.append(
             {
-                "when": record.history_date,
-                "who": record.history_user,
-                "area": record.area.name,
+                "when": when,
+                "who": name_from(first_name, last_name, username) if user_id is not None else None,
+                "area": area_name,
                 "old": old or "Computed band",
-                "new": record.override_band_label or "Computed band",
-                "reason": record.override_reason,
+                "new": label or "Computed band",
+                "reason": reason,
             }
         )
     return list(reversed(entries))

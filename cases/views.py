@@ -24,7 +24,7 @@ from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
 from .oversight.disclosure import SMALL_GROUP
-from .presenters import answers_from_post, scoring_grid
+from .presenters import answers_from_post, question_rows_html, scoring_grid
 from .programme.scope import question_scope
 from .rules import Perm, blind_case_ids, hidden_first_markings
 from .services import (
@@ -310,7 +310,9 @@ def judgements(request, pk):
             initial.update(band_label=area.override.judged_band_label, reason=area.override.evidence_note)
         elif area.is_overridden:
             initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
-        forms.append(bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels))
+        form = bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels)
+        rows = question_rows_html(area, every_count=may_override, small_group=SMALL_GROUP)
+        forms.append((area, form, rows))
     return render(
         request,
         "cases/judgements.html",
@@ -318,7 +320,7 @@ def judgements(request, pk):
             "page_title": f"Judgements: {inspection.title}",
             "inspection": inspection,
             "figures": figures,
-            "areas_with_forms": list(zip(figures.areas, forms, strict=True)),
+            "areas_with_forms": forms,  # (area, its override form, its question rows)
             "override_record": selectors.override_record(inspection),
             "blind_left_out": 0 if inspection.is_published else len(blind),
             "may_override": may_override,  # those rating the inspection read every count

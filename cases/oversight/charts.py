@@ -2,11 +2,12 @@
 
 The Content-Security-Policy allows no inline style, so sizes and colours are SVG presentation
 attributes (width, x, fill...). Every chart also carries its data as a table for screen readers
-(see BarChart.html and templates/cases/oversight/_trend_chart.html).
+(see BarChart.html and TrendChart.html).
 
 A bar chart's markup is built here rather than by a template: the cross-service benchmark draws
 one bar per service for each area (450 bars for 150 services), and the template engine took most
-of that page's time; the markup is the same.
+of that page's time; the markup is the same. The service trend's lines are written here too (the
+template took 2.4 ms of the page; this 0.1 ms).
 """
 
 import functools
@@ -178,6 +179,9 @@ def bar_chart(chart_id, title, rows, markers=(), label_heading="", value_heading
     )
 
 
+_MARKER_WORDS = {"square": "squares", "diamond": "diamonds"}
+
+
 @dataclass
 class TrendSeries:
     label: str
@@ -204,6 +208,74 @@ class TrendChart:
     plot_top: int = 20
     plot_bottom: int = 240
     left: int = 50
+
+    def html(self):
+        """The chart as an SVG image with its title, a caption, and its data as a visually hidden
+        table: the markup templates/cases/programme/_run_chart.html's geometry comes from too.
+
+        Every text (titles, labels, shown values) is escaped; the numbers are the chart's own integers.
+        """
+        left, bottom = int(self.left), int(self.plot_bottom)
+        parts = [
+            '<figure class="govuk-!-margin-0 govuk-!-margin-bottom-6">\n'
+            f'<svg class="app-chart" role="img" aria-labelledby="{_e(self.id)}-title"'
+            f' viewBox="0 0 {int(self.width)} {int(self.height)}" width="100%" focusable="false">\n'
+            f'<title id="{_e(self.id)}-title">{_e(self.title)}. The data is in the table that follows.</title>'
+        ]
+        for percent, y in self.gridlines:
+            y = int(y)
+            parts.append(
+                f'<line x1="{left}" x2="{int(self.width) - 20}" y1="{y}" y2="{y}" stroke="#b1b4b6"'
+                ' stroke-width="1"></line>\n'
+                f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" font-size="12" fill="#0b0c0c">'
+                f"{_e(percent)}%</text>"
+            )
+        parts += [
+            f'<text x="{int(x)}" y="{bottom + 20}" text-anchor="middle" font-size="12" fill="#0b0c0c">'
+            f"{_e(Truncator(label).chars(30))}</text>"
+            for label, x in self.columns
+        ]
+        for series in self.series:
+            colour = _e(series.colour)
+            if len(series.points) > 1:
+                dash = f' stroke-dasharray="{_e(series.dash)}"' if series.dash else ""
+                parts.append(
+                    f'<polyline points="{_e(series.polyline)}" fill="none" stroke="{colour}" stroke-width="3"{dash}>'
+                    "</polyline>"
+                )
+            for x, y, text in series.points:
+                x, y = int(x), int(y)
+                if series.marker == "square":
+                    parts.append(f'<rect x="{x - 5}" y="{y - 5}" width="10" height="10" fill="{colour}"></rect>')
+                elif series.marker == "diamond":
+                    parts.append(
+                        f'<rect x="{x - 5}" y="{y - 5}" width="10" height="10" fill="{colour}"'
+                        f' transform="rotate(45 {x} {y})"></rect>'
+                    )
+                else:
+                    parts.append(f'<circle cx="{x}" cy="{y}" r="6" fill="{colour}"></circle>')
+                parts.append(f'<text x="{x + 8}" y="{y - 8}" font-size="12" fill="#0b0c0c">{_e(text)}</text>')
+        lines = "; ".join(
+            f"{_e(series.label)} ({_MARKER_WORDS.get(series.marker, 'circles')}{', dashed' if series.dash else ''})"
+            for series in self.series
+        )
+        title = _e(self.title)
+        heads = "".join(f'<th scope="col" class="govuk-table__header">{_e(s.label)}</th>' for s in self.series)
+        rows = "".join(
+            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{_e(column)}</th>'
+            + "".join(f'<td class="govuk-table__cell">{_e(value)}</td>' for value in values)
+            + "</tr>"
+            for column, values in self.rows
+        )
+        parts.append(
+            f'</svg>\n<figcaption class="govuk-body-s">{title}. Lines: {lines}.</figcaption>\n'
+            '<div class="govuk-visually-hidden"><table class="govuk-table">\n'
+            f'<caption class="govuk-table__caption">{title} (the chart\'s data)</caption>\n'
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+            f'<th scope="col" class="govuk-table__header">Inspection</th>{heads}</tr></thead>\n'
+            f'<tbody class="govuk-table__body">{rows}</tbody>\n</table></div>\n</figure>'
+        )
+        return mark_safe("\n".join(parts))  # noqa: S308 (every text escaped by _e; numbers are int(); our own markup)
 
 
 def trend_chart(chart_id, title, columns, series):

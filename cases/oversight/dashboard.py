@@ -13,7 +13,7 @@ from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
 from inspections.people import name_from
 
-from ..judgements import framework_band_rows, framework_bands, inspection_judgements
+from ..judgements import framework_bands, inspection_judgements
 from ..models import (
     Answer,
     Assessment,
@@ -241,8 +241,8 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
     areas = framework_areas(framework.pk)
-    band_rows = framework_band_rows(framework)
-    bands = framework_bands(framework, band_rows)
+    bands_read = framework_bands(framework)
+    bands = bands_read.bands
     markings = case_markings(cases)
     counted = counted_cases(markings)
     cases_counted = len(counted.groups)
@@ -257,7 +257,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
             leave_out=leave_out,
             live=(by_question, cases_by_area, cases_counted),
             areas=[(area, questions) for area in areas if (questions := list(area.questions.all()))],
-            band_rows=band_rows,
+            framework_bands_read=bands_read,
         )
         overall = judged.overall
         area_lines = [

@@ -58,9 +58,13 @@ def framework_areas(framework_id):
 
 def area_score(framework, area, by_question, bands, cases=None):
     """The area's result and its shown Score from {question id: Tally}; suppressed under SMALL_GROUP cases."""
-    questions = list(area.questions.all())
+    return questions_area_score(framework.rule, list(area.questions.all()), by_question, bands, cases)
+
+
+def questions_area_score(rule, questions, by_question, bands, cases=None):
+    """`area_score` of an area's `questions` (objects with pk, code and key), under the framework's `rule`."""
     tallies = {q.code: by_question.get(q.pk, NO_ANSWERS) for q in questions}
-    result = ratings.area_result(framework.rule, tallies, bands, key_questions=[q.code for q in questions if q.key])
+    result = ratings.area_result(rule, tallies, bands, key_questions=[q.code for q in questions if q.key])
     suppressed = cases is not None and cases < SMALL_GROUP
     return result, Score(None if suppressed else result.score, None if suppressed else result.band, suppressed)
 

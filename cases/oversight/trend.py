@@ -5,13 +5,12 @@ judgements, plus the live figure of any in progress) and the questions that move
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
-
 from inspections import ratings
-from inspections.models import Area, Inspection, Judgement, PublishedQuestionScore
+from inspections.models import Area, Band, Inspection, Judgement, PublishedQuestionScore
 
 from ..models import Answer, tally_counts
-from .figures import WEAKEST, Score, area_score
+from ..rules import hidden_first_markings
+from .figures import WEAKEST, Score, questions_area_score
 
 
 @dataclass
@@ -73,23 +72,66 @@ def _chain_order(inspections):
     return ordered
 
 
+@dataclass(frozen=True)
+class OutlineQuestion:
+    pk: int
+    code: str
+    text: str
+    key: bool
+
+
+@dataclass
+class OutlineArea:
+    pk: int
+    code: str
+    name: str
+    questions: list[OutlineQuestion]
+
+
+@dataclass
+class FrameworkOutline:
+    """What the trend reads of a framework: its rule, bands, and areas with their questions, in order."""
+
+    rule: str
+    bands: list[ratings.Band]
+    areas: list[OutlineArea]
+
+
 def _frameworks(inspections):
-    """{framework id: framework} of the inspections (read with them), with its bands, areas and
-    their questions: three queries."""
-    frameworks = {i.framework_id: i.framework for i in inspections}
-    prefetch_related_objects(
-        list(frameworks.values()), "bands", Prefetch("areas", queryset=Area.objects.prefetch_related("questions"))
-    )
-    return frameworks
+    """{framework id: FrameworkOutline} of the inspections' frameworks (read with them), as plain
+    rows: two queries (the bands; the areas with their questions, an area without questions too)."""
+    rules = {i.framework_id: i.framework.rule for i in inspections}
+    bands = defaultdict(list)
+    for framework_id, label, min_percent, equivalent in (
+        Band.objects.filter(framework_id__in=rules)
+        .order_by("framework_id", "-min_percent")
+        .values_list("framework_id", "label", "min_percent", "equivalent")
+    ):
+        bands[framework_id].append(ratings.Band(label, min_percent, equivalent))
+    areas = defaultdict(dict)  # {framework id: {area id: OutlineArea}}, in order
+    for framework_id, area_id, code, name, question_id, question_code, text, key in (
+        Area.objects.filter(framework_id__in=rules)
+        .order_by("framework_id", "order", "pk", "questions__order", "questions__pk")
+        .values_list("framework_id", "pk", "code", "name", *(f"questions__{f}" for f in ("pk", "code", "text", "key")))
+    ):
+        area = areas[framework_id].get(area_id)
+        if area is None:
+            area = areas[framework_id][area_id] = OutlineArea(area_id, code, name, [])
+        if question_id is not None:
+            area.questions.append(OutlineQuestion(question_id, question_code, text, key))
+    return {
+        framework_id: FrameworkOutline(rule, bands[framework_id], list(areas[framework_id].values()))
+        for framework_id, rule in rules.items()
+    }
 
 
-def _live_tallies(inspection_ids, hidden=None):
-    """{inspection id: {question id: Tally}} from each case's counting assessment, less the cases of
-    the markings in `hidden` (left out in the same query): one query."""
+def _live_tallies(inspection_ids, leave_out=frozenset()):
+    """{inspection id: {question id: Tally}} from each case's counting assessment, less the cases
+    in `leave_out`: one query."""
     live = defaultdict(dict)
     answers = Answer.objects.counting().filter(assessment__case__inspection_id__in=inspection_ids)
-    if hidden is not None:
-        answers = answers.exclude(Exists(hidden.filter(case_id=OuterRef("assessment__case_id"))))
+    if leave_out:
+        answers = answers.exclude(assessment__case_id__in=leave_out)
     for row in answers.values("assessment__case__inspection_id", "question_id").annotate(**tally_counts()).order_by():
         live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
             row["yes"], row["no"], row["na"]
@@ -97,12 +139,12 @@ def _live_tallies(inspection_ids, hidden=None):
     return live
 
 
-def service_trend(service, *, published_only=False, hidden=None) -> Trend:
+def service_trend(service, *, published_only=False, reader=None) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
     figure of any in progress (not with `published_only`: board members; live figures without the
-    cases of the markings in `hidden`, those the reader marks blind: `rules.hidden_first_markings_of`,
-    a query run inside the live figures' own), in follows-chain order; and the questions that moved
-    most between the last two with figures. A fixed number of queries."""
+    cases `reader` marks blind, `rules.hidden_first_markings`, read only when there is a live
+    inspection), in follows-chain order; and the questions that moved most between the last two
+    with figures. A fixed number of queries."""
     chosen = Inspection.objects.filter(service=service).exclude(status="planned")
     if published_only:
         chosen = chosen.published()
@@ -118,27 +160,26 @@ def service_trend(service, *, published_only=False, hidden=None) -> Trend:
     ):
         stored[inspection_id][area_id] = score
     question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
-    for row in PublishedQuestionScore.objects.filter(inspection_id__in=published_ids).values(
-        "inspection_id", "question__code", "score"
-    ):
-        question_scores[row["inspection_id"]][row["question__code"]] = row["score"]
-    live = _live_tallies(live_ids, hidden)
+    published_scores = PublishedQuestionScore.objects.filter(inspection_id__in=published_ids)
+    for inspection_id, code, score in published_scores.values_list("inspection_id", "question__code", "score"):
+        question_scores[inspection_id][code] = score
+    leave_out = hidden_first_markings(reader, live_ids) if live_ids and reader is not None else frozenset()
+    live = _live_tallies(live_ids, leave_out)
 
     area_names = {}
     points = []
     for inspection in inspections:
-        framework = frameworks[inspection.framework_id]
-        bands = [ratings.Band(b.label, b.min_percent, b.equivalent) for b in framework.bands.all()]
+        outline = frameworks[inspection.framework_id]
         scores = {}
-        for area in framework.areas.all():
+        for area in outline.areas:
             area_names.setdefault(area.code, area.name)
             if inspection.is_published:
                 percent = stored[inspection.pk].get(area.pk)
-                scores[area.code] = Score(percent, ratings.band_for(percent, bands))
+                scores[area.code] = Score(percent, ratings.band_for(percent, outline.bands))
             else:
-                result, score = area_score(framework, area, live[inspection.pk], bands)
-                scores[area.code] = score
-                for q in area.questions.all():
+                by_question = live[inspection.pk]
+                scores[area.code] = questions_area_score(outline.rule, area.questions, by_question, outline.bands)[1]
+                for q in area.questions:
                     tally = live[inspection.pk].get(q.pk)
                     if tally:
                         question_scores[inspection.pk][q.code] = ratings.whole_percent(tally.yes, tally.no)
@@ -155,7 +196,7 @@ def service_trend(service, *, published_only=False, hidden=None) -> Trend:
 
 def _movers(before, after, framework):
     """The questions scored in both, by how far they moved (most first)."""
-    texts = {q.code: q.text for a in framework.areas.all() for q in a.questions.all()}
+    texts = {q.code: q.text for a in framework.areas for q in a.questions}
     movers = [
         Mover(code, texts.get(code, ""), before[code], after[code])
         for code in before.keys() & after.keys()

@@ -55,6 +55,6 @@ def test_the_service_trend_takes_the_same_queries_with_more_inspections(
             inspection_publish(inspection=previous, by=manager)
     client.force_login(manager)
     # The session and the person with their memberships; the inspections with their frameworks; the
-    # frameworks' bands, areas and questions; the published judgements and question scores; the live
-    # answers tallied, less the cases the reader marks blind (left out in the same query).
+    # frameworks' bands, and their areas with their questions; the published judgements and question
+    # scores; the cases the reader marks blind in the live inspections; the live answers tallied, less those.
     assert _queries(client, reverse("cases:service_trends")) == 9

@@ -1,0 +1,107 @@
+"""Markup the judgements page and the service trend write in Python rather than by a template loop:
+the same markup as the templates wrote (compared with them here, whitespace aside), every text
+escaped as the template engine would."""
+
+# ruff: noqa: E501 (the former templates, verbatim)
+
+import re
+from types import SimpleNamespace
+
+from django.template import Context, Template
+
+from cases.judgements import AreaJudgement, QuestionFigures
+from cases.oversight.charts import trend_chart
+from cases.presenters import question_rows_html
+from inspections import ratings
+
+# templates/cases/oversight/_trend_chart.html as it was before TrendChart.html wrote it.
+TREND_CHART_TEMPLATE = """
+<figure class="govuk-!-margin-0 govuk-!-margin-bottom-6">
+  <svg class="app-chart" role="img" aria-labelledby="{{ chart.id }}-title" viewBox="0 0 {{ chart.width }} {{ chart.height }}" width="100%" focusable="false">
+    <title id="{{ chart.id }}-title">{{ chart.title }}. The data is in the table that follows.</title>
+    {% for percent, y in chart.gridlines %}
+    <line x1="{{ chart.left }}" x2="{{ chart.width|add:-20 }}" y1="{{ y }}" y2="{{ y }}" stroke="#b1b4b6" stroke-width="1"></line>
+    <text x="{{ chart.left|add:-6 }}" y="{{ y|add:4 }}" text-anchor="end" font-size="12" fill="#0b0c0c">{{ percent }}%</text>
+    {% endfor %}
+    {% for label, x in chart.columns %}
+    <text x="{{ x }}" y="{{ chart.plot_bottom|add:20 }}" text-anchor="middle" font-size="12" fill="#0b0c0c">{{ label|truncatechars:30 }}</text>
+    {% endfor %}
+    {% for series in chart.series %}
+    {% if series.points|length > 1 %}<polyline points="{{ series.polyline }}" fill="none" stroke="{{ series.colour }}" stroke-width="3"{% if series.dash %} stroke-dasharray="{{ series.dash }}"{% endif %}></polyline>{% endif %}
+    {% for x, y, text in series.points %}
+    {% if series.marker == "square" %}<rect x="{{ x|add:-5 }}" y="{{ y|add:-5 }}" width="10" height="10" fill="{{ series.colour }}"></rect>{% elif series.marker == "diamond" %}<rect x="{{ x|add:-5 }}" y="{{ y|add:-5 }}" width="10" height="10" fill="{{ series.colour }}" transform="rotate(45 {{ x }} {{ y }})"></rect>{% else %}<circle cx="{{ x }}" cy="{{ y }}" r="6" fill="{{ series.colour }}"></circle>{% endif %}
+    <text x="{{ x|add:8 }}" y="{{ y|add:-8 }}" font-size="12" fill="#0b0c0c">{{ text }}</text>
+    {% endfor %}
+    {% endfor %}
+  </svg>
+  <figcaption class="govuk-body-s">{{ chart.title }}. Lines: {% for series in chart.series %}{{ series.label }} ({% if series.marker == "square" %}squares{% elif series.marker == "diamond" %}diamonds{% else %}circles{% endif %}{% if series.dash %}, dashed{% endif %}){% if not forloop.last %}; {% endif %}{% endfor %}.</figcaption>
+  <div class="govuk-visually-hidden"><table class="govuk-table">
+    <caption class="govuk-table__caption">{{ chart.title }} (the chart's data)</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Inspection</th>{% for series in chart.series %}<th scope="col" class="govuk-table__header">{{ series.label }}</th>{% endfor %}</tr></thead>
+    <tbody class="govuk-table__body">{% for column, values in chart.rows %}<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ column }}</th>{% for value in values %}<td class="govuk-table__cell">{{ value }}</td>{% endfor %}</tr>{% endfor %}</tbody>
+  </table></div>
+</figure>
+"""
+
+# The question rows of templates/cases/judgements.html as they were before question_rows_html wrote them.
+QUESTION_ROWS_TEMPLATE = """
+  {% for q in area.questions %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell">{{ q.question.code }}. {{ q.question.text }}{% if q.question.key %} <strong class="govuk-tag govuk-tag--purple">Key</strong>{% endif %}</td>
+      {% if q.few_asked and not may_override %}<td class="govuk-table__cell govuk-table__cell--numeric" colspan="4">Asked of fewer than {{ small_group }} cases</td>
+      {% else %}<td class="govuk-table__cell govuk-table__cell--numeric">{% if q.score is None %}Not rated{% else %}{{ q.score }}%{% endif %}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ q.tally.yes }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ q.tally.no }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ q.tally.na }}</td>{% endif %}
+    </tr>
+  {% endfor %}
+"""
+
+
+def normalised(html):
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
+def test_the_trend_lines_are_the_templates_markup_with_every_text_escaped():
+    chart = trend_chart(
+        "chart-trend",
+        "Area scores over time, O'Brien & <Sons> YOS",
+        ["Inspection <2016> & a title long enough to be cut short", "Audit 2", "Audit 3"],
+        [
+            ("Safeguarding & <risk>", [60, None, 81]),
+            ("Risk of harm", [None, 55, None]),  # one point: no line
+            ("Likelihood", [70, 71, 72]),
+            ("Fourth", [None, None, None]),
+        ],
+    )
+    html = chart.html()
+    expected = Template(TREND_CHART_TEMPLATE).render(Context({"chart": chart}))
+    assert normalised(html) == normalised(expected)
+    assert "<Sons>" not in html and "O&#x27;Brien &amp; &lt;Sons&gt;" in html
+    assert 'transform="rotate(45' in html and "<circle" in html and "<rect" in html
+
+
+def test_the_judgements_question_rows_are_the_templates_markup_with_every_text_escaped():
+    def question(pk, code, text, key):
+        return SimpleNamespace(pk=pk, code=code, text=text, key=key)
+
+    questions = [
+        QuestionFigures(question(1, "q1", "Was <risk> & harm assessed?", True), ratings.Tally(8, 2, 1), 80),
+        QuestionFigures(question(2, "q2", "Asked of few", False), ratings.Tally(1, 1, 0), 50),
+        QuestionFigures(question(3, "q3", "None rated", False), ratings.Tally(0, 0, 9), None),
+    ]
+    area = AreaJudgement(
+        area=SimpleNamespace(pk=1, code="a", name="A", judged_once=False),
+        result=ratings.AreaResult(None, None, ratings.Tally(), {}, None),
+        cases=11,
+        questions=questions,
+        band=None,
+    )
+    for may_override in (False, True):
+        html = question_rows_html(area, every_count=may_override, small_group=5)
+        expected = Template(QUESTION_ROWS_TEMPLATE).render(
+            Context({"area": area, "may_override": may_override, "small_group": 5})
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<risk>" not in html and "Was &lt;risk&gt; &amp; harm assessed?" in html
+        assert ("Asked of fewer than 5 cases" in html) is (not may_override)
