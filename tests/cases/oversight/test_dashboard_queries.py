@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # (url name, query string, queries): session, person and memberships, the inspection, then the page's own.
 PAGES = [
-    ("cases:inspection_dashboard", "", 14),
+    ("cases:inspection_dashboard", "", 13),
     ("cases:inspection_dashboard", "?team=North+team", 12),
     ("cases:dashboard_cases", "", 8),
     ("cases:dashboard_cases", "?team=North+team&area=roh&answer=no", 9),
