@@ -114,7 +114,7 @@ def blind_case_ids_in(user, inspections, markings=None):
     """`blind_case_ids` across several inspections (ids or a queryset of them, e.g. a service's), for the
     person's markings of kinds `markings` (first and second unless given). One query, with no subquery
     to build: the first and second markings of the cases the person marked, their statuses judged by
-    `markings_both_submitted` (the same rule as `_blind_markings` asks in SQL)."""
+    `markings_both_submitted` (the same rule as `models.both_markings_submitted` in SQL)."""
     from .models import Assessment, Marking, markings_both_submitted
 
     rows = Assessment.objects.filter(
@@ -127,16 +127,6 @@ def blind_case_ids_in(user, inspections, markings=None):
     for case_id, marking, status in rows.order_by():
         statuses[case_id][marking] = status
     return {case_id for case_id, by_marking in statuses.items() if not markings_both_submitted(by_marking)}
-
-
-def _blind_markings(user, inspections, markings=None):
-    """The person's markings (Assessments, a query not yet run) of the cases `blind_case_ids_in` gives."""
-    from .models import Assessment, Marking, both_markings_submitted
-
-    mine = Assessment.objects.filter(
-        case__inspection__in=inspections, assessor=user, marking__in=markings or [Marking.FIRST, Marking.SECOND]
-    )
-    return mine.exclude(both_markings_submitted(case="case"))
 
 
 def hidden_first_markings(user, inspections):
