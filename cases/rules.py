@@ -111,18 +111,21 @@ def blind_case_ids(user, inspection):
 
 
 def blind_case_ids_in(user, inspections, markings=None):
-    """`blind_case_ids` across several inspections (ids or a queryset of them, e.g. a service's), for the
-    person's markings of kinds `markings` (first and second unless given). One query, with no subquery
+    """`blind_case_ids` across several inspections (ids or a queryset of them, e.g. a service's; None for
+    every inspection), for the person's markings of kinds `markings` (first and second unless
+    given). One query, with no subquery
     to build: the first and second markings of the cases the person marked, their statuses judged by
     `markings_both_submitted` (the same rule as `models.both_markings_submitted` in SQL)."""
     from .models import Assessment, Marking, markings_both_submitted
 
     rows = Assessment.objects.filter(
-        case__inspection__in=inspections,
         marking__in=[Marking.FIRST, Marking.SECOND],
         case__assessments__assessor=user,
         case__assessments__marking__in=markings or [Marking.FIRST, Marking.SECOND],
-    ).values_list("case_id", "marking", "status")
+    )
+    if inspections is not None:
+        rows = rows.filter(case__inspection__in=inspections)
+    rows = rows.values_list("case_id", "marking", "status")
     statuses = defaultdict(dict)
     for case_id, marking, status in rows.order_by():
         statuses[case_id][marking] = status

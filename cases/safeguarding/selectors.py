@@ -15,27 +15,21 @@ from ..models import (
     ConcernStatus,
     Marking,
     SafeguardingConcern,
-    both_markings_submitted,
     markings_both_submitted,
 )
+from ..rules import blind_case_ids_in
 from ..working_days import working_days_between
-
-
-def blind_cases_of(user):
-    """Ids of cases the person is marking blind (a first or second marking, the pair not both
-    submitted), as a subquery."""
-    return (
-        Assessment.objects.filter(assessor=user, marking__in=[Marking.FIRST, Marking.SECOND])
-        .exclude(both_markings_submitted(case="case"))
-        .values("case_id")
-    )
 
 
 def visible_concerns(user, queryset=None):
     """Concerns in the person's services, except those about a case they are marking blind that
-    someone else raised (it would show the other marking's findings)."""
+    someone else raised (it would show the other marking's findings). The cases they are marking
+    blind are read first (`rules.blind_case_ids_in`, one query; usually none), so the concerns'
+    query carries no nested subquery."""
     queryset = SafeguardingConcern.objects.all() if queryset is None else queryset
-    return in_my_services(queryset, user).exclude(Q(case__in=blind_cases_of(user)) & ~Q(raised_by=user))
+    concerns = in_my_services(queryset, user)
+    blind = blind_case_ids_in(user, None) if user.is_authenticated else ()
+    return concerns.exclude(Q(case_id__in=blind) & ~Q(raised_by=user)) if blind else concerns
 
 
 def people_to_tell(concern, *, heads_only):
