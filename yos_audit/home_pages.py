@@ -1,7 +1,6 @@
 """Each role's home page ("my work"): (template, context) for the current service."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -17,6 +16,7 @@ from improvement import selectors as improvement_selectors
 from improvement.models import ImprovementPlan
 from inspections.form_base import ChoicesAsGiven, Select, filter_fields_html
 from inspections.models import Inspection, InspectionKind, InspectionStatus
+from inspections.pagination import paginate
 from inspections.scoping import in_my_services
 
 
@@ -148,17 +148,11 @@ def inspector_home(request):
             if value
         ]
     inspections = _inspections_with_progress(inspections).order_by("-period_end", "-created_at", "-pk")
-    page = Paginator(inspections, INSPECTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    prefix = f"?{query.urlencode()}&" if query else "?"
+    pages = paginate(inspections, request.GET, INSPECTIONS_PER_PAGE)
     return "home/inspector.html", {
         "page_title": "Inspections",
-        "inspection_rows": inspection_rows(page.object_list, show_service=True),
-        "page": page,
-        "page_links": _page_links(page, prefix),
-        "previous_href": f"{prefix}page={page.previous_page_number()}" if page.has_previous() else None,
-        "next_href": f"{prefix}page={page.next_page_number()}" if page.has_next() else None,
+        "inspection_rows": inspection_rows(pages["page"].object_list, show_service=True),
+        **pages,
         "filter_form": form,
         # The fields written in Python (crispy-forms-gds's markup); a form with errors goes through crispy.
         "filter_fields": None if form.errors else filter_fields_html(form),
@@ -202,14 +196,6 @@ def inspection_rows(inspections, show_service=False):
             f'colspan="{6 if show_service else 5}">No inspections yet.</td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; the counts are int(); our own markup)
-
-
-def _page_links(page, prefix):
-    """[(number, href or None for an ellipsis)] for the GOV.UK pagination component."""
-    if page.paginator.num_pages < 2:
-        return []
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return [(n, None if n == page.paginator.ELLIPSIS else f"{prefix}page={n}") for n in numbers]
 
 
 def _plans(request):

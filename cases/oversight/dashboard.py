@@ -30,6 +30,7 @@ from .agreement import Agreement, agreement, paired
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
     NA,
+    NO_ANSWERS,
     SMALL_GROUP,
     STAGES,
     WEAKEST,
@@ -585,8 +586,9 @@ class CaseLine:
 
 def drill_down(cases, answer_filter=None):
     """The cases behind a figure, each with its counting assessment's Yes / No / N/A within
-    `answer_filter` (a Q on Answer): two queries (the cases with their markings' statuses, then the
-    counting assessments' answers, by their ids)."""
+    `answer_filter` (a Q on Answer): one query (the cases with their markings' statuses and stored
+    tallies, `Assessment.recount`'s) without an answer filter, two with one (then the counting
+    assessments' answers within it, by their ids)."""
     listed, statuses, markings = {}, defaultdict(dict), defaultdict(dict)
     rows = (
         cases.annotate(manager=manager_label())  # the name as shown, in the query: no person objects
@@ -601,30 +603,36 @@ def drill_down(cases, answer_filter=None):
             "assessments__pk",
             "assessments__marking",
             "assessments__status",
+            "assessments__yes",
+            "assessments__no",
+            "assessments__na",
         )
     )
-    for pk, reference, team, disposal, rosh, manager, assessment_id, marking, status in rows:
+    for pk, reference, team, disposal, rosh, manager, assessment_id, marking, status, yes, no, na in rows:
         if pk not in listed:
             listed[pk] = (ListedCase(pk, reference, team, disposal, rosh), manager or "")
         if assessment_id is not None:
             statuses[pk][marking] = status
-            markings[pk][marking] = assessment_id
+            markings[pk][marking] = (assessment_id, yes, no, na)
     counting = {}  # {counting assessment id: case id} (Assessment.objects.counting, on the statuses read)
+    tallies = {}  # {case id: (Tally, counting assessment id)}, for the cases with an answer within the figure
     for case_id, by_marking in statuses.items():
         marking = counting_marking(by_marking)
         if marking is not None:
-            counting[markings[case_id][marking]] = case_id
-    answers = Answer.objects.filter(assessment_id__in=list(counting))
+            assessment_id, yes, no, na = markings[case_id][marking]
+            counting[assessment_id] = case_id
+            if answer_filter is None and yes + no + na:
+                tallies[case_id] = (ratings.Tally(yes, no, na), assessment_id)
     if answer_filter is not None:
-        answers = answers.filter(answer_filter)
-    tallies = {
-        counting[row["assessment_id"]]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
-        for row in answers.values("assessment_id").annotate(**tally_counts()).order_by()
-    }
+        answers = Answer.objects.filter(assessment_id__in=list(counting)).filter(answer_filter)
+        tallies = {
+            counting[row["assessment_id"]]: (ratings.Tally(row["yes"], row["no"], row["na"]), row["assessment_id"])
+            for row in answers.values("assessment_id").annotate(**tally_counts()).order_by()
+        }
     lines = []
     for case_id, (case, manager) in listed.items():
         if answer_filter is not None and case_id not in tallies:
             continue
-        tally, counting_id = tallies.get(case_id, (ratings.Tally(), None))
+        tally, counting_id = tallies.get(case_id, (NO_ANSWERS, None))
         lines.append(CaseLine(case, manager, tally, counting_id))
     return lines

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from inspections.access import my_inspection, require
 from inspections.db_router import read_only_page
 from inspections.models import Service
+from inspections.pagination import paginate
 from inspections.scoping import get_in_my_services_or_404
 
 from ..models import Case
@@ -109,6 +110,8 @@ def inspection_dashboard(request, pk):
     )
 
 
+CASES_PER_PAGE = 25  # as the inspector's home: the cohort behind a figure may be thousands of cases
+
 DRILL_COLUMNS = [
     ("reference", h.CASE),
     ("team", h.TEAM),
@@ -148,6 +151,9 @@ def dashboard_cases(request, pk):
     hidden = len(blind)
     key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in DRILL_COLUMNS}, "reference")
     lines.sort(key=lambda line: (_sort_value(line, key), line.case.reference), reverse=descending)
+    pages = paginate(lines, request.GET, CASES_PER_PAGE)  # every filter and the sort kept in its links
+    unpaged = request.GET.copy()
+    unpaged.pop("page", None)  # a new sort starts at the first page
     return render(
         request,
         "cases/oversight/cases.html",
@@ -157,11 +163,12 @@ def dashboard_cases(request, pk):
             "filter": filterset,
             "filtered": bool(filterset.active),
             "selected": filterset.active,
-            "lines": lines,
+            "lines": pages["page"].object_list,
+            **pages,
             "withheld": withheld,
             "small_group": SMALL_GROUP,
             "hidden": hidden,
-            "columns": sort_links(DRILL_COLUMNS, key, descending, request.GET),
+            "columns": sort_links(DRILL_COLUMNS, key, descending, unpaged),
             "section": "cases",
         },
     )

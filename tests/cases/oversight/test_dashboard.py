@@ -170,6 +170,45 @@ def test_drill_down_lists_the_cases_behind_a_figure(client, manager, inspection,
     assert 'aria-sort="descending"' in sorted_page
 
 
+def test_drill_down_comes_25_cases_to_a_page_keeping_the_filters_and_sort(client, manager, inspection, assessors):
+    first, _ = assessors
+    for n in range(30):  # N-00 to N-29, the even ones with a No in area roh
+        scored_case(
+            inspection, first, {"roh-1": "no" if n % 2 == 0 else "yes"}, team="North team", reference=f"N-{n:02d}"
+        )
+    for n in range(5):
+        scored_case(inspection, first, {"roh-1": "yes"}, team="South team", reference=f"S-{n}")
+    client.force_login(manager)
+    url = reverse("cases:dashboard_cases", args=[inspection.pk])
+
+    def listed(page):
+        return re.findall(r">([NS]-\d+)<", page)
+
+    first_page = text(client.get(url, {"team": "North team"}))
+    assert listed(first_page) == [f"N-{n:02d}" for n in range(25)]
+    assert "Showing 1 to 25 of 30 cases" in first_page and ">30 cases</caption>" in first_page
+    assert '<nav class="govuk-pagination" aria-label="Pages of cases">' in first_page
+    assert 'href="?team=North+team&amp;page=2" rel="next"' in first_page
+    assert 'aria-label="Page 1" aria-current="page"' in first_page
+    second = text(client.get(url, {"team": "North team", "page": 2}))
+    assert listed(second) == [f"N-{n:02d}" for n in range(25, 30)]  # the next cases, still only North
+    assert "Showing 26 to 30 of 30 cases" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    # A page out of range shows the last page, as the inspector's home does; not a number, the first.
+    assert listed(text(client.get(url, {"team": "North team", "page": 9}))) == listed(second)
+    assert listed(text(client.get(url, {"team": "North team", "page": "x"}))) == listed(first_page)
+    # The figure's own filters and the sort are kept from page to page; a new sort starts at page 1.
+    query = {"team": "North team", "area": "roh", "answer": "no", "sort": "-reference"}
+    figure = text(client.get(url, query))
+    assert listed(figure) == [f"N-{n:02d}" for n in range(28, -1, -2)]  # 15 cases: one page
+    assert 'class="govuk-pagination"' not in figure
+    everything = text(client.get(url, {"sort": "-reference"}))
+    assert listed(everything) == [f"S-{n}" for n in range(4, -1, -1)] + [f"N-{n:02d}" for n in range(29, 9, -1)]
+    assert 'href="?sort=-reference&amp;page=2" rel="next"' in everything
+    later = text(client.get(url, {"sort": "-reference", "page": 2}))
+    assert listed(later) == [f"N-{n:02d}" for n in range(9, -1, -1)]
+    assert 'href="?sort=reference"' in later and "page=2&amp;sort" not in later  # sorting afresh: page 1
+
+
 def _cohort_with_a_hidden_team(inspection, first):
     """Teams A 3, B 6, C 20 cases: A reads "fewer than 5", and B "hidden" (29 - 20 - 6 would give
     A away). Team C: 6 community, 3 custody, 11 out-of-court; A and B all out of court."""

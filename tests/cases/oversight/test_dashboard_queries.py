@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     ("cases:inspection_dashboard", "", 13),
     ("cases:inspection_dashboard", "?team=North+team", 12),
-    ("cases:dashboard_cases", "", 8),
+    ("cases:dashboard_cases", "", 7),
     ("cases:dashboard_cases", "?team=North+team&area=roh&answer=no", 9),
 ]
 
