@@ -39,6 +39,7 @@ from .figures import (
     framework_areas,
     inspection_cases,
     manager_label,
+    questions_area_score,
 )
 
 # --- the dimensions a breakdown or filter can use -------------------------------------------
@@ -245,7 +246,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     bands_read = framework_bands(framework)
     bands = bands_read.bands
     markings = case_markings(cases)
-    counted = counted_cases(markings)
+    counted = counted_cases(markings, [q.pk for area in areas for q in area.questions.all()])
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
@@ -419,11 +420,13 @@ def case_markings(cases) -> CaseMarkings:
 DIMENSION_KEYS = [f"by_{d.param}" for d in DIMENSIONS]
 
 
-def counted_cases(markings: CaseMarkings) -> CountedCases:
+def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
     """One query: the answers of each case's counting assessment (`counting_marking`, the rule of
     `Assessment.objects.counting`) and of the first and second markings of the cases whose both
     markings are submitted (compared for agreement, as `agreement.marking_pairs`), by the
-    assessments' ids. A counting assessment has at most one answer per question."""
+    assessments' ids. A counting assessment has at most one answer per question. `questions`: the
+    ids of the framework's questions, the columns of the counts (each row made at full width once,
+    each answer counted into it as it is read: one pass)."""
     counting = {}  # {counting assessment id: case id}
     compared = {}  # {assessment id: (case id, marking, assessor id)}
     groups = {}
@@ -435,34 +438,32 @@ def counted_cases(markings: CaseMarkings) -> CountedCases:
             groups[case_id] = {"case_id": case_id, **{key: row[key] for key in DIMENSION_KEYS}}
         if marking in (Marking.FIRST, Marking.SECOND) and markings_both_submitted(statuses):
             compared[row["pk"]] = (case_id, marking, row["assessor_id"])
-    rows = []
-    pair_rows = []
-    answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
-    for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
-        case_id = counting.get(assessment_id)
-        if case_id is not None:
-            rows.append((case_id, question_id, value))
-        pair = compared.get(assessment_id)
-        if pair is not None:
-            pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
-    questions = sorted({question_id for _, question_id, _ in rows})
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
     width = 3 * len(questions)
     counts = {}
     answered = defaultdict(set)
-    for case_id, question_id, value in rows:
-        counted = counts.get(case_id)
-        if counted is None:
-            counted = counts[case_id] = [0] * width
-        counted[column[question_id] + ANSWER_COLUMN[value]] += 1
-        if value != NA:
-            answered[case_id].add(question_id)
+    pair_rows = []
+    answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
+    # One pass over the answers: each counting answer into its case's row of counts as it is read.
+    for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
+        case_id = counting.get(assessment_id)
+        if case_id is not None:
+            counted = counts.get(case_id)
+            if counted is None:
+                counted = counts[case_id] = [0] * width
+            counted[column[question_id] + ANSWER_COLUMN[value]] += 1
+            if value != NA:
+                answered[case_id].add(question_id)
+        pair = compared.get(assessment_id)
+        if pair is not None:
+            pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
     return CountedCases(groups, questions, counts, dict(answered), paired(pair_rows))
 
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
     """Every dimension's breakdown, added up from the counted cases: each group's cases and area
     scores; groups under SMALL_GROUP cases suppressed (disclosure.protect). No query."""
+    scored = [[ScoredQuestion(q.pk, q.code, q.key) for q in area.questions.all()] for area in areas]
     result = []
     for dimension in DIMENSIONS:
         key = f"by_{dimension.param}"
@@ -479,7 +480,7 @@ def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Break
                 dimension,
                 groups,
                 lambda group, members=members: counted.tallies(members[group]),
-                areas,
+                scored,
                 framework,
                 bands,
             )
@@ -487,18 +488,29 @@ def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Break
     return result
 
 
-def _breakdown(dimension, groups, tallies, areas, framework, bands) -> Breakdown:
-    """`tallies(group)`: the group's {question id: Tally}, worked out only for the groups shown."""
+@dataclass(frozen=True)
+class ScoredQuestion:
+    """What an area's score reads of a question (figures.questions_area_score), read once a page
+    rather than from the model for every group of every breakdown."""
+
+    pk: int
+    code: str
+    key: bool
+
+
+def _breakdown(dimension, groups, tallies, scored, framework, bands) -> Breakdown:
+    """`tallies(group)`: the group's {question id: Tally}, worked out only for the groups shown;
+    `scored`: each area's ScoredQuestions, in order."""
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
         hidden = protection.withheld or index in protection.hidden
         text = protection.text(index, n)
         if hidden:
-            scores = [Score(None, suppressed=True, marker=text) for area in areas]
+            scores = [Score(None, suppressed=True, marker=text) for _ in scored]
         else:
             by_question = tallies(group)
-            scores = [area_score(framework, area, by_question, bands)[1] for area in areas]
+            scores = [questions_area_score(framework.rule, questions, by_question, bands)[1] for questions in scored]
         rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
     return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
