@@ -191,9 +191,8 @@ class Dashboard:
 # --- progress --------------------------------------------------------------------------------
 
 
-def progress(cases, markings) -> Progress:
-    """Scoring progress overall and per assessor, from `markings` (`case_markings` of `cases`): one
-    query (the cases sampled)."""
+def progress(markings) -> Progress:
+    """Scoring progress overall and per assessor, from `markings` (`case_markings` of the cases): no query."""
     totals = defaultdict(int)
     people = {}
     for row in markings.rows:
@@ -215,7 +214,7 @@ def progress(cases, markings) -> Progress:
         return sum(totals[(marking, s)] for s in statuses or AssessmentStatus.values)
 
     return Progress(
-        sampled=cases.filter(in_sample=True).count(),
+        sampled=markings.sampled,
         assigned=total(Marking.FIRST),
         not_started=total(Marking.FIRST, AssessmentStatus.NOT_STARTED),
         draft=total(Marking.FIRST, AssessmentStatus.DRAFT),
@@ -312,7 +311,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         matrix.append((area, row))
 
     breakdowns = all_breakdowns(counted, areas, framework, bands)
-    scoring = progress(cases, markings)
+    scoring = progress(markings)
     return Dashboard(
         overall=overall,
         inspection=inspection,
@@ -387,34 +386,41 @@ class CaseMarkings:
 
     rows: list  # {"pk", "case_id", "assessor_id", "marking", "status", the assessor's name, "by_<dimension>"}
     statuses: dict  # {case id: {marking: status}}
+    sampled: int = 0  # the cases in the sample
+
+
+MARKING_KEYS = [
+    "pk",
+    "marking",
+    "status",
+    "assessor_id",
+    "assessor__first_name",
+    "assessor__last_name",
+    "assessor__username",
+]
 
 
 def case_markings(cases) -> CaseMarkings:
     """One query: every assessment of `cases` with its assessor's name and its case's value of
-    every dimension (in the order of the cases' references)."""
-    fields = {
-        f"by_{d.param}": manager_label("case__") if _case_path(d, "case__") is None else F(_case_path(d, "case__"))
-        for d in DIMENSIONS
-    }
-    rows = list(
-        Assessment.objects.filter(case__in=cases)
-        .annotate(**fields)
-        .values(
-            "pk",
-            "case_id",
-            "assessor_id",
-            "marking",
-            "status",
-            "assessor__first_name",
-            "assessor__last_name",
-            "assessor__username",
-            *fields,
-        )
+    every dimension (in the order of the cases' references), and how many of `cases` are sampled
+    (the cases read with their assessments, those without one too)."""
+    fields = {f"by_{d.param}": manager_label() if _case_path(d, "") is None else F(d.field) for d in DIMENSIONS}
+    keys = ["case_id", "in_sample", *MARKING_KEYS, *fields]
+    read = (
+        cases.annotate(**fields)
+        .order_by("reference", "pk", "assessments__marking")
+        .values_list("pk", "in_sample", *(f"assessments__{key}" for key in MARKING_KEYS), *fields)
     )
+    rows, sampled = [], set()
     statuses = defaultdict(dict)
-    for row in rows:
-        statuses[row["case_id"]][row["marking"]] = row["status"]
-    return CaseMarkings(rows, dict(statuses))
+    for values in read:
+        row = dict(zip(keys, values, strict=True))
+        if row["in_sample"]:
+            sampled.add(row["case_id"])
+        if row["pk"] is not None:  # the case has this assessment
+            rows.append(row)
+            statuses[row["case_id"]][row["marking"]] = row["status"]
+    return CaseMarkings(rows, dict(statuses), len(sampled))
 
 
 DIMENSION_KEYS = [f"by_{d.param}" for d in DIMENSIONS]

@@ -382,3 +382,18 @@ def test_assessment_count_helper_builds_second_markings(service, assessors):
     inspection = InspectionFactory(service=service)
     make_scored_cases(inspection, 10, first, second)
     assert Assessment.objects.filter(case__inspection=inspection, marking="second").count() == 2
+
+
+def test_progress_counts_the_sampled_cases_assigned_or_not(client, manager, inspection, assessors):
+    first, second = assessors
+    scored_case(inspection, first, {"roh-1": "yes"}, reference="A-1", in_sample=True)
+    scored_case(inspection, first, {"roh-1": "no"}, reference="A-2", in_sample=True)
+    scored_case(inspection, first, {"roh-1": "yes"}, reference="A-3", in_sample=False)  # assessed, not sampled
+    CaseFactory(inspection=inspection, reference="B-1", in_sample=True)  # sampled, not yet assigned
+    CaseFactory(inspection=inspection, reference="B-2", in_sample=False)
+    figures = dashboard(inspection)
+    assert figures.progress.sampled == 3
+    assert figures.progress.assigned == 3  # first markings, sampled or not
+    client.force_login(manager)
+    page = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])))
+    assert '<dt class="govuk-summary-list__key">Sampled</dt><dd class="govuk-summary-list__value">3</dd>' in page
