@@ -269,6 +269,7 @@ def moderation_case(request, pk, case_pk):
         comparison = case_comparison(case)
     changed = _show_choices(comparison, typed, problems, conflict)
     markers = {comparison.first.assessor_id, comparison.second.assessor_id}
+    disagreements = comparison.disagreements
     return render(
         request,
         "cases/oversight/moderation_case.html",
@@ -277,7 +278,8 @@ def moderation_case(request, pk, case_pk):
             "inspection": inspection,
             "case": case,
             "comparison": comparison,
-            "disagreements": comparison.disagreements,
+            "disagreements": disagreements,
+            "disagreement_blocks": presenters.disagreements_html(disagreements, may_moderate=may_moderate),
             "agreed_rows": presenters.agreed_rows_html(comparison.questions),
             "may_moderate": may_moderate,
             "is_marker": request.user.pk in markers,

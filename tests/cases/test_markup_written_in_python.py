@@ -11,6 +11,8 @@ from django.template import Context, Template
 
 from cases.judgements import AreaJudgement, QuestionFigures
 from cases.oversight.charts import trend_chart
+from cases.oversight.moderation import ComparedQuestion
+from cases.oversight.presenters import disagreements_html
 from cases.presenters import answers_list_html, question_rows_html, scoring_form_html, scoring_grid
 from inspections import ratings
 
@@ -96,6 +98,35 @@ ANSWERS_LIST_TEMPLATE = """
     {% endfor %}{% endfor %}
   </dl>
   {% endfor %}
+"""
+
+# The disagreements' loop of templates/cases/oversight/moderation_case.html before disagreements_html wrote it.
+DISAGREEMENTS_TEMPLATE = """
+{% for q in disagreements %}
+<div class="app-moderation-question govuk-!-margin-bottom-6" id="row-{{ q.question.code }}">
+  <h3 class="govuk-heading-s govuk-!-margin-bottom-2">{{ q.number }}. {{ q.question.text }} <span class="govuk-caption-s govuk-!-display-inline">({{ q.question.code }})</span> <strong class="govuk-tag govuk-tag--red">Disagreement</strong></h3>
+  <dl class="govuk-summary-list govuk-!-margin-bottom-3">
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">First marking</dt><dd class="govuk-summary-list__value">{{ q.first_label }}{% if q.first.1 %}<p class="govuk-body-s govuk-!-margin-0">{{ q.first.1 }}</p>{% endif %}</dd></div>
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Second marking</dt><dd class="govuk-summary-list__value">{{ q.second_label }}{% if q.second.1 %}<p class="govuk-body-s govuk-!-margin-0">{{ q.second.1 }}</p>{% endif %}</dd></div>
+    {% if not may_moderate %}<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Moderated</dt><dd class="govuk-summary-list__value">{% if q.final.0 %}{{ q.final_label }}{% if q.final.1 %}<p class="govuk-body-s govuk-!-margin-0">{{ q.final.1 }}</p>{% endif %}{% else %}Not settled{% endif %}</dd></div>{% endif %}
+  </dl>
+  {% if may_moderate %}
+  <div class="govuk-form-group{% if q.error %} govuk-form-group--error{% endif %}">
+    <fieldset class="govuk-fieldset"{% if q.error %} aria-describedby="{{ q.field_id }}-error"{% endif %}>
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Moderated answer to question {{ q.number }} ({{ q.question.code }})</legend>
+      {% if q.error %}<p id="{{ q.field_id }}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{ q.error }}</p>{% endif %}
+      <div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">
+        <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ q.field_id }}-yes" name="{{ q.field_id }}" type="radio" value="yes"{% if q.chosen == "yes" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ q.field_id }}-yes">Yes</label></div>
+        <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ q.field_id }}-no" name="{{ q.field_id }}" type="radio" value="no"{% if q.chosen == "no" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ q.field_id }}-no">No</label></div>
+        <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ q.field_id }}-na" name="{{ q.field_id }}" type="radio" value="na"{% if q.chosen == "na" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ q.field_id }}-na">Not applicable</label></div>
+      </div>
+    </fieldset>
+    <label class="govuk-label govuk-!-margin-top-2" for="note-{{ q.question.code }}">Why, for question {{ q.number }} ({{ q.question.code }})</label>
+    <textarea class="govuk-textarea govuk-!-margin-bottom-0{% if q.error and q.chosen %} govuk-textarea--error{% endif %}"{% if q.error %} aria-describedby="{{ q.field_id }}-error"{% endif %} id="note-{{ q.question.code }}" name="note-{{ q.question.code }}" rows="3">{{ q.chosen_note }}</textarea>
+  </div>
+  {% endif %}
+</div>
+{% endfor %}
 """
 
 
@@ -204,3 +235,36 @@ def test_the_answers_of_a_case_that_cannot_be_scored_are_the_templates_markup_wi
     expected = Template(ANSWERS_LIST_TEMPLATE).render(Context({"grid": grid}))
     assert normalised(html) == normalised(expected)
     assert "Not answered" in html and "Not applicable" in html and "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_the_moderation_disagreements_are_the_templates_markup_with_every_text_escaped():
+    def compared(code, text, first, second, final, number, error="", chosen="", chosen_note=""):
+        q = ComparedQuestion(SimpleNamespace(pk=number, code=code, text=text), first, second, final, number)
+        q.error, q.chosen, q.chosen_note = error, chosen, chosen_note
+        return q
+
+    disagreements = [
+        compared("q1", "Was <risk> & harm assessed?", ("yes", "First's <note>"), ("no", ""), ("", ""), 1),
+        compared(
+            "q2",
+            "O'Brien's plan",
+            ("na", ""),
+            ("no", 'Second "note"'),
+            ("no", "Settled & <done>"),
+            2,
+            "",
+            "no",
+            "Why & <so>",
+        ),
+        compared("q3", "Third", ("", ""), ("yes", ""), ("yes", ""), 3, "Choose an answer to <q3>", "", ""),
+        compared("q4", "Fourth", ("yes", ""), ("no", ""), ("", ""), 4, "Add a note", "yes", ""),
+    ]
+    for may_moderate in (True, False):
+        html = disagreements_html(disagreements, may_moderate=may_moderate)
+        expected = Template(DISAGREEMENTS_TEMPLATE).render(
+            Context({"disagreements": disagreements, "may_moderate": may_moderate})
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<risk>" not in html and "<note>" not in html and "First&#x27;s &lt;note&gt;" in html
+        assert ("Not settled" in html) is (not may_moderate)
+        assert ('name="q-q2" type="radio" value="no" checked' in html) is may_moderate
