@@ -5,6 +5,7 @@ agreement, trend, benchmark) return numbers; the words and hrefs are made here.
 
 from urllib.parse import urlencode
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import conditional_escape as e
 from django.utils.safestring import mark_safe
@@ -206,3 +207,41 @@ def disagreements_html(disagreements, *, may_moderate):
             f"{_moderated_answer_html(q, code) if may_moderate else ''}\n</div>"
         )
     return mark_safe("\n".join(blocks))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+_MODERATION_STATES = {
+    True: '<strong class="govuk-tag govuk-tag--green">Moderated</strong>',
+    False: '<strong class="govuk-tag govuk-tag--yellow">In progress</strong>',
+    None: '<strong class="govuk-tag govuk-tag--blue">To moderate</strong>',
+}
+
+
+def moderation_rows_html(lines, inspection_pk):
+    """The moderation list's rows (agreement.ModerationLine), written here rather than by a template
+    loop; every text escaped as the template engine would. Each case's link is the moderation page's
+    address reversed once, its case id put in."""
+    if not lines:
+        return mark_safe(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">'
+            "No case has both markings submitted yet.</td></tr>"
+        )
+    head = reverse("cases:moderation_case", args=[inspection_pk, 0]).removesuffix("0/")
+    rows = []
+    for line in lines:
+        moderated = line.moderated
+        percent = line.percent
+        disagreements = line.disagreements
+        state = _MODERATION_STATES[True if moderated else (False if line.final_status else None)]
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{head}{int(line.case_id)}/">{e(line.reference)}'
+            '<span class="govuk-visually-hidden">: '
+            f"{'see the moderation' if moderated else 'moderate'}</span></a></td>\n"
+            f'<td class="govuk-table__cell">{"None" if percent is None else e(floatformat(percent, 0))}'
+            f'{"" if percent is None else "%"} <span class="govuk-hint govuk-!-display-inline">({int(disagreements)} '
+            f"disagreement{'' if disagreements == 1 else 's'} in {int(line.compared)})</span></td>\n"
+            f'<td class="govuk-table__cell">{state}</td>\n'
+            f'<td class="govuk-table__cell">{e(line.first_marker)} (first), {e(line.second_marker)} (second)</td>\n'
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)

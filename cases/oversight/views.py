@@ -188,7 +188,7 @@ def moderation_list(request, pk):
         {
             "page_title": f"Moderation: {inspection.title}",
             "inspection": inspection,
-            "lines": lines,
+            "rows": presenters.moderation_rows_html(lines, inspection.pk),
             "columns": sort_links(MODERATION_COLUMNS, key, descending, request.GET),
             "to_moderate": sum(1 for line in lines if not line.moderated),
             "section": "moderation",

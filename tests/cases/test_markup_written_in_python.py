@@ -8,11 +8,13 @@ import re
 from types import SimpleNamespace
 
 from django.template import Context, Template
+from django.urls import reverse
 
 from cases.judgements import AreaJudgement, QuestionFigures
+from cases.oversight.agreement import ModerationLine
 from cases.oversight.charts import trend_chart
 from cases.oversight.moderation import ComparedQuestion
-from cases.oversight.presenters import disagreements_html
+from cases.oversight.presenters import disagreements_html, moderation_rows_html
 from cases.presenters import answers_list_html, question_rows_html, scoring_form_html, scoring_grid
 from inspections import ratings
 
@@ -127,6 +129,20 @@ DISAGREEMENTS_TEMPLATE = """
   {% endif %}
 </div>
 {% endfor %}
+"""
+
+# The rows of templates/cases/oversight/moderation_list.html before moderation_rows_html wrote them.
+MODERATION_ROWS_TEMPLATE = """
+  {% for line in lines %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'cases:moderation_case' inspection.pk line.case_id %}">{{ line.reference }}<span class="govuk-visually-hidden">: {% if line.moderated %}see the moderation{% else %}moderate{% endif %}</span></a></td>
+      <td class="govuk-table__cell">{% if line.percent is None %}None{% else %}{{ line.percent|floatformat:0 }}%{% endif %} <span class="govuk-hint govuk-!-display-inline">({{ line.disagreements }} disagreement{{ line.disagreements|pluralize }} in {{ line.compared }})</span></td>
+      <td class="govuk-table__cell">{% if line.moderated %}<strong class="govuk-tag govuk-tag--green">Moderated</strong>{% elif line.final_status %}<strong class="govuk-tag govuk-tag--yellow">In progress</strong>{% else %}<strong class="govuk-tag govuk-tag--blue">To moderate</strong>{% endif %}</td>
+      <td class="govuk-table__cell">{{ line.first_marker }} (first), {{ line.second_marker }} (second)</td>
+    </tr>
+  {% empty %}
+    <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">No case has both markings submitted yet.</td></tr>
+  {% endfor %}
 """
 
 
@@ -268,3 +284,20 @@ def test_the_moderation_disagreements_are_the_templates_markup_with_every_text_e
         assert "<risk>" not in html and "<note>" not in html and "First&#x27;s &lt;note&gt;" in html
         assert ("Not settled" in html) is (not may_moderate)
         assert ('name="q-q2" type="radio" value="no" checked' in html) is may_moderate
+
+
+def test_the_moderation_list_rows_are_the_templates_markup_with_every_text_escaped():
+    lines = [
+        ModerationLine(7, "R<1> & co", "Ann O'Neil", "Bob <b>", None, 1, 8),  # 12.5%: rounded half up, as floatformat
+        ModerationLine(8, "R2", "Ann", "Bob", "draft", 44, 45),
+        ModerationLine(9, "R3", "Ann", "Bob", "submitted", 45, 45),
+        ModerationLine(10, "R4", "Ann", "Bob", None, 0, 0),  # nothing compared: None
+    ]
+    inspection = SimpleNamespace(pk=3)
+    for shown in (lines, []):
+        html = moderation_rows_html(shown, inspection.pk)
+        expected = Template(MODERATION_ROWS_TEMPLATE).render(Context({"lines": shown, "inspection": inspection}))
+        assert normalised(html) == normalised(expected)
+    html = moderation_rows_html(lines, inspection.pk)
+    assert "R&lt;1&gt; &amp; co" in html and "Bob &lt;b&gt;" in html and "13%" in html
+    assert f'href="{reverse("cases:moderation_case", args=[3, 7])}"' in html
