@@ -134,3 +134,98 @@ def question_rows_html(area, *, every_count, small_group):
             f'<td class="govuk-table__cell">{_text(question.code)}. {_text(question.text)}{key}</td>\n{figures}\n</tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by _text; numbers are int(); our own markup)
+
+
+_ANSWERS = (("yes", "Yes"), ("no", "No"), ("na", "Not applicable"))
+_ANSWER_WORDS = dict(_ANSWERS)
+
+
+def _question_group_html(row, area_code):
+    """One question of the scoring form: the design system's form group of inline small radios, its
+    guidance in a details, its error message, and the note's textarea (GOV.UK Frontend's markup)."""
+    question = row.question
+    code = _text(question.code)
+    field_id = f"q-{code}"
+    text = _text(question.text)
+    error = row.error
+    key = ' <strong class="govuk-tag govuk-tag--purple">Key question</strong>' if question.key else ""
+    described = f' aria-describedby="{field_id}-error"' if error else ""
+    guidance = (
+        '<details class="govuk-details govuk-!-margin-bottom-2"><summary class="govuk-details__summary">'
+        '<span class="govuk-details__summary-text">Guidance<span class="govuk-visually-hidden"> for question '
+        f"{row.number}</span></span></summary>"
+        f'<div class="govuk-details__text">{_text(question.guidance)}</div></details>'
+        if question.guidance
+        else ""
+    )
+    radios = "\n".join(
+        f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{field_id}-{value}" '
+        f'name="{field_id}" type="radio" value="{value}"{" checked" if row.value == value else ""}>'
+        f'<label class="govuk-label govuk-radios__label" for="{field_id}-{value}">{words}</label></div>'
+        for value, words in _ANSWERS
+    )
+    message = (
+        f'<p id="{field_id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
+        f"{_text(row.error_message)}</p>"
+        if error
+        else ""
+    )
+    return (
+        f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}" id="question-{code}" '
+        f'data-area="{area_code}">\n'
+        f'<fieldset class="govuk-fieldset"{described}>\n'
+        f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{row.number}. {text} '
+        f'<span class="govuk-caption-s govuk-!-display-inline">({code})</span>{key}</legend>\n'
+        f"{guidance}\n{message}\n"
+        f'<div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">\n'
+        f"{radios}\n</div>\n</fieldset>\n"
+        f'<label class="govuk-label govuk-!-margin-top-2" for="note-{code}">Note on question {row.number} ({code}) '
+        '<span class="govuk-hint govuk-!-display-inline">(needed for No)</span></label>\n'
+        f'<textarea class="govuk-textarea govuk-!-margin-bottom-0{" govuk-textarea--error" if row.needs_note else ""}" '
+        f'id="note-{code}" name="note-{code}" rows="2">{_text(row.note)}</textarea>\n</div>'
+    )
+
+
+def scoring_form_html(grid):
+    """The scoring form's questions: each area's heading, each stage's, then each question's form group
+    (`_question_group_html`). Written here rather than by a template loop (45 questions took most of
+    the scoring page's time in the template engine); the same markup as the template wrote, every text
+    escaped as the template engine would (numbers are the integers the grid counted)."""
+    parts = []
+    for group in grid:
+        area_code = _text(group.area.code)
+        parts.append(
+            f'<h2 class="govuk-heading-l govuk-!-margin-top-8" id="area-{area_code}">{_text(group.area.name)} '
+            f'<span class="govuk-caption-m">{int(group.answered)} of {int(group.total)} answered</span></h2>'
+        )
+        for stage in group.stages:
+            parts.append(f'<h3 class="govuk-heading-m">{_text(stage.label)}</h3>')
+            parts.extend(_question_group_html(row, area_code) for row in stage.rows)
+    return mark_safe("\n".join(parts))  # noqa: S308 (every text escaped by _text; numbers are ints; our own markup)
+
+
+def answers_list_html(grid):
+    """The answers of a case that can no longer be scored, as each area's summary list (the design
+    system's markup): written here like `scoring_form_html`, every text escaped."""
+    parts = []
+    for group in grid:
+        parts.append(
+            f'<h2 class="govuk-heading-l govuk-!-margin-top-8">{_text(group.area.name)}</h2>\n'
+            '<dl class="govuk-summary-list">'
+        )
+        for stage in group.stages:
+            for row in stage.rows:
+                note = (
+                    f'<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{_text(row.note)}</p>'
+                    if row.note
+                    else ""
+                )
+                parts.append(
+                    '<div class="govuk-summary-list__row">\n'
+                    f'<dt class="govuk-summary-list__key">{row.number}. {_text(row.question.text)} '
+                    f'<span class="govuk-caption-s">({_text(row.question.code)})</span></dt>\n'
+                    f'<dd class="govuk-summary-list__value">{_ANSWER_WORDS.get(row.value, "Not answered")}{note}'
+                    "</dd>\n</div>"
+                )
+        parts.append("</dl>")
+    return mark_safe("\n".join(parts))  # noqa: S308 (every text escaped by _text; numbers are ints; our own markup)

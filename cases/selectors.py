@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q
 from django.template.defaultfilters import pluralize
@@ -15,30 +16,57 @@ from .models import Answer, Assessment, AssessmentStatus, Case, Marking, SampleC
 from .oversight.disclosure import SMALL_GROUP
 
 
+class AskedQuestion(NamedTuple):
+    """A question as the scoring page and its save read it: the values they use, no model object."""
+
+    pk: int
+    code: str
+    stage: str
+    text: str
+    guidance: str
+    key: bool
+
+
+class AskedArea(NamedTuple):
+    """An area as the scoring page reads it, with `asked`: its questions the case is asked, in order."""
+
+    pk: int
+    code: str
+    name: str
+    asked: list
+
+
 def case_areas(case, scope=None):
-    """The areas the case is asked, each with `asked`: its questions that apply to the case
-    (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
-    audit) when given. One query: the questions with their areas (an area without a question asked
-    is left out, as `framework_areas` leaves out an area without a question in scope)."""
-    questions = (
-        Question.objects.filter(area__framework_id=case.inspection.framework_id, area__judged_once=False)
-        .select_related("area")
-        .order_by("area__order", "area_id", "order")
-    )
+    """The areas the case is asked (AskedArea), each with `asked`: its questions that apply to the
+    case (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
+    audit) when given. One query of plain rows: the questions with their areas (an area without a
+    question asked is left out, as `framework_areas` leaves out an area without a question in scope)."""
+    questions = Question.objects.filter(
+        area__framework_id=case.inspection.framework_id, area__judged_once=False
+    ).order_by("area__order", "area_id", "order")
     if scope is not None:
         questions = questions.filter(pk__in=scope)
     facts = case_facts(case)
-    areas = {}  # {area id: the area, its questions asked} in the framework's order
-    for question in questions:
-        area = areas.get(question.area_id)
-        if area is None:
-            area = areas[question.area_id] = question.area
-            area.asked = []
-        else:
-            question.area = area  # one object for each area
-        if applicability.applies(question.applies_to, facts):
-            area.asked.append(question)
-    return [area for area in areas.values() if area.asked and applicability.applies(area.applies_to, facts)]
+    areas = {}  # {area id: (the area, whether it applies)} in the framework's order
+    applies = applicability.applies
+    for pk, code, stage, text, guidance, key, rule, area_id, area_code, area_name, area_rule in questions.values_list(
+        "pk",
+        "code",
+        "stage",
+        "text",
+        "guidance",
+        "key",
+        "applies_to",
+        "area_id",
+        "area__code",
+        "area__name",
+        "area__applies_to",
+    ):
+        if area_id not in areas:
+            areas[area_id] = (AskedArea(area_id, area_code, area_name, []), applies(area_rule, facts))
+        if applies(rule, facts):
+            areas[area_id][0].asked.append(AskedQuestion(pk, code, stage, text, guidance, key))
+    return [area for area, area_applies in areas.values() if area.asked and area_applies]
 
 
 def framework_areas(framework_id, scope=None):

@@ -194,7 +194,7 @@ def answers_write(*, assessment, answers, by, created="Answered", changed="Chang
     for question, value, note in answers:
         answer = saved.get(question.pk)
         if answer is None:
-            to_create.append(Answer(assessment=assessment, question=question, value=value, note=note))
+            to_create.append(Answer(assessment=assessment, question_id=question.pk, value=value, note=note))
         elif answer[1:] != (value, note):
             to_update.append(
                 Answer(pk=answer[0], assessment_id=assessment.pk, question_id=question.pk, value=value, note=note)

@@ -24,7 +24,7 @@ from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
 from .oversight.disclosure import SMALL_GROUP
-from .presenters import answers_from_post, question_rows_html, scoring_grid
+from .presenters import answers_from_post, answers_list_html, question_rows_html, scoring_form_html, scoring_grid
 from .programme.scope import question_scope
 from .rules import Perm, blind_case_ids, hidden_first_markings
 from .services import (
@@ -169,6 +169,9 @@ def assessment(request, pk):
             "case": assessment.case,
             "inspection": assessment.case.inspection,
             "grid": grid,
+            # The questions' markup, written in Python: the form's, or the answers' once it cannot be scored.
+            "scoring_form": scoring_form_html(grid) if may_score else "",
+            "answers_list": "" if may_score else answers_list_html(grid),
             "problems": problems,
             "problem_rows": [row for area in grid for stage in area.stages for row in stage.rows if row.error],
             "conflict": conflict,

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from inspections.people import name_from
 
 from ..models import Answer, Assessment, AssessmentStatus, Marking, markings_both_submitted
-from .kappa import cohens_kappa_of, percentage_agreement, percentage_agreement_of
+from .kappa import cohens_kappa_of, percentage_agreement_of
 
 
 @dataclass
@@ -127,7 +127,7 @@ class ModerationLine:
 
     @property
     def percent(self):
-        return percentage_agreement([(1, 1)] * self.agreed + [(1, 0)] * (self.compared - self.agreed))
+        return percentage_agreement_of({(1, 1): self.agreed, (1, 0): self.compared - self.agreed})
 
     @property
     def disagreements(self):

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from inspections.models import Question
 from inspections.people import display_name
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 from ..presenters import question_name
+from ..selectors import AskedQuestion, case_areas
 from ..services import ScoringProblems, StaleAssessment, answers_write
 
 VALUE_LABELS = dict(Answer.Value.choices)
@@ -26,7 +26,7 @@ VALUE_LABELS = dict(Answer.Value.choices)
 
 @dataclass
 class ComparedQuestion:
-    question: Question
+    question: AskedQuestion
     first: tuple[str, str]  # (value, note)
     second: tuple[str, str]
     final: tuple[str, str]
@@ -110,13 +110,8 @@ def case_comparison(case) -> Comparison:
     case.first_and_second_markings = [
         (a.marking, a.assessor_id, a.status) for a in markings.values() if a.marking in (Marking.FIRST, Marking.SECOND)
     ]
-    questions = [
-        q
-        for q in Question.objects.filter(framework_id=case.inspection.framework_id, area__judged_once=False)
-        .select_related("area")
-        .order_by("area__order", "order")
-        if q.applies_to_case(case)
-    ]
+    # The questions the case is asked, as the scoring page reads and numbers them: plain rows, one query.
+    questions = [q for area in case_areas(case) for q in area.asked]
 
     def answers(marking):
         assessment = markings.get(marking)
@@ -170,7 +165,7 @@ def moderation_start(*, case: Case, by) -> Assessment:
         final._change_reason = "Moderation started"
         final.save()
         carried = [
-            Answer(assessment=final, question=q.question, value=q.first[0], note=_carried_note(q))
+            Answer(assessment=final, question_id=q.question.pk, value=q.first[0], note=_carried_note(q))
             for q in comparison.questions
             if q.agreed and q.first[0]
         ]

@@ -5,6 +5,7 @@ agreement, trend, benchmark) return numbers; the words and hrefs are made here.
 
 from urllib.parse import urlencode
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import conditional_escape as e
 from django.utils.safestring import mark_safe
@@ -128,5 +129,119 @@ def agreed_rows_html(questions):
             f'<th scope="row" class="govuk-table__header">{e(q.number)}. {e(q.question.text)} '
             f'<span class="govuk-caption-s">({code})</span></th>\n'
             f'<td class="govuk-table__cell">{e(q.first_label)}{notes}</td>\n</tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+_ANSWERS = (("yes", "Yes"), ("no", "No"), ("na", "Not applicable"))
+
+
+def _marking_row(title, label, note):
+    note_html = f'<p class="govuk-body-s govuk-!-margin-0">{e(note)}</p>' if note else ""
+    return (
+        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{title}</dt>'
+        f'<dd class="govuk-summary-list__value">{e(label)}{note_html}</dd></div>'
+    )
+
+
+def _moderated_answer_html(q, code):
+    """The moderator's choice for a disagreement: the design system's inline small radios and a textarea."""
+    field_id = f"q-{code}"
+    error = q.error
+    described = f' aria-describedby="{field_id}-error"' if error else ""
+    message = (
+        f'<p id="{field_id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
+        f"{e(error)}</p>"
+        if error
+        else ""
+    )
+    radios = "\n".join(
+        f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{field_id}-{value}" '
+        f'name="{field_id}" type="radio" value="{value}"{" checked" if q.chosen == value else ""}>'
+        f'<label class="govuk-label govuk-radios__label" for="{field_id}-{value}">{words}</label></div>'
+        for value, words in _ANSWERS
+    )
+    return (
+        f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">\n'
+        f'<fieldset class="govuk-fieldset"{described}>\n'
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Moderated answer to question '
+        f"{e(q.number)} ({code})</legend>\n{message}\n"
+        '<div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">\n'
+        f"{radios}\n</div>\n</fieldset>\n"
+        f'<label class="govuk-label govuk-!-margin-top-2" for="note-{code}">'
+        f"Why, for question {e(q.number)} ({code})</label>\n"
+        '<textarea class="govuk-textarea govuk-!-margin-bottom-0'
+        f'{" govuk-textarea--error" if error and q.chosen else ""}"'
+        f'{described} id="note-{code}" name="note-{code}" rows="3">{e(q.chosen_note)}</textarea>\n</div>'
+    )
+
+
+def disagreements_html(disagreements, *, may_moderate):
+    """The moderation page's disagreements (ComparedQuestion, with `error`, `chosen` and `chosen_note`
+    put on them by the view): both markings' answers and, for the moderator, the moderated answer's
+    radios and note in the design system's markup. Written here rather than by a template loop;
+    every text escaped as the template engine would."""
+    blocks = []
+    for q in disagreements:
+        code = e(q.question.code)
+        final = ""
+        if not may_moderate:
+            settled = q.final[0]
+            final_note = (
+                f'<p class="govuk-body-s govuk-!-margin-0">{e(q.final[1])}</p>' if settled and q.final[1] else ""
+            )
+            final = (
+                '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Moderated</dt>'
+                f'<dd class="govuk-summary-list__value">{e(q.final_label) if settled else "Not settled"}{final_note}'
+                "</dd></div>"
+            )
+        blocks.append(
+            f'<div class="app-moderation-question govuk-!-margin-bottom-6" id="row-{code}">\n'
+            f'<h3 class="govuk-heading-s govuk-!-margin-bottom-2">{e(q.number)}. {e(q.question.text)} '
+            f'<span class="govuk-caption-s govuk-!-display-inline">({code})</span> '
+            '<strong class="govuk-tag govuk-tag--red">Disagreement</strong></h3>\n'
+            '<dl class="govuk-summary-list govuk-!-margin-bottom-3">\n'
+            f"{_marking_row('First marking', q.first_label, q.first[1])}\n"
+            f"{_marking_row('Second marking', q.second_label, q.second[1])}\n"
+            f"{final}\n</dl>\n"
+            f"{_moderated_answer_html(q, code) if may_moderate else ''}\n</div>"
+        )
+    return mark_safe("\n".join(blocks))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+_MODERATION_STATES = {
+    True: '<strong class="govuk-tag govuk-tag--green">Moderated</strong>',
+    False: '<strong class="govuk-tag govuk-tag--yellow">In progress</strong>',
+    None: '<strong class="govuk-tag govuk-tag--blue">To moderate</strong>',
+}
+
+
+def moderation_rows_html(lines, inspection_pk):
+    """The moderation list's rows (agreement.ModerationLine), written here rather than by a template
+    loop; every text escaped as the template engine would. Each case's link is the moderation page's
+    address reversed once, its case id put in."""
+    if not lines:
+        return mark_safe(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">'
+            "No case has both markings submitted yet.</td></tr>"
+        )
+    head = reverse("cases:moderation_case", args=[inspection_pk, 0]).removesuffix("0/")
+    rows = []
+    for line in lines:
+        moderated = line.moderated
+        percent = line.percent
+        disagreements = line.disagreements
+        state = _MODERATION_STATES[True if moderated else (False if line.final_status else None)]
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{head}{int(line.case_id)}/">{e(line.reference)}'
+            '<span class="govuk-visually-hidden">: '
+            f"{'see the moderation' if moderated else 'moderate'}</span></a></td>\n"
+            f'<td class="govuk-table__cell">{"None" if percent is None else e(floatformat(percent, 0))}'
+            f'{"" if percent is None else "%"} <span class="govuk-hint govuk-!-display-inline">({int(disagreements)} '
+            f"disagreement{'' if disagreements == 1 else 's'} in {int(line.compared)})</span></td>\n"
+            f'<td class="govuk-table__cell">{state}</td>\n'
+            f'<td class="govuk-table__cell">{e(line.first_marker)} (first), {e(line.second_marker)} (second)</td>\n'
+            "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)

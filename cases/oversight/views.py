@@ -195,7 +195,7 @@ def moderation_list(request, pk):
         {
             "page_title": f"Moderation: {inspection.title}",
             "inspection": inspection,
-            "lines": lines,
+            "rows": presenters.moderation_rows_html(lines, inspection.pk),
             "columns": sort_links(MODERATION_COLUMNS, key, descending, request.GET),
             "to_moderate": sum(1 for line in lines if not line.moderated),
             "section": "moderation",
@@ -276,6 +276,7 @@ def moderation_case(request, pk, case_pk):
         comparison = case_comparison(case)
     changed = _show_choices(comparison, typed, problems, conflict)
     markers = {comparison.first.assessor_id, comparison.second.assessor_id}
+    disagreements = comparison.disagreements
     return render(
         request,
         "cases/oversight/moderation_case.html",
@@ -284,7 +285,8 @@ def moderation_case(request, pk, case_pk):
             "inspection": inspection,
             "case": case,
             "comparison": comparison,
-            "disagreements": comparison.disagreements,
+            "disagreements": disagreements,
+            "disagreement_blocks": presenters.disagreements_html(disagreements, may_moderate=may_moderate),
             "agreed_rows": presenters.agreed_rows_html(comparison.questions),
             "may_moderate": may_moderate,
             "is_marker": request.user.pk in markers,

@@ -1,4 +1,4 @@
-"""Markup the judgements page and the service trend write in Python rather than by a template loop:
+"""Markup the judgements page, the service trend and the scoring page write in Python rather than by a template loop:
 the same markup as the templates wrote (compared with them here, whitespace aside), every text
 escaped as the template engine would."""
 
@@ -8,10 +8,14 @@ import re
 from types import SimpleNamespace
 
 from django.template import Context, Template
+from django.urls import reverse
 
 from cases.judgements import AreaJudgement, QuestionFigures
+from cases.oversight.agreement import ModerationLine
 from cases.oversight.charts import trend_chart
-from cases.presenters import question_rows_html
+from cases.oversight.moderation import ComparedQuestion
+from cases.oversight.presenters import disagreements_html, moderation_rows_html
+from cases.presenters import answers_list_html, question_rows_html, scoring_form_html, scoring_grid
 from inspections import ratings
 
 # templates/cases/oversight/_trend_chart.html as it was before TrendChart.html wrote it.
@@ -54,6 +58,90 @@ QUESTION_ROWS_TEMPLATE = """
       <td class="govuk-table__cell govuk-table__cell--numeric">{{ q.tally.no }}</td>
       <td class="govuk-table__cell govuk-table__cell--numeric">{{ q.tally.na }}</td>{% endif %}
     </tr>
+  {% endfor %}
+"""
+
+# The question loop of templates/cases/assessment.html's scoring form as it was before scoring_form_html wrote it.
+SCORING_FORM_TEMPLATE = """
+  {% for group in grid %}
+  <h2 class="govuk-heading-l govuk-!-margin-top-8" id="area-{{ group.area.code }}">{{ group.area.name }} <span class="govuk-caption-m">{{ group.answered }} of {{ group.total }} answered</span></h2>
+    {% for stage in group.stages %}
+    <h3 class="govuk-heading-m">{{ stage.label }}</h3>
+      {% for row in stage.rows %}
+      <div class="govuk-form-group{% if row.error %} govuk-form-group--error{% endif %}" id="question-{{ row.question.code }}" data-area="{{ group.area.code }}">
+        <fieldset class="govuk-fieldset"{% if row.error %} aria-describedby="{{ row.field_id }}-error"{% endif %}>
+          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{{ row.number }}. {{ row.question.text }} <span class="govuk-caption-s govuk-!-display-inline">({{ row.question.code }})</span>{% if row.question.key %} <strong class="govuk-tag govuk-tag--purple">Key question</strong>{% endif %}</legend>
+          {% if row.question.guidance %}<details class="govuk-details govuk-!-margin-bottom-2"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Guidance<span class="govuk-visually-hidden"> for question {{ row.number }}</span></span></summary><div class="govuk-details__text">{{ row.question.guidance }}</div></details>{% endif %}
+          {% if row.error %}<p id="{{ row.field_id }}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{ row.error_message }}</p>{% endif %}
+          <div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">
+            <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ row.field_id }}-yes" name="{{ row.field_id }}" type="radio" value="yes"{% if row.value == "yes" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ row.field_id }}-yes">Yes</label></div>
+            <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ row.field_id }}-no" name="{{ row.field_id }}" type="radio" value="no"{% if row.value == "no" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ row.field_id }}-no">No</label></div>
+            <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ row.field_id }}-na" name="{{ row.field_id }}" type="radio" value="na"{% if row.value == "na" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ row.field_id }}-na">Not applicable</label></div>
+          </div>
+        </fieldset>
+        <label class="govuk-label govuk-!-margin-top-2" for="note-{{ row.question.code }}">Note on question {{ row.number }} ({{ row.question.code }}) <span class="govuk-hint govuk-!-display-inline">(needed for No)</span></label>
+        <textarea class="govuk-textarea govuk-!-margin-bottom-0{% if row.needs_note %} govuk-textarea--error{% endif %}" id="note-{{ row.question.code }}" name="note-{{ row.question.code }}" rows="2">{{ row.note }}</textarea>
+      </div>
+      {% endfor %}
+    {% endfor %}
+  {% endfor %}
+"""
+
+# The answers' loop of templates/cases/assessment.html (a case that cannot be scored) before answers_list_html.
+ANSWERS_LIST_TEMPLATE = """
+  {% for group in grid %}
+  <h2 class="govuk-heading-l govuk-!-margin-top-8">{{ group.area.name }}</h2>
+  <dl class="govuk-summary-list">
+    {% for stage in group.stages %}{% for row in stage.rows %}
+    <div class="govuk-summary-list__row">
+      <dt class="govuk-summary-list__key">{{ row.number }}. {{ row.question.text }} <span class="govuk-caption-s">({{ row.question.code }})</span></dt>
+      <dd class="govuk-summary-list__value">{% if row.value == "yes" %}Yes{% elif row.value == "no" %}No{% elif row.value == "na" %}Not applicable{% else %}Not answered{% endif %}{% if row.note %}<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{{ row.note }}</p>{% endif %}</dd>
+    </div>
+    {% endfor %}{% endfor %}
+  </dl>
+  {% endfor %}
+"""
+
+# The disagreements' loop of templates/cases/oversight/moderation_case.html before disagreements_html wrote it.
+DISAGREEMENTS_TEMPLATE = """
+{% for q in disagreements %}
+<div class="app-moderation-question govuk-!-margin-bottom-6" id="row-{{ q.question.code }}">
+  <h3 class="govuk-heading-s govuk-!-margin-bottom-2">{{ q.number }}. {{ q.question.text }} <span class="govuk-caption-s govuk-!-display-inline">({{ q.question.code }})</span> <strong class="govuk-tag govuk-tag--red">Disagreement</strong></h3>
+  <dl class="govuk-summary-list govuk-!-margin-bottom-3">
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">First marking</dt><dd class="govuk-summary-list__value">{{ q.first_label }}{% if q.first.1 %}<p class="govuk-body-s govuk-!-margin-0">{{ q.first.1 }}</p>{% endif %}</dd></div>
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Second marking</dt><dd class="govuk-summary-list__value">{{ q.second_label }}{% if q.second.1 %}<p class="govuk-body-s govuk-!-margin-0">{{ q.second.1 }}</p>{% endif %}</dd></div>
+    {% if not may_moderate %}<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Moderated</dt><dd class="govuk-summary-list__value">{% if q.final.0 %}{{ q.final_label }}{% if q.final.1 %}<p class="govuk-body-s govuk-!-margin-0">{{ q.final.1 }}</p>{% endif %}{% else %}Not settled{% endif %}</dd></div>{% endif %}
+  </dl>
+  {% if may_moderate %}
+  <div class="govuk-form-group{% if q.error %} govuk-form-group--error{% endif %}">
+    <fieldset class="govuk-fieldset"{% if q.error %} aria-describedby="{{ q.field_id }}-error"{% endif %}>
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Moderated answer to question {{ q.number }} ({{ q.question.code }})</legend>
+      {% if q.error %}<p id="{{ q.field_id }}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{ q.error }}</p>{% endif %}
+      <div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">
+        <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ q.field_id }}-yes" name="{{ q.field_id }}" type="radio" value="yes"{% if q.chosen == "yes" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ q.field_id }}-yes">Yes</label></div>
+        <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ q.field_id }}-no" name="{{ q.field_id }}" type="radio" value="no"{% if q.chosen == "no" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ q.field_id }}-no">No</label></div>
+        <div class="govuk-radios__item"><input class="govuk-radios__input" id="{{ q.field_id }}-na" name="{{ q.field_id }}" type="radio" value="na"{% if q.chosen == "na" %} checked{% endif %}><label class="govuk-label govuk-radios__label" for="{{ q.field_id }}-na">Not applicable</label></div>
+      </div>
+    </fieldset>
+    <label class="govuk-label govuk-!-margin-top-2" for="note-{{ q.question.code }}">Why, for question {{ q.number }} ({{ q.question.code }})</label>
+    <textarea class="govuk-textarea govuk-!-margin-bottom-0{% if q.error and q.chosen %} govuk-textarea--error{% endif %}"{% if q.error %} aria-describedby="{{ q.field_id }}-error"{% endif %} id="note-{{ q.question.code }}" name="note-{{ q.question.code }}" rows="3">{{ q.chosen_note }}</textarea>
+  </div>
+  {% endif %}
+</div>
+{% endfor %}
+"""
+
+# The rows of templates/cases/oversight/moderation_list.html before moderation_rows_html wrote them.
+MODERATION_ROWS_TEMPLATE = """
+  {% for line in lines %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'cases:moderation_case' inspection.pk line.case_id %}">{{ line.reference }}<span class="govuk-visually-hidden">: {% if line.moderated %}see the moderation{% else %}moderate{% endif %}</span></a></td>
+      <td class="govuk-table__cell">{% if line.percent is None %}None{% else %}{{ line.percent|floatformat:0 }}%{% endif %} <span class="govuk-hint govuk-!-display-inline">({{ line.disagreements }} disagreement{{ line.disagreements|pluralize }} in {{ line.compared }})</span></td>
+      <td class="govuk-table__cell">{% if line.moderated %}<strong class="govuk-tag govuk-tag--green">Moderated</strong>{% elif line.final_status %}<strong class="govuk-tag govuk-tag--yellow">In progress</strong>{% else %}<strong class="govuk-tag govuk-tag--blue">To moderate</strong>{% endif %}</td>
+      <td class="govuk-table__cell">{{ line.first_marker }} (first), {{ line.second_marker }} (second)</td>
+    </tr>
+  {% empty %}
+    <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">No case has both markings submitted yet.</td></tr>
   {% endfor %}
 """
 
@@ -105,3 +193,111 @@ def test_the_judgements_question_rows_are_the_templates_markup_with_every_text_e
         assert normalised(html) == normalised(expected)
         assert "<risk>" not in html and "Was &lt;risk&gt; &amp; harm assessed?" in html
         assert ("Asked of fewer than 5 cases" in html) is (not may_override)
+
+
+def _scoring_grid_needing_escapes():
+    """Two areas, stages in the framework's order, questions with and without guidance and the key
+    tag, every answer value and none, and texts that need escaping everywhere the markup shows one."""
+
+    def area(code, name, questions):
+        return SimpleNamespace(code=code, name=name, asked=questions)
+
+    def question(code, text, stage, guidance="", key=False):
+        return SimpleNamespace(code=code, text=text, stage=stage, guidance=guidance, key=key)
+
+    areas = [
+        area(
+            "a<1>",
+            "Assessment & <planning>",
+            [
+                question(
+                    "q1", 'Was "risk" & <harm> assessed? ' + "long " * 20, "delivery", "See <b>this</b> & that", True
+                ),
+                question("q2", "Plain", "assessment"),
+                question("q3", "O'Brien's plan", "assessment", guidance="Guidance"),
+            ],
+        ),
+        area("b", "Delivery", [question("q4", "Delivered?", "oversight", key=True), question("q5", "Five", "review")]),
+    ]
+    answers = {
+        "q1": ("no", ""),
+        "q2": ("yes", "A note <script>alert(1)</script> & more"),
+        "q3": ("na", "n"),
+        "q4": ("", ""),
+    }
+    return areas, answers
+
+
+def test_the_scoring_form_is_the_templates_markup_with_every_text_escaped():
+    areas, answers = _scoring_grid_needing_escapes()
+    for problems in ({}, {"q1": "needs a note", "q4": "needs an answer", "q5": "needs an answer"}):
+        grid = scoring_grid(areas, answers, problems)
+        html = scoring_form_html(grid)
+        expected = Template(SCORING_FORM_TEMPLATE).render(Context({"grid": grid}))
+        assert normalised(html) == normalised(expected)
+        assert (
+            "<harm>" not in html
+            and "<script>" not in html
+            and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+        )
+        assert ('aria-describedby="q-q1-error"' in html) is bool(problems)
+        assert ("govuk-textarea--error" in html) is bool(problems)  # q1: a No without a note
+
+
+def test_the_answers_of_a_case_that_cannot_be_scored_are_the_templates_markup_with_every_text_escaped():
+    areas, answers = _scoring_grid_needing_escapes()
+    grid = scoring_grid(areas, answers)
+    html = answers_list_html(grid)
+    expected = Template(ANSWERS_LIST_TEMPLATE).render(Context({"grid": grid}))
+    assert normalised(html) == normalised(expected)
+    assert "Not answered" in html and "Not applicable" in html and "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_the_moderation_disagreements_are_the_templates_markup_with_every_text_escaped():
+    def compared(code, text, first, second, final, number, error="", chosen="", chosen_note=""):
+        q = ComparedQuestion(SimpleNamespace(pk=number, code=code, text=text), first, second, final, number)
+        q.error, q.chosen, q.chosen_note = error, chosen, chosen_note
+        return q
+
+    disagreements = [
+        compared("q1", "Was <risk> & harm assessed?", ("yes", "First's <note>"), ("no", ""), ("", ""), 1),
+        compared(
+            "q2",
+            "O'Brien's plan",
+            ("na", ""),
+            ("no", 'Second "note"'),
+            ("no", "Settled & <done>"),
+            2,
+            "",
+            "no",
+            "Why & <so>",
+        ),
+        compared("q3", "Third", ("", ""), ("yes", ""), ("yes", ""), 3, "Choose an answer to <q3>", "", ""),
+        compared("q4", "Fourth", ("yes", ""), ("no", ""), ("", ""), 4, "Add a note", "yes", ""),
+    ]
+    for may_moderate in (True, False):
+        html = disagreements_html(disagreements, may_moderate=may_moderate)
+        expected = Template(DISAGREEMENTS_TEMPLATE).render(
+            Context({"disagreements": disagreements, "may_moderate": may_moderate})
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<risk>" not in html and "<note>" not in html and "First&#x27;s &lt;note&gt;" in html
+        assert ("Not settled" in html) is (not may_moderate)
+        assert ('name="q-q2" type="radio" value="no" checked' in html) is may_moderate
+
+
+def test_the_moderation_list_rows_are_the_templates_markup_with_every_text_escaped():
+    lines = [
+        ModerationLine(7, "R<1> & co", "Ann O'Neil", "Bob <b>", None, 1, 8),  # 12.5%: rounded half up, as floatformat
+        ModerationLine(8, "R2", "Ann", "Bob", "draft", 44, 45),
+        ModerationLine(9, "R3", "Ann", "Bob", "submitted", 45, 45),
+        ModerationLine(10, "R4", "Ann", "Bob", None, 0, 0),  # nothing compared: None
+    ]
+    inspection = SimpleNamespace(pk=3)
+    for shown in (lines, []):
+        html = moderation_rows_html(shown, inspection.pk)
+        expected = Template(MODERATION_ROWS_TEMPLATE).render(Context({"lines": shown, "inspection": inspection}))
+        assert normalised(html) == normalised(expected)
+    html = moderation_rows_html(lines, inspection.pk)
+    assert "R&lt;1&gt; &amp; co" in html and "Bob &lt;b&gt;" in html and "13%" in html
+    assert f'href="{reverse("cases:moderation_case", args=[3, 7])}"' in html
