@@ -27,3 +27,9 @@ def glossary(text, marker):
     if marker is None:
         return conditional_escape(text)
     return marker.mark(text)
+
+
+@register.filter
+def plan_action_rows(actions):
+    """`{{ block.actions|plan_action_rows }}`: the body rows of a theme's actions table on the plan page."""
+    return presenters.plan_action_rows(actions)
