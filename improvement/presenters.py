@@ -124,6 +124,22 @@ def recommendation_rows(recommendations, glossary, add_action_href=None):
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped or marked by the glossary; our own markup)
 
 
+def glossary_rows(terms):
+    """The rows of the board report's glossary (a GOV.UK summary list): each term, anchored for the
+    report's links, with what an abbreviation stands for and its definition. Every text escaped."""
+    rows = []
+    for term in terms:
+        meaning = f"<strong>{conditional_escape(term.meaning)}.</strong> " if term.meaning else ""
+        rows.append(
+            '<div class="govuk-summary-list__row govuk-summary-list__row--no-actions" '
+            f'id="{conditional_escape(term.anchor)}">\n'
+            f'<dt class="govuk-summary-list__key">{conditional_escape(term.term)}</dt>\n'
+            f'<dd class="govuk-summary-list__value">{meaning}{conditional_escape(term.definition)}</dd>\n'
+            "</div>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; our own markup)
+
+
 class Glossary:
     """Marks glossary terms in text: abbreviations as <abbr title>, other terms as links to their definition
     (on the glossary page, or in the same document when `link_base` is "").

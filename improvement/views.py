@@ -514,7 +514,7 @@ def board_report(request, pk, meeting_pk):
     versions = list(
         BoardReport.objects.filter(plan=plan, meeting=meeting)
         .select_related("issued_by")
-        .defer("pdf")
+        .only("number", "html", "issued_at", "issued_by__first_name", "issued_by__last_name", "issued_by__username")
         .order_by("-number")
     )
     issued = _chosen_version(request, versions)

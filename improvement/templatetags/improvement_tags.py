@@ -33,3 +33,9 @@ def glossary(text, marker):
 def plan_action_rows(actions):
     """`{{ block.actions|plan_action_rows }}`: the body rows of a theme's actions table on the plan page."""
     return presenters.plan_action_rows(actions)
+
+
+@register.filter
+def glossary_rows(terms):
+    """`{{ glossary|glossary_rows }}`: the rows of the board report's glossary list."""
+    return presenters.glossary_rows(terms)
