@@ -86,6 +86,42 @@ def signed(number):
     return "no change"
 
 
+def report_action_rows(actions, glossary):
+    """The body rows of a theme's actions table in the board report: each action (glossary terms
+    marked), its owner, due date, and BRAG rating with its flags. Every text escaped."""
+    rows = []
+    for action in actions:
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<td class="govuk-table__cell">{glossary.mark(action.title)}</td>\n'
+            f'<td class="govuk-table__cell">{conditional_escape(action.owner_display)}</td>\n'
+            f'<td class="govuk-table__cell app-no-wrap">{format_date(action.due_on, "j M Y")}</td>\n'
+            f'<td class="govuk-table__cell">{brag_tag(action.brag)} {action_flags(action)}</td>\n'
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped or marked by the glossary; our own markup)
+
+
+def brag_table_rows(rows, with_change=False):
+    """The body rows of the actions-by-BRAG table (_brag_table.html) from `selectors.brag_rows`: each
+    rating, its count and, `with_change`, the change since the previous meeting. Every text escaped."""
+    html = []
+    for row in rows:
+        change = ""
+        if with_change:
+            shown = "Not known" if row["change"] is None else conditional_escape(signed(row["change"]))
+            change = f'<td class="govuk-table__cell govuk-table__cell--numeric">{shown}</td>'
+        html.append(
+            '<tr class="govuk-table__row">\n'
+            f'<th scope="row" class="govuk-table__header"><strong class="govuk-tag {conditional_escape(row["tag"])}">'
+            f"{conditional_escape(row['label'])}</strong></th>\n"
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{int(row["count"])}</td>\n'
+            f"{change}\n"
+            "</tr>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 (every text escaped; the counts are int(); our own markup)
+
+
 def recommendation_rows(recommendations, glossary, add_action_href=None):
     """The body rows of the plan page's recommendations table: each recommendation (glossary terms
     marked) with its area, and the actions answering it, linked; with none, a "No action yet" tag and,
