@@ -170,12 +170,17 @@ def meetings_of_service(service_id, plan):
 # The board report ----------------------------------------------------------------------------
 
 
+# The actions' history records, read through their model's own manager: `Action.history` builds a new
+# manager class each time it is read.
+ACTION_RECORDS = Action.history.model
+
+
 def _actions_as_at(plan, *moments):
     """The plan's actions as they stood at each of `moments` (from the history, with their owners):
     one {id: Action} per moment. One query."""
     ordered = sorted(set(moments))
     records = (
-        Action.history.filter(plan_id=plan.pk, history_date__lte=ordered[-1])
+        ACTION_RECORDS.objects.filter(plan_id=plan.pk, history_date__lte=ordered[-1])
         .select_related("owner")
         .order_by("history_date", "pk")
     )
@@ -252,8 +257,12 @@ def board_report_data(plan, meeting, today=None):
             }
         )
 
-    updates = ProgressUpdate.objects.filter(action__plan=plan, date__lte=meeting.held_on).select_related(
-        "action", "author"
+    # What the report shows of each update, its action and its author (counting its evidence groups by
+    # every column read).
+    updates = (
+        ProgressUpdate.objects.filter(action__plan=plan, date__lte=meeting.held_on)
+        .select_related("action", "author")
+        .only("date", "brag", "note", "action__title", "author__first_name", "author__last_name", "author__username")
     )
     if previous is not None:
         updates = updates.filter(date__gt=previous.held_on)
@@ -295,6 +304,7 @@ def did_it_work(plan, by=None):
         (link.action, link.question)
         for link in Action.questions.through.objects.filter(action__plan=plan)
         .select_related("action", "question")
+        .only("action__title", "question__code", "question__text")  # what the report shows of them
         .order_by(
             "action__theme__order",
             "action__order",

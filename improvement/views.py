@@ -17,7 +17,7 @@ from inspections.models import Inspection, Role
 from inspections.people import display_name
 from inspections.scoping import get_in_my_services_or_404
 
-from . import reports, selectors, services
+from . import presenters, reports, selectors, services
 from .forms import (
     ActionForm,
     ApprovalForm,
@@ -127,6 +127,9 @@ def plan_detail(request, pk):
     require(request.user, Perm.VIEW_PLAN, plan)
     overview = selectors.plan_overview(plan)
     user = request.user
+    glossary = _glossary(plan.inspection.service)
+    can_change = user.has_perm(Perm.CHANGE_PLAN, plan)
+    add_action_href = reverse("improvement:action_create", args=[plan.pk]) if can_change else None
     return render(
         request,
         "improvement/plan_detail.html",
@@ -136,8 +139,11 @@ def plan_detail(request, pk):
             **overview,
             "days_left": plan.days_to_reinspection(),
             "meetings": selectors.meetings_of_service(plan.inspection.service_id, plan),
-            "glossary": _glossary(plan.inspection.service),
-            "can_change": user.has_perm(Perm.CHANGE_PLAN, plan),
+            "glossary": glossary,
+            "recommendation_rows": presenters.recommendation_rows(
+                overview["recommendations"], glossary, add_action_href
+            ),
+            "can_change": can_change,
             "can_submit": user.has_perm(Perm.SUBMIT_PLAN, plan),
             "can_approve": user.has_perm(Perm.APPROVE_PLAN, plan),
             "can_start": user.has_perm(Perm.START_PLAN, plan),
@@ -508,7 +514,7 @@ def board_report(request, pk, meeting_pk):
     versions = list(
         BoardReport.objects.filter(plan=plan, meeting=meeting)
         .select_related("issued_by")
-        .defer("pdf")
+        .only("number", "html", "issued_at", "issued_by__first_name", "issued_by__last_name", "issued_by__username")
         .order_by("-number")
     )
     issued = _chosen_version(request, versions)

@@ -48,3 +48,29 @@ def test_each_recommendation_lists_the_actions_answering_it_in_the_plans_order(c
     assert first_row.index("Answer A") < first_row.index("Answer B")
     assert "Not answering" not in first_row
     assert "No action yet" in second_row and "Answer" not in second_row
+
+
+def test_each_action_row_shows_its_owner_due_date_status_and_brag_escaped(client, plan, manager):
+    theme = ThemeFactory(plan=plan, title="Oversight")
+    action = ActionFactory(
+        theme=theme,
+        title="Audit <RoSH> & review",
+        partner_name="Sam <Patel>",
+        partner_agency="Children's social care",
+        due_on=datetime.date(2026, 1, 31),
+        status="complete",
+        brag="blue",
+        completed_on=datetime.date(2026, 2, 10),
+    )
+    client.force_login(manager)
+    page = unmarked(client.get(reverse("improvement:plan_detail", args=[plan.pk])).content.decode())
+    table = page.split('<caption class="govuk-table__caption govuk-visually-hidden">Actions under Oversight</caption>')[
+        1
+    ]
+    row = table.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
+    href = reverse("improvement:action_detail", args=[action.pk])
+    assert f'<a class="govuk-link" href="{href}">Audit &lt;RoSH&gt; &amp; review</a>' in row
+    assert "Sam &lt;Patel&gt; (Children&#x27;s social care)" in row
+    assert "31 Jan 2026" in row
+    assert "Complete on 10 Feb 2026" in row and ">Completed late<" in row and ">Overdue<" not in row
+    assert 'Blue<span class="govuk-visually-hidden">: complete</span>' in row
