@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from inspections.access import my_inspection, require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
+from inspections.models import Inspection
 from inspections.scoping import get_in_my_services_or_404
 from inspections.services import area_judge, judgement_override
 
@@ -264,7 +265,15 @@ def _record_area_band(request, inspection, form):
 @require_http_methods(["GET", "POST"])
 def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
-    inspection = my_inspection(request, pk, Perm.VIEW_JUDGEMENTS)
+    # The inspection with what the page shows of it and its programme audit, if any (the questions
+    # the judgements read: `question_scope`), not the lead inspector and the inspection it follows.
+    inspection = require(
+        request.user,
+        Perm.VIEW_JUDGEMENTS,
+        get_in_my_services_or_404(
+            Inspection.objects.select_related("service", "framework", "programme_audit"), request.user, pk=pk
+        ),
+    )
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
     if request.method == "POST":

@@ -217,9 +217,45 @@ def test_judgement_page_queries_do_not_grow_with_cases(client, manager, inspecti
         response = client.get(reverse("cases:judgements", args=[inspection.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == cases
-    # Live, 11: the session and the person with their memberships, the inspection, the questions a
-    # programme's themed audit covers (cases/programme/scope.py), the cases the reader marks blind (left
-    # out), the framework's bands with its overall bands, its questions with their areas, the stored
-    # judgements, the answers tallied (with the cases counted), the cases of each area, the record of
-    # overrides. Published, 9: no blind cases and the question figures publishing stored, not the answers.
-    assert len(queries) == (9 if published else 11), "\n".join(q["sql"] for q in queries)
+    # Live, 10: the session and the person with their memberships, the inspection with its programme
+    # audit (the questions a themed audit covers: cases/programme/scope.py), the cases the reader marks
+    # blind (left out), the framework's bands with its overall bands, its questions with their areas, the
+    # stored judgements, the counting cases' markings, their answers added up (a row a question and value,
+    # a row an area), the record of overrides. Published, 8: no blind cases and the question figures
+    # publishing stored, not the answers.
+    assert len(queries) == (8 if published else 10), "\n".join(q["sql"] for q in queries)
+
+
+def test_framework_bands_are_the_frameworks_bands_and_overall_bands_highest_first(inspection):
+    from cases.judgements import framework_bands
+    from inspections.models import OverallBand
+
+    framework = inspection.framework
+    OverallBand.objects.create(framework=framework, label="Good", min_points=6)
+    OverallBand.objects.create(framework=framework, label="Inadequate", min_points=0)
+    OverallBand.objects.create(framework=framework, label="Outstanding", min_points=9)
+    read = framework_bands(framework)
+    bands = framework.bands.order_by("-min_percent")
+    assert [(b.label, b.min_percent, b.equivalent) for b in read.bands] == [
+        (b.label, b.min_percent, b.equivalent) for b in bands
+    ]
+    assert read.points == {b.label: b.points for b in bands if b.points is not None}
+    assert [(b.label, b.min_points) for b in read.overall] == [("Outstanding", 9), ("Good", 6), ("Inadequate", 0)]
+
+
+def test_the_areas_and_questions_read_are_the_frameworks_in_order(inspection):
+    from cases.judgements import _areas_with_questions
+
+    framework = inspection.framework
+    read = _areas_with_questions(framework)
+    expected = [
+        (area, list(area.questions.order_by("order")))
+        for area in framework.areas.order_by("order", "id")
+        if area.questions.exists()
+    ]
+    assert [(a.pk, a.code, a.name, a.judged_once) for a, _ in read] == [
+        (a.pk, a.code, a.name, a.judged_once) for a, _ in expected
+    ]
+    assert [[(q.pk, q.code, q.text, q.key, q.area.pk) for q in questions] for _, questions in read] == [
+        [(q.pk, q.code, q.text, q.key, q.area_id) for q in questions] for _, questions in expected
+    ]
