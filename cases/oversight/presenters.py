@@ -47,23 +47,29 @@ def drill_href(inspection, params, *, base=None, **figure):
 
 def link_dashboard(figures, inspection, params):
     """Gives each figure of the dashboard (areas, weakest and oversight questions, matrix cells,
-    breakdown rows and cells) the href of the cases behind it."""
+    breakdown rows and cells) the href of the cases behind it: `drill_href`'s, with the query
+    string of the dashboard's filters (and of each breakdown group) encoded once, not once a figure
+    (the figure's own parameters, never among the filters, follow them as `drill_href` puts them)."""
     base = reverse("cases:dashboard_cases", args=[inspection.pk])  # once, not once a figure
+    filters = urlencode(params)
+
+    def href(query, **figure):
+        own = urlencode({k: v for k, v in figure.items() if v not in (None, "")})
+        return base + "?" + "&".join(part for part in (query, own) if part) if query or own else base
+
     for line in figures.areas:
-        line.href = drill_href(inspection, params, base=base, area=line.area.code)
+        line.href = href(filters, area=line.area.code)
     for line in figures.weakest + figures.oversight_questions:
-        line.href = drill_href(inspection, params, base=base, question=line.question.code, answer="no")
+        line.href = href(filters, question=line.question.code, answer="no")
     for area, cells in figures.matrix:
         for (stage, _), cell in zip(figures.stages, cells, strict=True):
-            cell.href = drill_href(inspection, params, base=base, area=area.code, stage=stage)
+            cell.href = href(filters, area=area.code, stage=stage)
+    areas = [urlencode({"area": line.area.code}) for line in figures.areas]
     for breakdown in figures.breakdowns:
         for row in breakdown.rows:
-            group = {**params, breakdown.dimension.param: row.value}
-            row.href = None if row.suppressed else drill_href(inspection, group, base=base)
-            row.cells = [
-                (score, drill_href(inspection, group, base=base, area=area.area.code))
-                for score, area in zip(row.scores, figures.areas, strict=True)
-            ]
+            group = urlencode({**params, breakdown.dimension.param: row.value})
+            row.href = None if row.suppressed else href(group)
+            row.cells = [(score, f"{base}?{group}&{area}") for score, area in zip(row.scores, areas, strict=True)]
         breakdown.rows_html = breakdown_rows_html(breakdown)
     return figures
 

@@ -7,10 +7,20 @@ that take every branch, every text escaped as the template engine would."""
 import re
 from types import SimpleNamespace
 
+import pytest
 from django.template import Context, Template
 
 from cases.oversight import presenters
-from cases.oversight.dashboard import AreaLine, AssessorProgress, CaseLine, ListedCase, QuestionLine
+from cases.oversight.dashboard import (
+    AreaLine,
+    AssessorProgress,
+    Breakdown,
+    BreakdownRow,
+    CaseLine,
+    Dimension,
+    ListedCase,
+    QuestionLine,
+)
 from cases.oversight.exports import KINDS
 from cases.oversight.figures import Score
 from inspections import ratings
@@ -202,3 +212,34 @@ def test_drill_down_rows_are_the_template_loops_markup():
     assert normalised(presenters.case_rows_html(lines, False)) == rendered(CASE_ROWS, lines=lines, withheld=False)
     for withheld in (True, False):
         assert normalised(presenters.case_rows_html([], withheld)) == rendered(CASE_ROWS, lines=[], withheld=withheld)
+
+
+@pytest.mark.parametrize("params", [{}, {"rosh": "high", "team": NASTY}, {"team": ""}])
+def test_each_figure_links_where_drill_href_says(params):
+    """link_dashboard encodes the filters once for every figure: the same hrefs as drill_href's."""
+    shown = figures()
+    shown.stages = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
+    shown.matrix = shown.matrix[:1]
+    team = Dimension("team", "Team", "team")
+    rows = [
+        BreakdownRow(NASTY, NASTY, 7, [Score(61)] * 4, cases_text="7"),
+        BreakdownRow("Not recorded", "", 6, [Score(50)] * 4, cases_text="6"),
+        BreakdownRow("Small", "Small", 2, [Score(None, suppressed=True)] * 4, True, "fewer than 5"),
+    ]
+    shown.breakdowns = [Breakdown(team, rows)]
+    inspection = SimpleNamespace(pk=3)
+    presenters.link_dashboard(shown, inspection, params)
+
+    def expected(group=params, **figure):
+        return presenters.drill_href(inspection, group, **figure)
+
+    assert [line.href for line in shown.areas] == [expected(area=line.area.code) for line in shown.areas]
+    assert [line.href for line in shown.weakest + shown.oversight_questions] == [
+        expected(question=line.question.code, answer="no") for line in shown.weakest + shown.oversight_questions
+    ]
+    area, cells = shown.matrix[0]
+    assert [cell.href for cell in cells] == [expected(area=area.code, stage=stage) for stage, _ in shown.stages]
+    for row in rows:
+        group = {**params, "team": row.value}
+        assert row.href == (None if row.suppressed else expected(group))
+        assert [href for _, href in row.cells] == [expected(group, area=line.area.code) for line in shown.areas]
