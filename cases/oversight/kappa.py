@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 
 Counts = Mapping[tuple[str, str], int]  # {(first marking's answer, second marking's answer): pairs}
 
@@ -25,17 +24,18 @@ def cohens_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     return cohens_kappa_of(Counter(pairs))
 
 
-def _observed(counts: Counts) -> Fraction:
-    """Share of pairs where both markings agree, as an exact fraction."""
-    return Fraction(sum(n for (first, second), n in counts.items() if first == second), sum(counts.values()))
+def _agreed(counts: Counts) -> int:
+    return sum(n for (first, second), n in counts.items() if first == second)
 
 
 def percentage_agreement_of(counts: Counts) -> float | None:
     """`percentage_agreement` from the number of each pair, so a caller holding counts need not
-    spell out every pair; None for no pairs."""
-    if not sum(counts.values()):
+    spell out every pair; None for no pairs. (100 x agreed / pairs in integers: Python divides
+    integers correctly rounded, so the float is the exact fraction's, as float(Fraction) gives.)"""
+    n = sum(counts.values())
+    if not n:
         return None
-    return float(100 * _observed(counts))
+    return 100 * _agreed(counts) / n
 
 
 def cohens_kappa_of(counts: Counts) -> float | None:
@@ -46,16 +46,18 @@ def cohens_kappa_of(counts: Counts) -> float | None:
     categories of the product of each marker's share of that category.
     Returns None for no pairs, and None when pe == 1 (both markers used one and the same
     category throughout): kappa is then 0 / 0, not computable, although they agreed fully.
+    With po = agreed / n and pe = chance / n^2 (chance: the sum over categories of the products
+    of the two markers' counts), kappa is (agreed x n - chance) / (n^2 - chance): worked out in
+    integers and divided once (correctly rounded, the exact fraction's float).
     """
     n = sum(counts.values())
     if not n:
         return None
-    po = _observed(counts)
-    firsts, seconds = Counter(), Counter()
+    firsts, seconds = {}, {}
     for (first, second), k in counts.items():
-        firsts[first] += k
-        seconds[second] += k
-    pe = sum(Fraction(firsts[c] * seconds[c], n * n) for c in firsts.keys() & seconds.keys())
-    if pe == 1:
+        firsts[first] = firsts.get(first, 0) + k
+        seconds[second] = seconds.get(second, 0) + k
+    chance = sum(k * seconds[c] for c, k in firsts.items() if c in seconds)
+    if chance == n * n:
         return None
-    return float((po - pe) / (1 - pe))
+    return (_agreed(counts) * n - chance) / (n * n - chance)

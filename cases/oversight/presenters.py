@@ -48,23 +48,29 @@ def drill_href(inspection, params, *, base=None, **figure):
 
 def link_dashboard(figures, inspection, params):
     """Gives each figure of the dashboard (areas, weakest and oversight questions, matrix cells,
-    breakdown rows and cells) the href of the cases behind it."""
+    breakdown rows and cells) the href of the cases behind it: `drill_href`'s, with the query
+    string of the dashboard's filters (and of each breakdown group) encoded once, not once a figure
+    (the figure's own parameters, never among the filters, follow them as `drill_href` puts them)."""
     base = reverse("cases:dashboard_cases", args=[inspection.pk])  # once, not once a figure
+    filters = urlencode(params)
+
+    def href(query, **figure):
+        own = urlencode({k: v for k, v in figure.items() if v not in (None, "")})
+        return base + "?" + "&".join(part for part in (query, own) if part) if query or own else base
+
     for line in figures.areas:
-        line.href = drill_href(inspection, params, base=base, area=line.area.code)
+        line.href = href(filters, area=line.area.code)
     for line in figures.weakest + figures.oversight_questions:
-        line.href = drill_href(inspection, params, base=base, question=line.question.code, answer="no")
+        line.href = href(filters, question=line.question.code, answer="no")
     for area, cells in figures.matrix:
         for (stage, _), cell in zip(figures.stages, cells, strict=True):
-            cell.href = drill_href(inspection, params, base=base, area=area.code, stage=stage)
+            cell.href = href(filters, area=area.code, stage=stage)
+    areas = [urlencode({"area": line.area.code}) for line in figures.areas]
     for breakdown in figures.breakdowns:
         for row in breakdown.rows:
-            group = {**params, breakdown.dimension.param: row.value}
-            row.href = None if row.suppressed else drill_href(inspection, group, base=base)
-            row.cells = [
-                (score, drill_href(inspection, group, base=base, area=area.area.code))
-                for score, area in zip(row.scores, figures.areas, strict=True)
-            ]
+            group = urlencode({**params, breakdown.dimension.param: row.value})
+            row.href = None if row.suppressed else href(group)
+            row.cells = [(score, f"{base}?{group}&{area}") for score, area in zip(row.scores, areas, strict=True)]
         breakdown.rows_html = breakdown_rows_html(breakdown)
     return figures
 
@@ -245,3 +251,177 @@ def moderation_rows_html(lines, inspection_pk):
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+# --- the dashboard's and drill-down's other tables, written here rather than by template loops ---
+# (each the markup its template loop wrote, compared with it in tests/cases/oversight/test_markup.py;
+# every text escaped as the template engine would, numbers are int()).
+
+CELL = '<td class="govuk-table__cell">'
+NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+
+
+def _numbers(*values):
+    return "".join(f"\n{NUMERIC}{int(value)}</td>" for value in values)
+
+
+def assessor_rows_html(assessors):
+    """The "Progress per assessor" rows (AssessorProgress)."""
+    rows = [
+        f'<tr class="govuk-table__row">\n<th scope="row" class="govuk-table__header">{e(a.name)}</th>'
+        + _numbers(
+            a.first_assigned, a.first_draft, a.first_submitted, a.second_assigned, a.second_submitted, a.moderated
+        )
+        + "\n</tr>"
+        for a in assessors
+    ]
+    if not rows:
+        rows.append(f'<tr class="govuk-table__row">{CELL[:-1]} colspan="7">No cases assigned yet.</td></tr>')
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def area_rows_html(lines):
+    """The "Areas" table rows (AreaLine with its href)."""
+    rows = []
+    for line in lines:
+        text = e(score_text(line.score))
+        suppressed = line.score.suppressed
+        band = "" if suppressed else e(line.band_label or "Not rated")
+        rows.append(
+            '<tr class="govuk-table__row">\n<th scope="row" class="govuk-table__header">'
+            f'<a class="govuk-link" href="{e(line.href)}">{e(line.area.name)}'
+            '<span class="govuk-visually-hidden">: the cases behind this score</span></a></th>\n'
+            f"{NUMERIC}{text}</td>\n{CELL}{band}</td>\n"
+            f"{NUMERIC}{text if suppressed else int(line.cases)}</td>\n</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def _no_answers_link(line):
+    code = e(line.question.code)
+    return (
+        f'<a class="govuk-link" href="{e(line.href)}">{int(line.tally.no)}'
+        f'<span class="govuk-visually-hidden"> cases answered No to {code}</span></a>'
+    )
+
+
+def weakest_rows_html(lines):
+    """ "The weakest questions" rows (QuestionLine with its href)."""
+    return mark_safe(  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+        "\n".join(
+            f'<tr class="govuk-table__row">\n{CELL}{e(line.question.code)}. {e(line.question.text)}</td>\n'
+            f"{NUMERIC}{int(line.score)}%</td>\n{NUMERIC}{_no_answers_link(line)}</td>\n</tr>"
+            for line in lines
+        )
+    )
+
+
+def matrix_rows_html(matrix):
+    """The "Area by stage" rows: (area, [Score with its href])."""
+    rows = []
+    for area, cells in matrix:
+        shown = []
+        for cell in cells:
+            if cell.percent is not None:
+                text = f'<a class="govuk-link" href="{e(cell.href)}">{e(score_text(cell))}</a>'
+            elif cell.suppressed:
+                text = e(score_text(cell))
+            else:
+                text = '<span class="govuk-hint govuk-!-margin-0">None</span>'
+            shown.append(f"{NUMERIC}{text}</td>")
+        rows.append(
+            f'<tr class="govuk-table__row">\n<th scope="row" class="govuk-table__header">{e(area.name)}</th>\n'
+            f"{''.join(shown)}\n</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def oversight_rows_html(lines, small_group):
+    """The "Management oversight" rows (QuestionLine with its href)."""
+    rows = []
+    for line in lines:
+        if line.suppressed:
+            score, yes, no = f"fewer than {int(small_group)}", "", ""
+        else:
+            score = "Not rated" if line.score is None else f"{int(line.score)}%"
+            yes, no = str(int(line.tally.yes)), _no_answers_link(line)
+        rows.append(
+            f'<tr class="govuk-table__row">\n{CELL}{e(line.question.code)}. {e(line.question.text)}</td>\n'
+            f"{NUMERIC}{score}</td>\n{NUMERIC}{yes}</td>\n{NUMERIC}{no}</td>\n</tr>"
+        )
+    if not rows:
+        rows.append(
+            f'<tr class="govuk-table__row">{CELL[:-1]} colspan="4">'
+            "This framework has no management oversight questions.</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def area_headings_html(lines):
+    """A breakdown table's column headings, one per area (AreaLine): the same for every breakdown."""
+    return mark_safe(  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+        "".join(
+            '<th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">'
+            f"{e(line.area.name)}</th>"
+            for line in lines
+        )
+    )
+
+
+def download_items_html(inspection, kinds):
+    """The "Download" list's items: the case-level answers, every summary, then each summary kind
+    in `kinds` (exports.KINDS), each as XLSX and CSV. The addresses are the export URL's (reversed
+    once, each kind and format put in its place)."""
+    head, _, tail = reverse("cases:inspection_export", args=[inspection.pk, "KIND", "FMT"]).partition("KIND.FMT")
+
+    def links(kind, what):
+        return ", ".join(
+            f'<a class="govuk-link" href="{e(head + kind + "." + fmt + tail)}" download>{fmt.upper()}'
+            f'<span class="govuk-visually-hidden"> of {e(what)}</span></a>'
+            for fmt in ("xlsx", "csv")
+        )
+
+    items = [
+        f"<li>Case-level answers: {links('answers', 'the case-level answers')}</li>",
+        f"<li>Every summary on this page: {links('summary', 'every summary')}</li>",
+        *(
+            f"<li>{e(kind[:1].upper() + kind[1:])}: {links(kind, kind)}</li>"
+            for kind in kinds
+            if kind not in ("answers", "summary")
+        ),
+    ]
+    return mark_safe("\n".join(items))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def case_rows_html(lines, withheld):
+    """The drill-down's rows (CaseLine), each case's reference linked to its counting assessment."""
+    head, _, tail = reverse("cases:assessment", args=[999999999]).partition("999999999")
+    rows = []
+    for line in lines:
+        case = line.case
+        reference = e(case.reference)
+        if line.counting:
+            reference = f'<a class="govuk-link" href="{e(head + str(int(line.counting)) + tail)}">{reference}</a>'
+        score = "Not rated" if line.score is None else f"{int(line.score)}%"
+        rows.append(
+            f'<tr class="govuk-table__row">\n<td class="govuk-table__cell app-no-wrap">{reference}</td>\n'
+            f"{CELL}{e(case.team or 'Not recorded')}</td>\n{CELL}{e(line.manager or 'Not recorded')}</td>\n"
+            f"{CELL}{e(case.get_disposal_display())}</td>\n{CELL}{e(case.get_rosh_display())}</td>"
+            f"{_numbers(line.tally.yes, line.tally.no)}\n{NUMERIC}{score}</td>\n</tr>"
+        )
+    if not rows:
+        text = "Not listed: the filters pick out a hidden group." if withheld else "No cases match."
+        rows.append(f'<tr class="govuk-table__row">{CELL[:-1]} colspan="8">{text}</td></tr>')
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+def dashboard_tables(figures, small_group):
+    """The dashboard's tables' rows and headings written here (the template context's names)."""
+    return {
+        "assessor_rows": assessor_rows_html(figures.progress.assessors),
+        "area_rows": area_rows_html(figures.areas),
+        "weakest_rows": weakest_rows_html(figures.weakest),
+        "matrix_rows": matrix_rows_html(figures.matrix),
+        "oversight_rows": oversight_rows_html(figures.oversight_questions, small_group),
+        "area_headings": area_headings_html(figures.areas),
+    }

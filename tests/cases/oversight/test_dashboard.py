@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.models import Assessment
 from cases.oversight.dashboard import dashboard
+from cases.oversight.filters import DashboardFilter
 from cases.oversight.presenters import score_text
 from cases.services import inspection_publish
 from inspections.models import Role
@@ -397,3 +398,20 @@ def test_progress_counts_the_sampled_cases_assigned_or_not(client, manager, insp
     client.force_login(manager)
     page = text(client.get(reverse("cases:inspection_dashboard", args=[inspection.pk])))
     assert '<dt class="govuk-summary-list__key">Sampled</dt><dd class="govuk-summary-list__value">3</dd>' in page
+
+
+def test_a_filter_value_not_among_the_choices_is_said_and_each_form_keeps_its_own_fields(
+    client, manager, inspection, assessors
+):
+    scored_case(inspection, assessors[0], {"roh-1": "yes"}, team="North team", reference="N-1")
+    client.force_login(manager)
+    for name in ["cases:inspection_dashboard", "cases:dashboard_cases"]:
+        page = text(client.get(reverse(name, args=[inspection.pk]), {"team": "Nowhere team"}))
+        assert "Select a valid choice" in page
+    # Two filtersets of different inspections: each form's choices are its own inspection's.
+    other = InspectionFactory(service=inspection.service, framework=inspection.framework)
+    scored_case(other, assessors[0], {"roh-1": "yes"}, team="South team", reference="S-1")
+    mine, theirs = (DashboardFilter({"team": "North team"}, queryset=i.cases.all()) for i in (inspection, other))
+    assert mine.is_valid() and not theirs.is_valid()
+    assert mine.form.fields["team"] is not theirs.form.fields["team"]
+    assert [label for _, label in theirs.form.fields["team"].choices] == ["Any", "South team"]

@@ -1,6 +1,7 @@
 """Agreement arithmetic: tables worked by hand first, then properties with hypothesis."""
 
 from collections import Counter
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -135,3 +136,20 @@ def test_from_counts_the_same_as_from_pairs(pairs):
     counts = Counter(pairs)
     assert percentage_agreement_of(counts) == percentage_agreement(pairs)
     assert cohens_kappa_of(counts) == cohens_kappa(pairs)
+
+
+@given(st.dictionaries(st.tuples(answers, answers), st.integers(min_value=0, max_value=10_000)))
+def test_worked_in_integers_the_exact_fractions_float(counts):
+    """Percentage and kappa divided once in integers: the very float of the exact fractions."""
+    n = sum(counts.values())
+    if not n:
+        assert percentage_agreement_of(counts) is None and cohens_kappa_of(counts) is None
+        return
+    po = Fraction(sum(k for (first, second), k in counts.items() if first == second), n)
+    firsts, seconds = Counter(), Counter()
+    for (first, second), k in counts.items():
+        firsts[first] += k
+        seconds[second] += k
+    pe = sum(Fraction(firsts[c] * seconds[c], n * n) for c in firsts.keys() & seconds.keys())
+    assert percentage_agreement_of(counts) == float(100 * po)
+    assert cohens_kappa_of(counts) == (None if pe == 1 else float((po - pe) / (1 - pe)))
