@@ -182,7 +182,6 @@ def assessment(request, pk):
             "may_reopen": request.user.has_perm(Perm.REOPEN_ASSESSMENT, assessment)
             and assessment.status == AssessmentStatus.SUBMITTED,
             "may_see_record": request.user.has_perm(Perm.VIEW_ASSESSMENT_RECORD, assessment),
-            "reopen_form": ReopenForm(),
         },
         status=status,
     )

@@ -90,6 +90,8 @@ _PIECES = [
     "<p>",
     "</svg >",
     "<option value='YOS'>",
+    "<ſcript>",  # matched as <script> by case-blind matching: text not all ASCII is searched as written
+    "TextArea",
 ]
 
 
