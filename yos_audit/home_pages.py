@@ -61,17 +61,7 @@ def _inspections_with_progress(queryset, with_service=False):
         queryset = queryset.select_related("service").only("title", "kind", "status", "service__name")
     else:
         queryset = queryset.only("title", "kind", "status")
-    return queryset.annotate(
-        sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
-        submitted=_counted(
-            Assessment.objects,
-            "case__inspection_id",
-            case__inspection=OuterRef("pk"),
-            case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
-            status=AssessmentStatus.SUBMITTED,
-            marking="first",
-        ),
-    )
+    return queryset.annotate(sampled=SAMPLED, submitted=SUBMITTED)
 
 
 def manager_home(request):
@@ -123,6 +113,19 @@ def _counted(queryset, group_by, **filters):
         ),
         0,
     )
+
+
+# Each inspection's sampled cases and submitted first markings, as subqueries: built once (each use
+# resolves its own copy).
+SAMPLED = _counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True)
+SUBMITTED = _counted(
+    Assessment.objects,
+    "case__inspection_id",
+    case__inspection=OuterRef("pk"),
+    case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
+    status=AssessmentStatus.SUBMITTED,
+    marking="first",
+)
 
 
 def inspector_home(request):
