@@ -128,11 +128,12 @@ def action_with_timeline(action):
 
 def latest_issued_report(service_id):
     """The service's most recently issued board report (what a board member reads first), or None.
-    Without its stored HTML and PDF: where it is read, it is linked to, not shown."""
+    What the link to it shows (its meeting, its plan's inspection, when it was issued), without its
+    stored HTML and PDF: where it is read, it is linked to, not shown."""
     return (
         BoardReport.objects.filter(plan__inspection__service_id=service_id)
-        .select_related("meeting", "meeting__board", "plan__inspection")
-        .defer("html", "pdf")
+        .select_related("meeting__board", "plan__inspection")
+        .only("plan", "meeting", "issued_at", "meeting__held_on", "meeting__board__name", "plan__inspection__title")
         .order_by("-issued_at", "-pk")
         .first()
     )
