@@ -30,9 +30,12 @@ from .models import (
 )
 
 
-def plans_in_my_services(user):
+def plans_in_my_services(user, with_people=True):
+    """The plans in the person's services, each with its inspection and service and, `with_people`,
+    the inspection's lead inspector and the plan's approver (the plan page names them)."""
+    people = ("inspection__lead_inspector", "approved_by") if with_people else ()
     return in_my_services(ImprovementPlan.objects.all(), user, "inspection__service").select_related(
-        "inspection", "inspection__service", "inspection__lead_inspector", "approved_by"
+        "inspection", "inspection__service", *people
     )
 
 
