@@ -94,6 +94,7 @@ def plan_overview(plan, today=None):
     for recommendation in (
         Recommendation.objects.filter(inspection_id=plan.inspection_id)
         .select_related("area")
+        .only("text", "area__name")  # what the page shows of them
         .annotate(answering_action_id=F("improvement_actions__id"))
         .order_by("order", "pk")
     ):
