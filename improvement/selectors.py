@@ -30,9 +30,12 @@ from .models import (
 )
 
 
-def plans_in_my_services(user):
+def plans_in_my_services(user, with_people=True):
+    """The plans in the person's services, each with its inspection and service and, `with_people`,
+    the inspection's lead inspector and the plan's approver (the plan page names them)."""
+    people = ("inspection__lead_inspector", "approved_by") if with_people else ()
     return in_my_services(ImprovementPlan.objects.all(), user, "inspection__service").select_related(
-        "inspection", "inspection__service", "inspection__lead_inspector", "approved_by"
+        "inspection", "inspection__service", *people
     )
 
 
@@ -91,6 +94,7 @@ def plan_overview(plan, today=None):
     for recommendation in (
         Recommendation.objects.filter(inspection_id=plan.inspection_id)
         .select_related("area")
+        .only("text", "area__name")  # what the page shows of them
         .annotate(answering_action_id=F("improvement_actions__id"))
         .order_by("order", "pk")
     ):
@@ -128,11 +132,12 @@ def action_with_timeline(action):
 
 def latest_issued_report(service_id):
     """The service's most recently issued board report (what a board member reads first), or None.
-    Without its stored HTML and PDF: where it is read, it is linked to, not shown."""
+    What the link to it shows (its meeting, its plan's inspection, when it was issued), without its
+    stored HTML and PDF: where it is read, it is linked to, not shown."""
     return (
         BoardReport.objects.filter(plan__inspection__service_id=service_id)
-        .select_related("meeting", "meeting__board", "plan__inspection")
-        .defer("html", "pdf")
+        .select_related("meeting__board", "plan__inspection")
+        .only("plan", "meeting", "issued_at", "meeting__held_on", "meeting__board__name", "plan__inspection__title")
         .order_by("-issued_at", "-pk")
         .first()
     )

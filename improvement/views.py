@@ -42,8 +42,8 @@ def _posted(request, files=False):
     return (request.POST, request.FILES) if files else request.POST
 
 
-def _plan(request, pk):
-    return get_object_or_404(selectors.plans_in_my_services(request.user), pk=pk)
+def _plan(request, pk, with_people=True):
+    return get_object_or_404(selectors.plans_in_my_services(request.user, with_people), pk=pk)
 
 
 def _action(request, pk):
@@ -488,7 +488,7 @@ def evidence_download(request, pk):
 
 
 def _plan_and_meeting(request, pk, meeting_pk):
-    plan = _plan(request, pk)
+    plan = _plan(request, pk, with_people=False)  # the board report names neither
     meeting = get_object_or_404(
         Meeting.objects.select_related("board"), pk=meeting_pk, board__service_id=plan.inspection.service_id
     )

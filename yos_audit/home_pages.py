@@ -53,24 +53,15 @@ def _concerns(request):
     return {"open_concerns": open_concerns_for(request.user, request.service), "now": timezone.now()}
 
 
-def _inspections_with_progress(queryset):
+def _inspections_with_progress(queryset, with_service=False):
     """Each inspection with its sampled cases and submitted first markings, counted by subqueries
-    (worked out per row shown, not by joining every case and assessment of every inspection)."""
-    return (
-        queryset.select_related("service")
-        .only("title", "kind", "status", "service__name")
-        .annotate(
-            sampled=_counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True),
-            submitted=_counted(
-                Assessment.objects,
-                "case__inspection_id",
-                case__inspection=OuterRef("pk"),
-                case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
-                status=AssessmentStatus.SUBMITTED,
-                marking="first",
-            ),
-        )
-    )
+    (worked out per row shown, not by joining every case and assessment of every inspection);
+    `with_service`, with its service's name."""
+    if with_service:
+        queryset = queryset.select_related("service").only("title", "kind", "status", "service__name")
+    else:
+        queryset = queryset.only("title", "kind", "status")
+    return queryset.annotate(sampled=SAMPLED, submitted=SUBMITTED)
 
 
 def manager_home(request):
@@ -124,6 +115,19 @@ def _counted(queryset, group_by, **filters):
     )
 
 
+# Each inspection's sampled cases and submitted first markings, as subqueries: built once (each use
+# resolves its own copy).
+SAMPLED = _counted(Case.objects, "inspection_id", inspection=OuterRef("pk"), in_sample=True)
+SUBMITTED = _counted(
+    Assessment.objects,
+    "case__inspection_id",
+    case__inspection=OuterRef("pk"),
+    case__in_sample=True,  # assessments are on sampled cases only: this skips the rest of the cohort
+    status=AssessmentStatus.SUBMITTED,
+    marking="first",
+)
+
+
 def inspector_home(request):
     """Inspections in every service the inspector belongs to: filtered, a page of 25 at a time.
 
@@ -147,7 +151,9 @@ def inspector_home(request):
             for name, value in chosen.items()
             if value
         ]
-    inspections = _inspections_with_progress(inspections).order_by("-period_end", "-created_at", "-pk")
+    inspections = _inspections_with_progress(inspections, with_service=True).order_by(
+        "-period_end", "-created_at", "-pk"
+    )
     pages = paginate(inspections, request.GET, INSPECTIONS_PER_PAGE)
     return "home/inspector.html", {
         "page_title": "Inspections",

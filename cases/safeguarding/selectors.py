@@ -21,15 +21,26 @@ from ..rules import blind_case_ids_in
 from ..working_days import working_days_between
 
 
+def hidden_from(user, blind):
+    """The concerns a person may not see, as a filter: about a case they are marking blind (`blind`,
+    from `rules.blind_case_ids_in`) and raised by someone else (it would show the other marking's
+    findings). `is_hidden_from` is the same rule for a concern already read (tested equal)."""
+    return Q(case_id__in=blind) & ~Q(raised_by=user)
+
+
+def is_hidden_from(concern, user, blind):
+    """`hidden_from` for one concern read with its case and raiser ids."""
+    return concern.case_id in blind and concern.raised_by_id != user.pk
+
+
 def visible_concerns(user, queryset=None):
-    """Concerns in the person's services, except those about a case they are marking blind that
-    someone else raised (it would show the other marking's findings). The cases they are marking
+    """Concerns in the person's services, except those `hidden_from` them. The cases they are marking
     blind are read first (`rules.blind_case_ids_in`, one query; usually none), so the concerns'
     query carries no nested subquery."""
     queryset = SafeguardingConcern.objects.all() if queryset is None else queryset
     concerns = in_my_services(queryset, user)
     blind = blind_case_ids_in(user, None) if user.is_authenticated else ()
-    return concerns.exclude(Q(case_id__in=blind) & ~Q(raised_by=user)) if blind else concerns
+    return concerns.exclude(hidden_from(user, blind)) if blind else concerns
 
 
 def people_to_tell(concern, *, heads_only):
@@ -99,10 +110,16 @@ def concern_register(user, service, *, status="", overdue=False, inspection=None
 
 def open_concerns_for(user, service):
     """Concerns not closed in the service that the person is told about (manager, safeguarding lead
-    or head of service) and may see; one query, of what the banner shows (_open_concerns.html)."""
-    return list(
-        visible_concerns(user, SafeguardingConcern.objects.filter(service=service))
+    or head of service) and may see (_open_concerns.html). One query, of what the banner shows; a
+    second, of the cases the person is marking blind, only when someone else raised one of them
+    (usually there are none, and the concerns are few)."""
+    concerns = list(
+        in_my_services(SafeguardingConcern.objects.filter(service=service), user)
         .exclude(status=ConcernStatus.CLOSED)
-        .only("case_reference", "status", "acknowledged_at", "acknowledge_by")
+        .only("case_reference", "status", "acknowledged_at", "acknowledge_by", "case_id", "raised_by_id")
         .order_by("acknowledge_by")
     )
+    if not any(concern.case_id is not None and concern.raised_by_id != user.pk for concern in concerns):
+        return concerns
+    blind = blind_case_ids_in(user, None)
+    return [concern for concern in concerns if not is_hidden_from(concern, user, blind)]

@@ -307,9 +307,17 @@ def test_a_board_member_lands_on_the_latest_issued_report_and_never_reads_a_draf
     MembershipFactory(user=member, service=service, role=Role.BOARD_MEMBER)
     client.force_login(member)
 
-    home = client.get("/").content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        home = client.get("/").content.decode()
+    # Session, person, the latest issued report (read with what its link shows), the plans, the inspections.
+    assert len(captured) == 5
     assert "Latest board report" in home
     assert reverse("improvement:board_report", args=[plan.pk, earlier.pk]) in home
+    assert "Board report for Improvement board, 10 January 2026</a>" in home
+    assert f"{plan.inspection.title}: issued " in home
 
     page = client.get(reverse("improvement:board_report", args=[plan.pk, draft.pk])).content.decode()
     assert "has not been issued yet" in page and "app-board-report" not in page

@@ -267,3 +267,39 @@ class FailingBackend:
 def test_a_concern_cannot_be_raised_by_someone_else_through_the_service(draft, manager):
     with pytest.raises(ValidationError):
         raise_one(draft, manager)
+
+
+def test_the_hidden_concern_rule_reads_the_same_in_sql_and_in_python(service, draft, officer, manager):
+    """`selectors.hidden_from` (a filter) and `selectors.is_hidden_from` (the home page's banner, on
+    concerns already read) are one rule: they hide the same concerns from every person."""
+    from cases.rules import blind_case_ids_in
+    from cases.safeguarding.selectors import hidden_from, is_hidden_from
+
+    second = member(service, Role.MANAGER, username="second-marker")
+    second_marking = AssessmentFactory(case=draft.case, assessor=second, marking="second")
+    other_case = CaseFactory(inspection=draft.case.inspection)
+    AssessmentFactory(case=other_case, assessor=second, marking="first", status="draft")
+    raise_one(draft, officer)
+    raise_one(second_marking, second)
+    raise_one(AssessmentFactory(case=other_case, assessor=officer, marking="second"), officer)
+    without_case = raise_one(draft, officer)
+    SafeguardingConcern.objects.filter(pk=without_case.pk).update(case=None)
+    everyone = SafeguardingConcern.objects.all()
+    seen = set()
+    for person in (officer, manager, second):
+        blind = blind_case_ids_in(person, None)
+        in_sql = set(everyone.filter(hidden_from(person, blind)).values_list("pk", flat=True))
+        in_python = {c.pk for c in everyone if is_hidden_from(c, person, blind)}
+        assert in_sql == in_python
+        seen |= in_sql
+    assert seen  # the second marker is blind to concerns raised by others
+
+
+def test_the_home_banner_leaves_out_a_concern_the_person_is_blind_to(client, service, draft, officer, manager):
+    second = member(service, Role.MANAGER, username="second-marker")
+    AssessmentFactory(case=draft.case, assessor=second, marking="second")
+    raise_one(draft, officer)
+    client.force_login(manager)
+    assert draft.case.reference in client.get(reverse("home")).content.decode()
+    client.force_login(second)
+    assert draft.case.reference not in client.get(reverse("home")).content.decode()
