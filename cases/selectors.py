@@ -9,8 +9,9 @@ from django.template.defaultfilters import pluralize
 
 from inspections import applicability, ratings
 from inspections.applicability import case_facts
-from inspections.models import Area, Inspection, InspectionStatus, Question
+from inspections.models import Area, Inspection, InspectionStatus, Judgement, Question
 from inspections.people import display_name, name_from
+from inspections.prepared import PreparedRead
 
 from .models import Answer, Assessment, AssessmentStatus, Case, Marking, SampleChange, both_markings_submitted
 from .oversight.disclosure import SMALL_GROUP
@@ -153,25 +154,10 @@ def assessment_record(assessment):
 def override_record(inspection):
     """Every override recorded or withdrawn on the inspection's judgements: who (their name; None for
     the system), when, old and new band. One query, of plain rows."""
-    from inspections.models import Judgement
-
     entries, previous = [], {}
-    history = (
-        Judgement.history.filter(inspection_id=inspection.pk)
-        .order_by("history_date", "history_id")
-        .values_list(
-            "history_date",
-            "history_user_id",
-            "history_user__first_name",
-            "history_user__last_name",
-            "history_user__username",
-            "area_id",
-            "area__name",
-            "override_band_label",
-            "override_reason",
-        )
-    )
-    for when, user_id, first_name, last_name, username, area_id, area_name, label, reason in history:
+    for when, user_id, first_name, last_name, username, area_id, area_name, label, reason in _OVERRIDE_HISTORY.rows(
+        inspection.pk
+    ):
         old = previous.get(area_id, "")
         previous[area_id] = label
         if old == label:
@@ -187,6 +173,28 @@ def override_record(inspection):
             }
         )
     return list(reversed(entries))
+
+
+def _judgement_history(inspection_id):
+    return (
+        Judgement.history.filter(inspection_id=inspection_id)
+        .order_by("history_date", "history_id")
+        .values_list(
+            "history_date",
+            "history_user_id",
+            "history_user__first_name",
+            "history_user__last_name",
+            "history_user__username",
+            "area_id",
+            "area__name",
+            "override_band_label",
+            "override_reason",
+        )
+    )
+
+
+# The judgements' history, built by the ORM once per process and run with the inspection's id.
+_OVERRIDE_HISTORY = PreparedRead(Judgement, _judgement_history)
 
 
 def outstanding_before_publishing(inspection):

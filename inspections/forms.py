@@ -139,7 +139,8 @@ class OverrideForm(GovukForm):
 
     def __init__(self, *args, framework: Framework, band_labels, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(framework=framework)
+        if self.is_bound:  # the areas the posted one must be among; a form only shown needs none
+            self.fields["area"].queryset = Area.objects.filter(framework=framework)
         self.fields["band_label"].choices = [("", "No override: use the computed band")] + [
             (label, label) for label in band_labels
         ]

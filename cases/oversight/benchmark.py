@@ -13,7 +13,8 @@ from django.db.models import F, OuterRef, Subquery
 
 from inspections import ratings
 from inspections.models import Inspection, Service
-from inspections.scoping import in_my_services, my_services_in_name_order
+from inspections.prepared import PreparedRead
+from inspections.scoping import my_services_in_name_order
 
 
 @dataclass
@@ -48,21 +49,17 @@ class Benchmark:
     areas: list[BenchmarkArea]
 
 
-def benchmark(user) -> Benchmark:
-    """Each service's latest published area scores against the lowest, highest and average
-    across the person's services: one query (the latest published inspection of each of their
-    services, with its judgements); the services themselves were read with the person."""
-    services = my_services_in_name_order(user)
+def _latest_published_with_judgements(service_ids):
+    """The latest published inspection of each of the services, with its judgements: one row per
+    judgement, or one with no area for an inspection without judgements."""
     latest = (
         Inspection.objects.published()
         .filter(service=OuterRef("pk"))
         .order_by(F("published_on").desc(nulls_last=True), "-period_end", "-pk")
         .values("pk")[:1]
     )
-    latest_ids = in_my_services(Service.objects.all(), user, "pk").annotate(latest_id=Subquery(latest))
-    inspections, scores, names = {}, defaultdict(dict), {}
-    # One row per judgement, or one with no area for an inspection without judgements.
-    for service_id, pk, title, published_on, code, name, score in (
+    latest_ids = Service.objects.filter(pk__in=service_ids).annotate(latest_id=Subquery(latest))
+    return (
         Inspection.objects.filter(pk__in=latest_ids.values("latest_id"))
         .order_by("judgements__area__order")
         .values_list(
@@ -74,6 +71,21 @@ def benchmark(user) -> Benchmark:
             "judgements__area__name",
             "judgements__score",
         )
+    )
+
+
+# Built by the ORM once per process (and number of services), run with the person's services.
+_LATEST_PUBLISHED = PreparedRead(Inspection, _latest_published_with_judgements)
+
+
+def benchmark(user) -> Benchmark:
+    """Each service's latest published area scores against the lowest, highest and average
+    across the person's services: one query (the latest published inspection of each of their
+    services, with its judgements); the services themselves were read with the person."""
+    services = my_services_in_name_order(user)
+    inspections, scores, names = {}, defaultdict(dict), {}
+    for service_id, pk, title, published_on, code, name, score in _LATEST_PUBLISHED.rows(
+        [service.pk for service in services]
     ):
         if service_id not in inspections:
             inspections[service_id] = LatestPublished(pk, title, published_on)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from inspections import ratings
 from inspections.models import Area, Band, Inspection, Judgement, PublishedQuestionScore
+from inspections.prepared import PreparedRead
 
 from ..models import Answer, tally_counts
 from ..rules import hidden_first_markings
@@ -102,18 +103,10 @@ def _frameworks(inspections):
     rows: two queries (the bands; the areas with their questions, an area without questions too)."""
     rules = {i.framework_id: i.framework.rule for i in inspections}
     bands = defaultdict(list)
-    for framework_id, label, min_percent, equivalent in (
-        Band.objects.filter(framework_id__in=rules)
-        .order_by("framework_id", "-min_percent")
-        .values_list("framework_id", "label", "min_percent", "equivalent")
-    ):
+    for framework_id, label, min_percent, equivalent in _BANDS.rows(list(rules)):
         bands[framework_id].append(ratings.Band(label, min_percent, equivalent))
     areas = defaultdict(dict)  # {framework id: {area id: OutlineArea}}, in order
-    for framework_id, area_id, code, name, question_id, question_code, text, key in (
-        Area.objects.filter(framework_id__in=rules)
-        .order_by("framework_id", "order", "pk", "questions__order", "questions__pk")
-        .values_list("framework_id", "pk", "code", "name", *(f"questions__{f}" for f in ("pk", "code", "text", "key")))
-    ):
+    for framework_id, area_id, code, name, question_id, question_code, text, key in _AREAS.rows(list(rules)):
         area = areas[framework_id].get(area_id)
         if area is None:
             area = areas[framework_id][area_id] = OutlineArea(area_id, code, name, [])
@@ -129,14 +122,56 @@ def _live_tallies(inspection_ids, leave_out=frozenset()):
     """{inspection id: {question id: Tally}} from each case's counting assessment, less the cases
     in `leave_out`: one query."""
     live = defaultdict(dict)
-    answers = Answer.objects.counting().filter(assessment__case__inspection_id__in=inspection_ids)
-    if leave_out:
-        answers = answers.exclude(assessment__case_id__in=leave_out)
-    for row in answers.values("assessment__case__inspection_id", "question_id").annotate(**tally_counts()).order_by():
-        live[row["assessment__case__inspection_id"]][row["question_id"]] = ratings.Tally(
-            row["yes"], row["no"], row["na"]
-        )
+    for inspection_id, question_id, yes, no, na in _LIVE_TALLIES.rows(list(inspection_ids), list(leave_out)):
+        live[inspection_id][question_id] = ratings.Tally(yes, no, na)
     return live
+
+
+# The trend's reads, each built by the ORM once per process (and number of ids: inspections/prepared.py)
+# and run with the ids of this service's inspections and frameworks.
+_BANDS = PreparedRead(
+    Band,
+    lambda framework_ids: (
+        Band.objects.filter(framework_id__in=framework_ids)
+        .order_by("framework_id", "-min_percent")
+        .values_list("framework_id", "label", "min_percent", "equivalent")
+    ),
+)
+_AREAS = PreparedRead(
+    Area,
+    lambda framework_ids: (
+        Area.objects.filter(framework_id__in=framework_ids)
+        .order_by("framework_id", "order", "pk", "questions__order", "questions__pk")
+        .values_list("framework_id", "pk", "code", "name", *(f"questions__{f}" for f in ("pk", "code", "text", "key")))
+    ),
+)
+_LIVE_TALLIES = PreparedRead(
+    Answer,
+    # An empty `leave_out` leaves nothing out (the ORM drops the condition).
+    lambda inspection_ids, leave_out: (
+        Answer.objects.counting()
+        .filter(assessment__case__inspection_id__in=inspection_ids)
+        .exclude(assessment__case_id__in=leave_out)
+        .values("assessment__case__inspection_id", "question_id")
+        .annotate(**tally_counts())
+        .order_by()
+        .values_list("assessment__case__inspection_id", "question_id", "yes", "no", "na")
+    ),
+)
+_STORED_SCORES = PreparedRead(
+    Judgement,
+    lambda inspection_ids: (
+        Judgement.objects.filter(inspection_id__in=inspection_ids)
+        .order_by()
+        .values_list("inspection_id", "area_id", "score")
+    ),
+)
+_QUESTION_SCORES = PreparedRead(
+    PublishedQuestionScore,
+    lambda inspection_ids: PublishedQuestionScore.objects.filter(inspection_id__in=inspection_ids).values_list(
+        "inspection_id", "question__code", "score"
+    ),
+)
 
 
 def service_trend(service, *, published_only=False, reader=None) -> Trend:
@@ -153,15 +188,10 @@ def service_trend(service, *, published_only=False, reader=None) -> Trend:
     published_ids = [i.pk for i in inspections if i.is_published]
     live_ids = [i.pk for i in inspections if not i.is_published]
     stored = defaultdict(dict)  # {inspection id: {area id: score}}
-    for inspection_id, area_id, score in (
-        Judgement.objects.filter(inspection_id__in=published_ids)
-        .order_by()
-        .values_list("inspection_id", "area_id", "score")
-    ):
+    for inspection_id, area_id, score in _STORED_SCORES.rows(published_ids):
         stored[inspection_id][area_id] = score
     question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
-    published_scores = PublishedQuestionScore.objects.filter(inspection_id__in=published_ids)
-    for inspection_id, code, score in published_scores.values_list("inspection_id", "question__code", "score"):
+    for inspection_id, code, score in _QUESTION_SCORES.rows(published_ids):
         question_scores[inspection_id][code] = score
     leave_out = hidden_first_markings(reader, live_ids) if live_ids and reader is not None else frozenset()
     live = _live_tallies(live_ids, leave_out)
