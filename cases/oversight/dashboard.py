@@ -6,6 +6,7 @@ queries whatever the number of cases.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db.models import F
 
@@ -29,7 +30,6 @@ from ..models import (
 from .agreement import Agreement, agreement, paired
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
-    NA,
     NO_ANSWERS,
     SMALL_GROUP,
     STAGES,
@@ -338,7 +338,6 @@ class CountedCases:
     groups: dict  # {case id: {"by_<dimension param>": value}}
     questions: list  # question ids, in the order of `counts`
     counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
-    questions_answered: dict  # {case id: {id of each question answered other than N/A}}
     pairs: list  # the first and second markings' answers compared (agreement.marking_pairs)
 
     def totals(self, case_ids):
@@ -363,17 +362,23 @@ class CountedCases:
         {(area id, stage): Tally}, over the counted cases."""
         where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
         by_question = self.tallies(self.counts)
-        cases_by_area = defaultdict(int)
-        for answered in self.questions_answered.values():
-            for area_id in {where.get(question_id, (None,))[0] for question_id in answered}:
-                cases_by_area[area_id] += 1
+        column = {question_id: 3 * i for i, question_id in enumerate(self.questions)}
+        cases_by_area = {}
+        for area in areas:
+            # The Yes and No columns of the area's questions: a case with any of them answered.
+            columns = [column[q.pk] + k for q in area.questions.all() if q.pk in column for k in (0, 1)]
+            if columns:
+                answered = itemgetter(*columns)
+                cases = sum(1 for row in self.counts.values() if any(answered(row)))
+                if cases:
+                    cases_by_area[area.pk] = cases
         cells = defaultdict(lambda: [0, 0, 0])
         for question_id, tally in by_question.items():
             cell = cells[where.get(question_id)]
             cell[0] += tally.yes
             cell[1] += tally.no
             cell[2] += tally.na
-        return by_question, dict(cases_by_area), {key: ratings.Tally(*tally) for key, tally in cells.items()}
+        return by_question, cases_by_area, {key: ratings.Tally(*tally) for key, tally in cells.items()}
 
 
 ANSWER_COLUMN = {Answer.Value.YES: 0, Answer.Value.NO: 1, Answer.Value.NA: 2}
@@ -445,25 +450,19 @@ def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
         if marking in (Marking.FIRST, Marking.SECOND) and markings_both_submitted(statuses):
             compared[row["pk"]] = (case_id, marking, row["assessor_id"])
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
-    width = 3 * len(questions)
-    counts = {}
-    answered = defaultdict(set)
+    counts = {case_id: [0] * (3 * len(questions)) for case_id in counting.values()}
+    rows = {assessment_id: counts[case_id] for assessment_id, case_id in counting.items()}
     pair_rows = []
     answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
     # One pass over the answers: each counting answer into its case's row of counts as it is read.
     for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
-        case_id = counting.get(assessment_id)
-        if case_id is not None:
-            counted = counts.get(case_id)
-            if counted is None:
-                counted = counts[case_id] = [0] * width
+        counted = rows.get(assessment_id)
+        if counted is not None:
             counted[column[question_id] + ANSWER_COLUMN[value]] += 1
-            if value != NA:
-                answered[case_id].add(question_id)
         pair = compared.get(assessment_id)
         if pair is not None:
             pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
-    return CountedCases(groups, questions, counts, dict(answered), paired(pair_rows))
+    return CountedCases(groups, questions, counts, paired(pair_rows))
 
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:

@@ -119,3 +119,27 @@ def test_my_cases_keeps_the_state_column_in_view_on_a_phone(live_server, page, s
         assert cell_box["x"] + cell_box["width"] <= PHONE["width"], cell_box
     assert not page_overflow(page), page_overflow(page)
     check_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, ZOOMED], ids=["390px", "1280px-at-200pc"])
+def test_the_drill_down_pages_by_the_gov_uk_pagination(live_server, page, sign_in, check_accessible, world, viewport):
+    """30 cases behind a figure: 25 to a page, the next ones behind "Next page", the filter kept."""
+    for number in range(9, 37):  # North 3 + 24, South 3 + 4: both teams shown on the dashboard
+        team = "North team" if number < 33 else "South team"
+        case = CaseFactory(inspection=world["inspection"], reference=f"NS-{number:04d}", team=team)
+        make_answers(AssessmentFactory(case=case, assessor=world["officer"]), ANSWERS)
+    page.set_viewport_size(viewport)
+    sign_in(page, world["manager"].username, PASSWORD)
+    page.goto(f"{live_server.url}/inspections/{world['inspection'].pk}/dashboard/cases/?team=North+team")
+    expect(page.get_by_text("Showing 1 to 25 of 27 cases")).to_be_visible()
+    pages = page.get_by_role("navigation", name="Pages of cases")
+    expect(pages.get_by_role("link", name="Page 1")).to_have_attribute("aria-current", "page")
+    assert not page_overflow(page), page_overflow(page)
+    check_accessible(page)
+    pages.get_by_role("link", name="Next page").click()
+    expect(page.get_by_text("Showing 26 to 27 of 27 cases")).to_be_visible()
+    assert "team=North+team" in page.url and "page=2" in page.url
+    expect(
+        page.get_by_role("navigation", name="Pages of cases").get_by_role("link", name="Previous page")
+    ).to_be_visible()
+    check_accessible(page)

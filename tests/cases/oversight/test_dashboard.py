@@ -415,3 +415,14 @@ def test_a_filter_value_not_among_the_choices_is_said_and_each_form_keeps_its_ow
     assert mine.is_valid() and not theirs.is_valid()
     assert mine.form.fields["team"] is not theirs.form.fields["team"]
     assert [label for _, label in theirs.form.fields["team"].choices] == ["Any", "South team"]
+
+
+def test_an_areas_cases_are_those_with_an_answer_other_than_na_in_it(inspection, assessors):
+    first, _ = assessors
+    scored_case(inspection, first, {"roh-1": "yes", "saf-1": "na"}, reference="C-1")
+    scored_case(inspection, first, {"roh-1": "na", "roh-2": "no", "saf-1": "yes"}, reference="C-2")
+    scored_case(inspection, first, {"roh-1": "na", "saf-1": "na"}, reference="C-3")  # N/A throughout
+    for figures in (dashboard(inspection), dashboard(inspection, inspection.cases.all())):
+        cases = {line.area.code: line.cases for line in figures.areas}
+        assert cases["roh"] == 2 and cases["saf"] == 1
+        assert figures.cases_counted == 3
