@@ -9,9 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import IntegerField, Value
 
 from inspections import ratings
 from inspections.models import Area, Band, Judgement, OverallBand, PublishedQuestionScore, Question
+from inspections.prepared import PreparedRead
 
 from .models import Answer, Assessment, Case, counting_marking
 from .oversight.disclosure import few_asked
@@ -140,18 +142,11 @@ class FrameworkBands:
 
 
 def framework_bands(framework) -> FrameworkBands:
-    """The framework's bands and overall bands: one query of plain rows (the two tables together).
-
-    Written as SQL (its table and column names from the models, the framework's id a parameter):
-    the ORM took ten times as long to build the union as the database took to answer it, on every
-    judgements page and dashboard. Plain SQL that PostgreSQL and SQLite both run (0 and 1 for the
-    kind of band, the same rows either way: tests/cases/test_judgements.py)."""
-    alias = router.db_for_read(Band) or DEFAULT_DB_ALIAS
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_bands_sql(alias), [framework.pk, framework.pk])
-        rows = cursor.fetchall()
+    """The framework's bands and overall bands: one query of plain rows (the two tables together),
+    built by the ORM once per process (`_BANDS`: building the union took ten times as long as the
+    database took to answer it, on every judgements page and dashboard)."""
     bands, points, overall_bands = [], {}, []
-    for overall, label, lowest, equivalent, band_points in rows:
+    for overall, label, lowest, equivalent, band_points in _BANDS.rows(framework.pk):
         if overall:
             overall_bands.append(ratings.OverallBand(label, lowest))
         else:
@@ -161,22 +156,24 @@ def framework_bands(framework) -> FrameworkBands:
     return FrameworkBands(bands, points, overall_bands)
 
 
-@functools.cache
-def _bands_sql(alias):
-    """The bands (0) then the overall bands (1) of a framework, highest first within each: the
-    statement for the database `alias`, written once per process."""
-    quote = connections[alias].ops.quote_name
-
-    def column(model, name):
-        return quote(model._meta.get_field(name).column)
-
-    band, overall = quote(Band._meta.db_table), quote(OverallBand._meta.db_table)
+def _bands_of(framework_id):
     return (
-        f"SELECT 0 AS overall, {column(Band, 'label')}, {column(Band, 'min_percent')} AS lowest, "  # noqa: S608 (names from the models)
-        f"{column(Band, 'equivalent')}, {column(Band, 'points')} FROM {band} WHERE {column(Band, 'framework')} = %s "
-        f"UNION ALL SELECT 1, {column(OverallBand, 'label')}, {column(OverallBand, 'min_points')}, '', NULL "
-        f"FROM {overall} WHERE {column(OverallBand, 'framework')} = %s ORDER BY overall, lowest DESC"
+        Band.objects.filter(framework_id=framework_id)
+        .order_by()
+        .annotate(overall=Value(False))
+        .values_list("overall", "label", "min_percent", "equivalent", "points")
+        .union(
+            OverallBand.objects.filter(framework_id=framework_id)
+            .order_by()
+            .annotate(overall=Value(True), no_equivalent=Value(""), no_points=Value(None, IntegerField()))
+            .values_list("overall", "label", "min_points", "no_equivalent", "no_points"),
+            all=True,
+        )
+        .order_by("overall", "-min_percent")
     )
+
+
+_BANDS = PreparedRead(Band, _bands_of)
 
 
 def _live_tallies(inspection, leave_out):

@@ -72,32 +72,37 @@ class BarChart:
 
         Every text (labels, titles, shown values) is escaped; the numbers are the chart's own integers.
         """
+        # Each bar's label and shown value escaped once, for the title, the bar and the data table.
+        titled, drawn, tabled = [], [], []
+        plot_x, label_x = int(self.plot_x), int(self.plot_x) - 8
+        for bar in self.bars:
+            label, text, text_y = _e(bar.label), _e(bar.text), int(bar.text_y)
+            titled.append(f"{label} {text}")
+            drawn.append(
+                f'<text x="{label_x}" y="{text_y}" text-anchor="end" font-size="14" fill="#0b0c0c">'
+                f"{_e(_short(bar.label))}</text>"
+            )
+            if bar.width:
+                drawn.append(
+                    f'<rect x="{plot_x}" y="{int(bar.y)}" width="{int(bar.width)}" height="22" fill="#1d70b8"></rect>'
+                )
+            drawn.append(
+                f'<text x="{int(bar.text_x)}" y="{text_y}" font-size="14" font-weight="bold"'
+                f' fill="#0b0c0c">{text}</text>'
+            )
+            tabled.append(
+                f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{label}</th>'
+                f'<td class="govuk-table__cell">{text}</td></tr>'
+            )
         parts = [
             '<figure class="govuk-!-margin-0 govuk-!-margin-bottom-6">',
             f'<svg class="app-chart" role="img" aria-labelledby="{_e(self.id)}-title"'
             f' viewBox="0 0 {int(self.width)} {int(self.height)}" width="100%" focusable="false">',
-            f'<title id="{_e(self.id)}-title">{_e(self.title)}: '
-            + "; ".join(f"{_e(bar.label)} {_e(bar.text)}" for bar in self.bars)
-            + "</title>",
-            f'<rect x="{int(self.plot_x)}" y="20" width="{int(self.plot_width)}"'
+            f'<title id="{_e(self.id)}-title">{_e(self.title)}: ' + "; ".join(titled) + "</title>",
+            f'<rect x="{plot_x}" y="20" width="{int(self.plot_width)}"'
             f' height="{int(self.axis_bottom) - 20}" fill="#f3f2f1"></rect>',
+            *drawn,
         ]
-        label_x = int(self.plot_x) - 8
-        for bar in self.bars:
-            label = _short(bar.label)
-            parts.append(
-                f'<text x="{label_x}" y="{int(bar.text_y)}" text-anchor="end" font-size="14" fill="#0b0c0c">'
-                f"{_e(label)}</text>"
-            )
-            if bar.width:
-                parts.append(
-                    f'<rect x="{int(self.plot_x)}" y="{int(bar.y)}" width="{int(bar.width)}" height="22"'
-                    ' fill="#1d70b8"></rect>'
-                )
-            parts.append(
-                f'<text x="{int(bar.text_x)}" y="{int(bar.text_y)}" font-size="14" font-weight="bold"'
-                f' fill="#0b0c0c">{_e(bar.text)}</text>'
-            )
         for marker in self.markers:
             x = int(marker.x)
             parts.append(
@@ -118,13 +123,9 @@ class BarChart:
             f'<th scope="col" class="govuk-table__header">{_e(self.label_heading or "Group")}</th>',
             f'<th scope="col" class="govuk-table__header">{_e(self.value_heading)}</th></tr></thead>',
             '<tbody class="govuk-table__body">',
+            *tabled,
+            "</tbody></table></div></figure>",
         ]
-        parts += [
-            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{_e(bar.label)}</th>'
-            f'<td class="govuk-table__cell">{_e(bar.text)}</td></tr>'
-            for bar in self.bars
-        ]
-        parts.append("</tbody></table></div></figure>")
         return mark_safe("".join(parts))  # noqa: S308 (every text escaped by _e; numbers are int(); our own markup)
 
 

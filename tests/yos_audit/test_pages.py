@@ -269,6 +269,26 @@ def test_the_person_is_read_once_with_each_membership_and_its_service(officer, s
     assert all(not m._state.adding and not m.service._state.adding for m in user.loaded_memberships)
 
 
+def test_memberships_and_services_read_are_the_objects_the_orm_makes(officer, service):
+    """inspections.sign_in makes them without Model.__init__: the same fields, values and state."""
+    from django.db.models import Model
+
+    from inspections.models import Membership, Service
+    from inspections.sign_in import MembershipBackend
+
+    def fields(instance):
+        return {name: value for name, value in vars(instance).items() if name != "_state"}
+
+    for loaded in MembershipBackend().get_user(officer.pk).loaded_memberships:
+        for made, model in ((loaded, Membership), (loaded.service, Service)):
+            orm = model.objects.get(pk=made.pk)
+            assert type(made) is model and isinstance(made, Model)
+            assert fields(made) == fields(orm)
+            assert (made._state.adding, made._state.db) == (orm._state.adding, orm._state.db)
+            assert made == orm and hash(made) == hash(orm)
+    assert loaded.service is loaded.service and loaded.user.pk == officer.pk
+
+
 def test_a_renamed_service_or_a_changed_role_shows_on_the_next_request(client, officer, service):
     MembershipFactory(user=officer, role=Role.MANAGER)
     client.force_login(officer)
