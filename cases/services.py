@@ -1,6 +1,7 @@
 """Writes for cases and scoring: add a case, assign it, save or submit an assessment, reopen it,
 and publish an inspection's judgements. Keyword-only, one transaction each."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -167,10 +168,17 @@ def assessment_save(
         reason = "Submitted" if submit else "Draft saved"
         answers_write(assessment=assessment, answers=given, by=by, saved=saved)
         # On record as a save() would put it: the assessment as now stored, by whom and why.
-        Assessment.history.bulk_history_create(
+        _history(Assessment).bulk_history_create(
             [assessment], update=True, default_user=by, default_change_reason=reason, default_date=now
         )
     return assessment
+
+
+@functools.cache
+def _history(model):
+    """The model's history manager (simple-history), made once per process: its descriptor makes a new
+    manager class on every access (several hundred function calls), and the manager holds nothing else."""
+    return model.history
 
 
 def saved_answers(assessment) -> dict:
@@ -207,7 +215,7 @@ def answers_write(*, assessment, answers, by, created="Answered", changed="Chang
         Answer.objects.bulk_create(to_create)
     if to_create or to_update:
         now = timezone.now()
-        history = Answer.history.model
+        history = _history(Answer).model
         fields = [f.attname for f in history.tracked_fields]
         history.objects.bulk_create(
             history(
