@@ -4,7 +4,7 @@ Building a query (its filters, joins, subqueries) and compiling it to SQL takes 
 longer than the database takes to answer a small read: 3 ms of Python for the benchmark's one query
 across 150 services, against 0.5 ms to run the same SQL. A `PreparedRead` asks the ORM for the
 query once per process, for each database connection and each number of values in a list (the
-rules and the SQL stay the ORM's: `Inspection.objects.published()`, `in_my_services`...), then runs
+rules and the SQL stay the ORM's: `Inspection.objects.published()`, `Answer.objects.counting()`...), then runs
 that SQL with the request's values and turns the rows into values by the ORM's own converters (a
 date on SQLite, a JSON field). Nothing read is kept: only the statement.
 

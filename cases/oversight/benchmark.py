@@ -84,6 +84,7 @@ def benchmark(user) -> Benchmark:
     services, with its judgements); the services themselves were read with the person."""
     services = my_services_in_name_order(user)
     inspections, scores, names = {}, defaultdict(dict), {}
+    # Scoped to the person's services: their ids, as read with them (`my_services_in_name_order`).
     for service_id, pk, title, published_on, code, name, score in _LATEST_PUBLISHED.rows(
         [service.pk for service in services]
     ):

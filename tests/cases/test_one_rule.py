@@ -226,3 +226,18 @@ def test_recounting_yes_no_na_is_one_method_used_by_scoring_moderation_and_impor
     imported = Assessment.objects.get(case=new, marking="first")
     assert _stored(imported) == _recounted(imported) == (6, 3, 2, 1)
     assert json.dumps(_stored(imported))  # plain numbers, shown as they are on the case list
+
+
+def test_the_cases_of_each_area_agree_on_the_judgements_page_and_the_dashboard(world):
+    """ "Cases with an answer other than N/A in the area": added up by the database for the judgements
+    (cases/judgements.py `_live_tallies`), in Python for the dashboard (`counted.figures`). A case
+    answering N/A to every question of an area is not one of its cases."""
+    inspection, cases, _, (first, *_) = world
+    only_na = CaseFactory(inspection=inspection, reference="F", team="North team")
+    make_answers(
+        AssessmentFactory(case=only_na, assessor=first, marking="first"),
+        values(na=["saf-1", "saf-2", "saf-3"]),
+    )
+    judged = {a.area.code: a.cases for a in inspection_judgements(inspection).areas}
+    assert judged == {line.area.code: line.cases for line in dashboard(inspection).areas}
+    assert judged == {"roh": 6, "saf": 5}
