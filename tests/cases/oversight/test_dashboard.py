@@ -5,13 +5,15 @@ import re
 from datetime import date
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from cases.models import Assessment
-from cases.oversight.dashboard import dashboard
+from cases.oversight.dashboard import dashboard, drill_down
 from cases.oversight.filters import DashboardFilter
 from cases.oversight.presenters import score_text
 from cases.services import inspection_publish
+from inspections import ratings
 from inspections.models import Role
 from tests.factories import (
     AssessmentFactory,
@@ -426,3 +428,21 @@ def test_an_areas_cases_are_those_with_an_answer_other_than_na_in_it(inspection,
         cases = {line.area.code: line.cases for line in figures.areas}
         assert cases["roh"] == 2 and cases["saf"] == 1
         assert figures.cases_counted == 3
+
+
+def test_drill_down_without_an_answer_filter_reads_the_stored_tallies_the_answers_give(inspection, assessors):
+    """The counting assessment's stored Yes / No / N/A (Assessment.recount's) are what counting its
+    answers gives, as the drill-down counts them under any answer filter."""
+    first, second = assessors
+    scored_case(inspection, first, {"roh-1": "yes", "roh-2": "no", "saf-1": "na"}, reference="C-1")
+    moderated = scored_case(inspection, first, {"roh-1": "no", "roh-2": "no"}, reference="C-2").case
+    scored_case(inspection, second, {"roh-1": "yes", "roh-2": "yes"}, marking="second", case=moderated)
+    scored_case(inspection, first, {"roh-1": "yes", "roh-2": "yes", "saf-1": "yes"}, marking="final", case=moderated)
+    CaseFactory(inspection=inspection, reference="C-3")  # not assessed: listed with no tally
+    cases = inspection.cases.all()
+    every_answer = Q(value__in=["yes", "no", "na"])  # counts the answers themselves
+    stored = {line.case.reference: (line.tally, line.counting) for line in drill_down(cases)}
+    counted = {line.case.reference: (line.tally, line.counting) for line in drill_down(cases, every_answer)}
+    assert stored["C-1"] == counted["C-1"] and stored["C-1"][0] == ratings.Tally(1, 1, 1)
+    assert stored["C-2"] == counted["C-2"] and stored["C-2"][0] == ratings.Tally(3, 0, 0)  # the moderated one
+    assert stored["C-3"] == (ratings.Tally(), None) and "C-3" not in counted
