@@ -4,6 +4,7 @@ Every queryset of case data goes through `in_my_services`; an object outside the
 services answers 404, so its existence is not disclosed.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Service
@@ -44,6 +45,23 @@ def in_my_services(queryset, user, service_field="service"):
 def get_in_my_services_or_404(queryset, user, service_field="service", **lookup):
     """The object if it belongs to one of the person's services, else 404."""
     return get_object_or_404(in_my_services(queryset, user, service_field), **lookup)
+
+
+def loaded_service_ids(user):
+    """The ids of the person's services as read with them in this request (inspections.sign_in), or
+    None outside a request or when signed out (then `in_my_services` narrows by a subquery)."""
+    loaded = getattr(user, "loaded_memberships", None) if user.is_authenticated else None
+    return None if loaded is None else [membership.service_id for membership in loaded]
+
+
+def get_prepared_or_404(read, pk, service_ids):
+    """The object of `read` (an `inspections.prepared.PreparedRead` of (pk, [service id]) that narrows
+    to those services as `in_my_services` does) with this pk in these services, else 404: one
+    statement, built by the ORM once per process."""
+    found = read.objects(int(pk), service_ids)
+    if len(found) != 1:
+        raise Http404(f"No {read.model._meta.object_name} matches the given query.")
+    return found[0]
 
 
 def roles_by_service(user):
