@@ -4,12 +4,15 @@ are read in one query and paired and counted here: a fixed number of queries wha
 of cases.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from inspections.people import name_from
+from inspections.prepared import PreparedRead
 
 from ..models import Answer, Assessment, AssessmentStatus, Marking, markings_both_submitted
 from .kappa import cohens_kappa_of, percentage_agreement_of
@@ -138,14 +141,9 @@ class ModerationLine:
         return self.final_status == AssessmentStatus.SUBMITTED
 
 
-def moderation_lines(inspection):
-    """Cases whose first and second markings are both submitted, moderated or not, with their
-    agreement, by reference: two queries (the inspection's markings with their case's reference and
-    assessor's name, then the answers of both markings of the cases ready), read as rows."""
-    markings = defaultdict(dict)  # {case id: {marking: (assessment id, status, assessor id, name)}}
-    references = {}
-    for pk, case_id, reference, marking, status, assessor_id, first_name, last_name, username in (
-        Assessment.objects.filter(case__inspection=inspection)
+def _markings_of(inspection_id):
+    return (
+        Assessment.objects.filter(case__inspection_id=inspection_id)
         .order_by()
         .values_list(
             "pk",
@@ -158,6 +156,47 @@ def moderation_lines(inspection):
             "assessor__last_name",
             "assessor__username",
         )
+    )
+
+
+# The inspection's markings, built by the ORM once per process (inspections/prepared.py).
+_MARKINGS = PreparedRead(Assessment, _markings_of)
+
+
+@functools.cache
+def _agreement_sql(alias):
+    """Each first marking's answers paired with its case's second marking's answers to the same
+    questions (`paired`: what is compared), counted by the database: a row a case, (first marking's
+    id, questions compared, questions agreed). `{firsts}`, `{seconds}`: a placeholder for each first
+    and second marking of the cases compared. Plain SQL that PostgreSQL and SQLite both run, its
+    names from the models, written once per process."""
+    quote = connections[alias].ops.quote_name
+
+    def column(table, model, name):
+        return f"{table}.{quote(model._meta.get_field(name).column)}"
+
+    answer, assessment = quote(Answer._meta.db_table), quote(Assessment._meta.db_table)
+    first_of, second_of = column("f", Answer, "assessment"), column("s", Answer, "assessment")
+    return (
+        f"SELECT {first_of}, COUNT(*), SUM(CASE WHEN {column('f', Answer, 'value')} = {column('s', Answer, 'value')} "  # noqa: S608 (names from the models)
+        f"THEN 1 ELSE 0 END) FROM {answer} f "
+        f"INNER JOIN {assessment} fa ON {column('fa', Assessment, 'id')} = {first_of} "
+        f"INNER JOIN {assessment} sa ON {column('sa', Assessment, 'case')} = {column('fa', Assessment, 'case')} "
+        f"INNER JOIN {answer} s ON {second_of} = {column('sa', Assessment, 'id')} "
+        f"AND {column('s', Answer, 'question')} = {column('f', Answer, 'question')} "
+        f"WHERE {first_of} IN ({{firsts}}) AND {column('sa', Assessment, 'id')} IN ({{seconds}}) GROUP BY {first_of}"
+    )
+
+
+def moderation_lines(inspection):
+    """Cases whose first and second markings are both submitted, moderated or not, with their
+    agreement, by reference: two queries of plain rows (the inspection's markings with their case's
+    reference and assessor's name, then each ready case's questions compared and agreed, counted by
+    the database from both markings' answers as `paired` pairs them)."""
+    markings = defaultdict(dict)  # {case id: {marking: (assessment id, status, assessor id, name)}}
+    references = {}
+    for pk, case_id, reference, marking, status, assessor_id, first_name, last_name, username in _MARKINGS.rows(
+        inspection.pk
     ):
         markings[case_id][marking] = (pk, status, assessor_id, name_from(first_name, last_name, username))
         references[case_id] = reference
@@ -166,26 +205,19 @@ def moderation_lines(inspection):
         for case_id, by_marking in markings.items()
         if markings_both_submitted({marking: row[1] for marking, row in by_marking.items()})
     }
-    compared = {  # {assessment id: (case id, marking, assessor id)} of both markings of the cases ready
-        by_marking[marking][0]: (case_id, marking, by_marking[marking][2])
-        for case_id, by_marking in ready.items()
-        for marking in (Marking.FIRST, Marking.SECOND)
-    }
-    rows = Answer.objects.filter(assessment_id__in=list(compared)).values_list("assessment_id", "question_id", "value")
-    counts = defaultdict(lambda: [0, 0])  # {case id: [agreed, compared]}
-    marking_rows = (
-        (case_id, question_id, marking, assessor_id, value)
-        for assessment_id, question_id, value in rows
-        for case_id, marking, assessor_id in (compared[assessment_id],)
-    )
-    for case_id, _, _, _, first_value, value in paired(marking_rows):
-        counted = counts[case_id]
-        counted[0] += first_value == value
-        counted[1] += 1
+    firsts = [by_marking[Marking.FIRST][0] for by_marking in ready.values()]
+    seconds = [by_marking[Marking.SECOND][0] for by_marking in ready.values()]
+    counts = {}  # {first marking's id: (agreed, compared)}
+    if firsts:
+        alias = router.db_for_read(Answer) or DEFAULT_DB_ALIAS
+        with connections[alias].cursor() as cursor:
+            ids = ", ".join(["%s"] * len(firsts))
+            cursor.execute(_agreement_sql(alias).format(firsts=ids, seconds=ids), [*firsts, *seconds])
+            counts = {first_id: (int(agreed), compared) for first_id, compared, agreed in cursor.fetchall()}
     lines = []
     for case_id, by_marking in sorted(ready.items(), key=lambda item: references[item[0]]):
         final = by_marking.get(Marking.FINAL)
-        agreed, compared_count = counts.get(case_id, (0, 0))
+        agreed, compared_count = counts.get(by_marking[Marking.FIRST][0], (0, 0))
         lines.append(
             ModerationLine(
                 case_id,

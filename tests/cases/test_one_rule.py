@@ -241,3 +241,32 @@ def test_the_cases_of_each_area_agree_on_the_judgements_page_and_the_dashboard(w
     judged = {a.area.code: a.cases for a in inspection_judgements(inspection).areas}
     assert judged == {line.area.code: line.cases for line in dashboard(inspection).areas}
     assert judged == {"roh": 6, "saf": 5}
+
+
+def test_the_moderation_list_compares_what_marking_pairs_compares(world):
+    """Each line's questions compared and agreed are those of `marking_pairs` (the one definition of
+    what is compared), also when each marking left different questions unanswered."""
+    from cases.oversight.agreement import marking_pairs
+
+    inspection, cases, _, (first, second, _) = world
+    partial = CaseFactory(inspection=inspection, reference="F", team="North team")
+    make_answers(
+        AssessmentFactory(case=partial, assessor=first, marking="first"),
+        {"roh-1": "yes", "roh-2": "no", "saf-1": "na", "saf-2": "yes"},
+    )
+    make_answers(
+        AssessmentFactory(case=partial, assessor=second, marking="second"),
+        {"roh-2": "no", "saf-1": "yes", "saf-2": "yes", "saf-3": "no"},
+    )
+    pairs = marking_pairs(Case.objects.filter(inspection=inspection))
+    expected = {
+        case.pk: (
+            sum(1 for c, *_, a, b in pairs if c == case.pk and a == b),
+            sum(1 for c, *_ in pairs if c == case.pk),
+        )
+        for case in [*cases.values(), partial]
+    }
+    lines = {line.case_id: (line.agreed, line.compared) for line in moderation_lines(inspection)}
+    assert lines == {pk: counts for pk, counts in expected.items() if counts[1]}
+    assert lines[partial.pk] == (2, 3)  # roh-2 and saf-2 agree, saf-1 does not; four answered in each
+    assert lines[cases["E"].pk] == (1, 6)
