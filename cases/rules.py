@@ -5,6 +5,7 @@ from collections import defaultdict
 import rules
 
 from inspections.models import Role
+from inspections.prepared import PreparedRead
 from inspections.rules import has_role, is_lead_inspector
 
 
@@ -116,20 +117,48 @@ def blind_case_ids_in(user, inspections, markings=None):
     given). One query, with no subquery
     to build: the first and second markings of the cases the person marked, their statuses judged by
     `markings_both_submitted` (the same rule as `models.both_markings_submitted` in SQL)."""
-    from .models import Assessment, Marking, markings_both_submitted
+    from .models import markings_both_submitted
+
+    markings = tuple(markings or _FIRST_AND_SECOND)
+    if isinstance(inspections, (list, tuple)):  # ids: the read built once per process, run with them
+        rows = _blind_read(markings).rows(user.pk, list(inspections))
+    else:
+        rows = _markings_of_cases_marked(user.pk, markings, inspections)
+    statuses = defaultdict(dict)
+    for case_id, marking, status in rows:
+        statuses[case_id][marking] = status
+    return {case_id for case_id, by_marking in statuses.items() if not markings_both_submitted(by_marking)}
+
+
+_FIRST_AND_SECOND = ("first", "second")  # Marking.FIRST and SECOND (the models import this module)
+_BLIND_READS = {}  # {markings: PreparedRead}
+
+
+def _markings_of_cases_marked(user_id, markings, inspections):
+    """The first and second markings (case, marking, status) of the cases the person made one of
+    `markings` of, in `inspections` (ids, a queryset of them, or None: every inspection)."""
+    from .models import Assessment
 
     rows = Assessment.objects.filter(
-        marking__in=[Marking.FIRST, Marking.SECOND],
-        case__assessments__assessor=user,
-        case__assessments__marking__in=markings or [Marking.FIRST, Marking.SECOND],
+        marking__in=_FIRST_AND_SECOND,
+        case__assessments__assessor_id=user_id,
+        case__assessments__marking__in=markings,
     )
     if inspections is not None:
         rows = rows.filter(case__inspection__in=inspections)
-    rows = rows.values_list("case_id", "marking", "status")
-    statuses = defaultdict(dict)
-    for case_id, marking, status in rows.order_by():
-        statuses[case_id][marking] = status
-    return {case_id for case_id, by_marking in statuses.items() if not markings_both_submitted(by_marking)}
+    return rows.values_list("case_id", "marking", "status").order_by()
+
+
+def _blind_read(markings):
+    read = _BLIND_READS.get(markings)
+    if read is None:
+        from .models import Assessment
+
+        read = _BLIND_READS[markings] = PreparedRead(
+            Assessment,
+            lambda user_id, inspection_ids: _markings_of_cases_marked(user_id, markings, inspection_ids),
+        )
+    return read
 
 
 def hidden_first_markings(user, inspections):

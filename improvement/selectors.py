@@ -12,7 +12,8 @@ from cases.programme.selectors import promised_audits
 from cases.selectors import provisional_question_scores
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
 from inspections.people import display_name
-from inspections.scoping import in_my_services
+from inspections.prepared_objects import PreparedObjects
+from inspections.scoping import in_my_services, in_services, my_service_ids
 
 from .models import (
     BRAG_ORDER,
@@ -33,10 +34,32 @@ from .models import (
 def plans_in_my_services(user, with_people=True):
     """The plans in the person's services, each with its inspection and service and, `with_people`,
     the inspection's lead inspector and the plan's approver (the plan page names them)."""
+    return _with_parts(in_my_services(ImprovementPlan.objects.all(), user, "inspection__service"), with_people)
+
+
+def _with_parts(plans, with_people):
     people = ("inspection__lead_inspector", "approved_by") if with_people else ()
-    return in_my_services(ImprovementPlan.objects.all(), user, "inspection__service").select_related(
-        "inspection", "inspection__service", *people
+    return plans.select_related("inspection", "inspection__service", *people)
+
+
+def plan_in_my_services(user, pk, with_people=True):
+    """The plan `pk` as `plans_in_my_services` reads it, or None outside the person's services. In a
+    request, by a read built once (the plan's id and the person's service ids its values)."""
+    member_of = my_service_ids(user)
+    if member_of is None:
+        return plans_in_my_services(user, with_people).filter(pk=pk).first()
+    return _PLAN_READS[with_people].first(pk, member_of)
+
+
+_PLAN_READS = {
+    with_people: PreparedObjects(
+        ImprovementPlan,
+        lambda pk, member_of, with_people=with_people: _with_parts(
+            in_services(ImprovementPlan.objects.filter(pk=pk), member_of, "inspection__service"), with_people
+        ),
     )
+    for with_people in (True, False)
+}
 
 
 def plans_of_service(service):
@@ -82,22 +105,21 @@ def plan_overview(plan, today=None):
     the uncovered recommendations and BRAG counts. Three queries (and `_promised`'s, if any action
     is linked to a recurring audit)."""
     today = today or timezone.localdate()
-    # One plan, one inspection: in their own order, without the joins of the models' default orderings.
-    themes = list(plan.themes.order_by("order", "pk"))
-    actions = list(plan.actions.select_related("owner").order_by("theme__order", "order", "due_on", "pk"))
-    blocks = {theme.pk: ThemeBlock(theme) for theme in themes}
+    # One plan, one inspection: in their own order, without the joins of the models' default orderings
+    # (each read built once, run with the plan's or its inspection's id).
+    themes = _THEMES.objects(plan.pk)
+    actions = _ACTIONS.objects(plan.pk)
+    blocks = {}
+    for theme in themes:
+        theme.plan = plan  # as `plan.themes` would have them
+        blocks[theme.pk] = ThemeBlock(theme)
     for action in actions:
+        action.plan = plan
         action.overdue_now = action.is_overdue(today)
         blocks[action.theme_id].actions.append(action)
     # Each recommendation once per action answering it (or once with none): the links read with them.
     recommendations, answering = {}, defaultdict(set)
-    for recommendation in (
-        Recommendation.objects.filter(inspection_id=plan.inspection_id)
-        .select_related("area")
-        .only("text", "area__name")  # what the page shows of them
-        .annotate(answering_action_id=F("improvement_actions__id"))
-        .order_by("order", "pk")
-    ):
+    for recommendation in _RECOMMENDATIONS.objects(plan.inspection_id):
         recommendations.setdefault(recommendation.pk, recommendation)
         if recommendation.answering_action_id is not None:
             answering[recommendation.pk].add(recommendation.answering_action_id)
@@ -115,6 +137,25 @@ def plan_overview(plan, today=None):
         "completed_late": [a for a in actions if a.completed_late],
         "promised": _promised(actions, today),
     }
+
+
+_THEMES = PreparedObjects(Theme, lambda plan_id: Theme.objects.filter(plan_id=plan_id).order_by("order", "pk"))
+_ACTIONS = PreparedObjects(
+    Action,
+    lambda plan_id: (
+        Action.objects.filter(plan_id=plan_id).select_related("owner").order_by("theme__order", "order", "due_on", "pk")
+    ),
+)
+_RECOMMENDATIONS = PreparedObjects(
+    Recommendation,
+    lambda inspection_id: (
+        Recommendation.objects.filter(inspection_id=inspection_id)
+        .select_related("area")
+        .only("text", "area__name")  # what the page shows of them
+        .annotate(answering_action_id=F("improvement_actions__id"))
+        .order_by("order", "pk")
+    ),
+)
 
 
 def _promised(actions, today):
@@ -146,13 +187,21 @@ def latest_issued_report(service_id):
 def glossary_terms(service=None):
     """The national terms plus `service`'s own (one query). A service's own term of the same name
     is the one its readers see."""
-    rows = Term.objects.filter(Q(service__isnull=True) | Q(service=service)) if service else Term.objects.national()
+    rows = _TERMS.objects(service.pk) if service else Term.objects.national().order_by("term", "service_id")
     chosen = {}
-    for entry in rows.order_by("term", "service_id"):
+    for entry in rows:
         key = entry.term.lower()
         if key not in chosen or entry.service_id is not None:
             chosen[key] = entry
     return sorted(chosen.values(), key=lambda e: e.term.lower())
+
+
+_TERMS = PreparedObjects(
+    Term,
+    lambda service_id: Term.objects.filter(Q(service__isnull=True) | Q(service_id=service_id)).order_by(
+        "term", "service_id"
+    ),
+)
 
 
 def boards_of_service(service):
@@ -164,12 +213,18 @@ def boards_of_service(service):
 def meetings_of_service(service_id, plan):
     """The service's meetings, latest first, each with `issued`: whether `plan`'s board report for
     it has been issued (one query)."""
-    return list(
+    return _MEETINGS.objects(service_id, plan.pk)
+
+
+_MEETINGS = PreparedObjects(
+    Meeting,
+    lambda service_id, plan_id: (
         Meeting.objects.filter(board__service_id=service_id)
         .select_related("board")
-        .annotate(issued=Exists(BoardReport.objects.filter(plan=plan, meeting=OuterRef("pk"))))
+        .annotate(issued=Exists(BoardReport.objects.filter(plan_id=plan_id, meeting=OuterRef("pk"))))
         .order_by("-held_on")
-    )
+    ),
+)
 
 
 # The board report ----------------------------------------------------------------------------

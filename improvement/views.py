@@ -43,7 +43,10 @@ def _posted(request, files=False):
 
 
 def _plan(request, pk, with_people=True):
-    return get_object_or_404(selectors.plans_in_my_services(request.user, with_people), pk=pk)
+    plan = selectors.plan_in_my_services(request.user, pk, with_people)
+    if plan is None:
+        raise Http404
+    return plan
 
 
 def _action(request, pk):

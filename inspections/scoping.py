@@ -34,12 +34,25 @@ def in_my_services(queryset, user, service_field="service"):
     plans several times faster than the subquery used otherwise."""
     if not user.is_authenticated:
         return queryset.none()
-    loaded = getattr(user, "loaded_memberships", None)
-    if loaded is not None:
-        member_of = [membership.service_id for membership in loaded]
-    else:
+    member_of = my_service_ids(user)
+    if member_of is None:
         member_of = Membership.objects.filter(user=user).values("service_id")
-    return queryset.filter(**{f"{service_field}__in": member_of})
+    return in_services(queryset, member_of, service_field)
+
+
+def in_services(queryset, service_ids, service_field="service"):
+    """`in_my_services`'s narrowing to the services `service_ids` (a list, or a subquery of ids): for a
+    read built once, the person's ids its values (`inspections/prepared.py`, with `my_service_ids`)."""
+    return queryset.filter(**{f"{service_field}__in": service_ids})
+
+
+def my_service_ids(user):
+    """The ids of the person's services as read with them this request (inspections.sign_in), or None
+    when they were not (then `in_my_services` reads them)."""
+    loaded = getattr(user, "loaded_memberships", None)
+    if loaded is None or not user.is_authenticated:
+        return None
+    return [membership.service_id for membership in loaded]
 
 
 def get_in_my_services_or_404(queryset, user, service_field="service", **lookup):

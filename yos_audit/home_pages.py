@@ -17,6 +17,7 @@ from improvement.models import ImprovementPlan
 from inspections.form_base import ChoicesAsGiven, Select, filter_fields_html
 from inspections.models import Inspection, InspectionKind, InspectionStatus
 from inspections.pagination import paginate
+from inspections.prepared_objects import PreparedObjects
 from inspections.scoping import in_my_services
 
 
@@ -66,10 +67,9 @@ def _inspections_with_progress(queryset, with_service=False):
 
 def manager_home(request):
     """The service's inspections and audits with scoring progress, and its improvement plans."""
-    inspections = _inspections_with_progress(Inspection.objects.filter(service=request.service))
     return "home/manager.html", {
         "page_title": f"{request.service.name}: home",
-        "inspection_rows": inspection_rows(inspections),
+        "inspection_rows": inspection_rows(_SERVICE_INSPECTIONS.objects(request.service.pk)),
         "plans": _plans(request),
         "overdue_audits": overdue_audits(request.service, timezone.localdate()),
         "overdue_case_actions": overdue_case_actions(request.service),
@@ -234,10 +234,21 @@ def inspection_rows(inspections, show_service=False):
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; the counts are int(); our own markup)
 
 
-def _plans(request):
-    """The service's improvement plans."""
-    return (
-        ImprovementPlan.objects.filter(inspection__service=request.service)
+# The reads of the manager's and the board member's homes, each built by the ORM once per process
+# (inspections/prepared_objects.py) and run with the service's id.
+_SERVICE_INSPECTIONS = PreparedObjects(
+    Inspection, lambda service_id: _inspections_with_progress(Inspection.objects.filter(service_id=service_id))
+)
+_SERVICE_PLANS = PreparedObjects(
+    ImprovementPlan,
+    lambda service_id: (
+        ImprovementPlan.objects.filter(inspection__service_id=service_id)
         .select_related("inspection")
         .only("inspection__title")  # the list links each plan by its inspection's title
-    )
+    ),
+)
+
+
+def _plans(request):
+    """The service's improvement plans."""
+    return _SERVICE_PLANS.objects(request.service.pk)

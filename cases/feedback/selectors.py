@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from inspections.people import display_name
+from inspections.prepared_objects import PreparedObjects
 
 from ..models import Answer, CaseAction, CaseActionStatus, Feedback, FeedbackArea, ReAuditAnswer
 from ..oversight.disclosure import SMALL_GROUP, SUPPRESSED, protect
@@ -50,9 +51,17 @@ def overdue_case_actions(service, today=None):
     """Open case actions past their due date in the service: one query, of what the table shows
     (_overdue_actions.html)."""
     today = today or timezone.localdate()
-    return list(
+    read = _OVERDUE_READS.get(today)
+    if read is None:  # built once a day (the day is part of the query), run with the service's id
+        _OVERDUE_READS.clear()
+        read = _OVERDUE_READS[today] = PreparedObjects(CaseAction, lambda service_id: _overdue(service_id, today))
+    return read.objects(service.pk)
+
+
+def _overdue(service_id, today):
+    return (
         CaseAction.objects.filter(
-            status=CaseActionStatus.OPEN, due_on__lt=today, feedback__case__inspection__service=service
+            status=CaseActionStatus.OPEN, due_on__lt=today, feedback__case__inspection__service_id=service_id
         )
         .select_related("owner", "feedback__case")
         .only(
@@ -64,6 +73,9 @@ def overdue_case_actions(service, today=None):
             "owner__username",
         )
     )
+
+
+_OVERDUE_READS = {}  # {day: the read of that day's overdue actions}
 
 
 def acknowledged_in_time(feedback):

@@ -33,6 +33,59 @@ def published_text(value):
     return "Not published" if value is None else f"{value}%"
 
 
+FOLLOWS_UP = '<br><span class="govuk-body-s">Follows up an earlier inspection</span>'
+
+
+def trend_rows_html(points):
+    """The body rows of the service trend's area scores table: each inspection linked, Live or
+    Published, whether it follows up an earlier one, then its score in each area (`point.cells`).
+    Written here rather than by a template loop; every text escaped as the template would."""
+    head = reverse("inspections:inspection_detail", args=[0]).removesuffix("0/")
+    rows = []
+    for point in points:
+        inspection = point.inspection
+        tag = (
+            ' <strong class="govuk-tag govuk-tag--yellow">Live</strong>'
+            if point.live
+            else ' <strong class="govuk-tag govuk-tag--green">Published</strong>'
+        )
+        follows = FOLLOWS_UP if inspection.follows_id else ""
+        cells = "".join(f"{NUMERIC_CELL}>{_trend_cell(score)}</td>" for score in point.cells)
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="{head}{int(inspection.pk)}/">'
+            f"{e(inspection.title)}</a>{tag}{follows}</th>\n"
+            f"{cells}\n"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; the id is int(); our own markup)
+
+
+def _trend_cell(score):
+    if not score:
+        return "Not assessed"
+    band = f'<br><span class="govuk-body-s">{e(score.band.label)}</span>' if score.band else ""
+    return f"{e(score_text(score))}{band}"
+
+
+def mover_rows_html(movers):
+    """The body rows of the service trend's table of the questions that moved most. Written here rather
+    than by a template loop; every text escaped as the template would, the scores integers."""
+    rows = []
+    for mover in movers:
+        change = int(mover.change)
+        moved = f"up {change}" if change > 0 else f"down {-change}" if change < 0 else "no change"
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<td class="govuk-table__cell">{e(mover.code)}. {e(mover.text)}</td>\n'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{int(mover.before)}%</td>\n'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{int(mover.after)}%</td>\n'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{moved} points</td>\n'
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; the numbers int(); our own markup)
+
+
 def band_markers(bands):
     """Chart markers: each band above 0% at the percentage it starts."""
     return [(f"{band.label} from {band.min_percent}%", band.min_percent) for band in bands if band.min_percent > 0]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from inspections import ratings
 from inspections.models import Area, Band, Inspection, Judgement, PublishedQuestionScore
 from inspections.prepared import PreparedRead
+from inspections.prepared_objects import PreparedObjects
 
 from ..models import Answer, tally_counts
 from ..rules import hidden_first_markings
@@ -174,16 +175,32 @@ _QUESTION_SCORES = PreparedRead(
 )
 
 
+def _chosen(service_id, published_only):
+    """The service's inspections the trend shows (every one set up, or only the published), with what it
+    reads of them and of their frameworks."""
+    chosen = Inspection.objects.filter(service_id=service_id).exclude(status="planned")
+    if published_only:
+        chosen = chosen.published()
+    return chosen.select_related("framework").only(
+        "title", "status", "follows", "period_start", "period_end", "created_at", "framework__rule"
+    )
+
+
+_INSPECTIONS = {
+    published_only: PreparedObjects(
+        Inspection, lambda service_id, published_only=published_only: _chosen(service_id, published_only)
+    )
+    for published_only in (False, True)
+}
+
+
 def service_trend(service, *, published_only=False, reader=None) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
     figure of any in progress (not with `published_only`: board members; live figures without the
     cases `reader` marks blind, `rules.hidden_first_markings`, read only when there is a live
     inspection), in follows-chain order; and the questions that moved most between the last two
     with figures. A fixed number of queries."""
-    chosen = Inspection.objects.filter(service=service).exclude(status="planned")
-    if published_only:
-        chosen = chosen.published()
-    inspections = _chain_order(list(chosen.select_related("framework")))
+    inspections = _chain_order(_INSPECTIONS[published_only].objects(service.pk))
     frameworks = _frameworks(inspections)
     published_ids = [i.pk for i in inspections if i.is_published]
     live_ids = [i.pk for i in inspections if not i.is_published]

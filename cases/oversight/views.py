@@ -357,7 +357,14 @@ def service_trends(request):
     return render(
         request,
         "cases/oversight/service_trends.html",
-        {"page_title": f"Over time: {service.name}", "service": service, "trend": trend, "chart": chart},
+        {
+            "page_title": f"Over time: {service.name}",
+            "service": service,
+            "trend": trend,
+            "chart": chart,
+            "trend_rows": presenters.trend_rows_html(trend.points),
+            "mover_rows": presenters.mover_rows_html(trend.movers),
+        },
     )
 
 

@@ -19,6 +19,7 @@ from inspections.models import (
     Judgement,
     PublishedQuestionScore,
 )
+from inspections.prepared_objects import PreparedObjects
 
 from ..models import Answer, Assessment, AssessmentStatus, AuditTemplate, Marking, ProgrammeAudit
 from ..oversight.disclosure import SMALL_GROUP, SUPPRESSED
@@ -92,9 +93,8 @@ def _progress(inspection_ids):
 
 def programme_calendar(service, first, last, today, templates=None) -> list[CalendarRow]:
     """Each template's periods overlapping first..last with their status and progress: three queries."""
-    if templates is None:
-        templates = AuditTemplate.objects.filter(service=service)
-    templates = list(templates.select_related("framework").order_by("name"))
+    # The service's templates by the read built once, run with its id; or those given.
+    templates = _SERVICE_TEMPLATES.objects(service.pk) if templates is None else list(_with_framework(templates))
     if not templates:
         return []
     audits = {
@@ -126,6 +126,15 @@ def programme_calendar(service, first, last, today, templates=None) -> list[Cale
             )
         rows.append(CalendarRow(template, cells))
     return rows
+
+
+def _with_framework(templates):
+    return templates.select_related("framework").order_by("name")
+
+
+_SERVICE_TEMPLATES = PreparedObjects(
+    AuditTemplate, lambda service_id: _with_framework(AuditTemplate.objects.filter(service_id=service_id))
+)
 
 
 def overdue_audits(service, today) -> list[CalendarCell]:

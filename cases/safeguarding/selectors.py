@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inspections.models import Membership, Role
-from inspections.scoping import in_my_services
+from inspections.prepared_objects import PreparedObjects
+from inspections.scoping import in_my_services, in_services, my_service_ids
 
 from ..models import (
     Assessment,
@@ -113,13 +114,29 @@ def open_concerns_for(user, service):
     or head of service) and may see (_open_concerns.html). One query, of what the banner shows; a
     second, of the cases the person is marking blind, only when someone else raised one of them
     (usually there are none, and the concerns are few)."""
-    concerns = list(
-        in_my_services(SafeguardingConcern.objects.filter(service=service), user)
-        .exclude(status=ConcernStatus.CLOSED)
-        .only("case_reference", "status", "acknowledged_at", "acknowledge_by", "case_id", "raised_by_id")
-        .order_by("acknowledge_by")
-    )
+    member_of = my_service_ids(user)
+    if member_of is None:
+        concerns = list(_open_concerns(in_my_services(SafeguardingConcern.objects.filter(service=service), user)))
+    else:  # in a request: the read built once (the person's service ids its values)
+        concerns = _OPEN_CONCERNS.objects(service.pk, member_of)
     if not any(concern.case_id is not None and concern.raised_by_id != user.pk for concern in concerns):
         return concerns
     blind = blind_case_ids_in(user, None)
     return [concern for concern in concerns if not is_hidden_from(concern, user, blind)]
+
+
+def _open_concerns(concerns):
+    """What the banner shows of the concerns not closed, the soonest to acknowledge first."""
+    return (
+        concerns.exclude(status=ConcernStatus.CLOSED)
+        .only("case_reference", "status", "acknowledged_at", "acknowledge_by", "case_id", "raised_by_id")
+        .order_by("acknowledge_by")
+    )
+
+
+_OPEN_CONCERNS = PreparedObjects(
+    SafeguardingConcern,
+    lambda service_id, member_of: _open_concerns(
+        in_services(SafeguardingConcern.objects.filter(service_id=service_id), member_of)
+    ),
+)

@@ -1,0 +1,66 @@
+"""`PreparedRead` for model objects: a QuerySet the ORM builds and compiles once per process (per
+connection and number of ids, as `inspections/prepared.py`), run with each request's ids, its rows
+made into model objects as the ORM makes them (`select_related` objects, `only`, annotations).
+
+For the small reads a page makes of a few objects, building and compiling the query is most of
+their cost; the objects are the ORM's own, so the code and templates that use them do not change.
+Not for `prefetch_related` (it is not run) nor for a related manager's query (`plan.themes`: its
+objects would not know their plan). Nothing read is kept: only the statement.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models.query import get_related_populators
+
+from .prepared import PreparedRead
+
+
+class PreparedObjects(PreparedRead):
+    """`build(*values)` returns a QuerySet of `model` objects; `objects(*values)` its objects for
+    these values, in one statement (none for an empty list of values)."""
+
+    def __init__(self, model, build):
+        super().__init__(model, build)
+        self._made = {}  # {compiled statement's key: how to make its rows into objects}
+
+    def objects(self, *values):
+        rows = self.rows(*values)
+        if not rows:
+            return []
+        alias = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
+        connection = connections[alias]
+        shape = tuple(len(value) if isinstance(value, (list, tuple)) else None for value in values)
+        key = (connection, shape)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = _how_to_make(self._compiled[key][0], alias)
+        model, start, end, init_list, populators, annotations = made
+        found = []
+        for row in rows:
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+    def first(self, *values):
+        """The first object for these values, or None."""
+        found = self.objects(*values)
+        return found[0] if found else None
+
+
+def _how_to_make(compiler, alias):
+    """What Django's ModelIterable works out from a compiled query to make its rows into objects."""
+    select, klass_info = compiler.select, compiler.klass_info
+    select_fields = klass_info["select_fields"]
+    start, end = select_fields[0], select_fields[-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    return (
+        klass_info["model"],
+        start,
+        end,
+        init_list,
+        get_related_populators(klass_info, select, alias),
+        list(compiler.annotation_col_map.items()),
+    )
