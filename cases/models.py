@@ -213,6 +213,16 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["case__reference", "marking"]
+        indexes = [
+            # The submitted first markings of an inspection's cases (the inspector's and the manager's
+            # homes count them for each inspection listed): a partial index of their cases alone, so
+            # the count is read from the index without visiting each assessment.
+            models.Index(
+                fields=["case"],
+                condition=models.Q(marking="first", status="submitted"),
+                name="first_marking_submitted",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "marking"], name="one_assessment_per_case_and_marking"),
         ]
