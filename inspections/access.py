@@ -6,9 +6,9 @@ rules.py, registered with `rules`; views never call a predicate themselves.
 from django.core.exceptions import PermissionDenied
 
 from .models import Inspection
-from .prepared import PreparedRead
+from .prepared_objects import PreparedObjects
 from .rules import Perm
-from .scoping import get_in_my_services_or_404, get_prepared_or_404, loaded_service_ids
+from .scoping import get_in_my_services_or_404, get_prepared_or_404, my_service_ids
 
 
 def require(user, permission, obj=None, message=""):
@@ -26,12 +26,12 @@ def _inspection_with_related(pk, service_ids):
 
 # Built and compiled by the ORM once per process (building it took more Python than the rest of a
 # small page's view): on every inspection page, with the person's service ids read with them.
-_MY_INSPECTION = PreparedRead(Inspection, _inspection_with_related)
+_MY_INSPECTION = PreparedObjects(Inspection, _inspection_with_related)
 
 
 def my_inspection(request, pk, permission=Perm.VIEW_INSPECTION, message=""):
     """The inspection if it is in the person's services (else 404) and they may `permission` it (else 403)."""
-    service_ids = loaded_service_ids(request.user)
+    service_ids = my_service_ids(request.user)
     if service_ids is None:  # not through a request's sign-in (no memberships read with the person)
         inspection = get_in_my_services_or_404(
             Inspection.objects.select_related("service", "framework", "lead_inspector", "follows"), request.user, pk=pk

@@ -60,15 +60,8 @@ def get_in_my_services_or_404(queryset, user, service_field="service", **lookup)
     return get_object_or_404(in_my_services(queryset, user, service_field), **lookup)
 
 
-def loaded_service_ids(user):
-    """The ids of the person's services as read with them in this request (inspections.sign_in), or
-    None outside a request or when signed out (then `in_my_services` narrows by a subquery)."""
-    loaded = getattr(user, "loaded_memberships", None) if user.is_authenticated else None
-    return None if loaded is None else [membership.service_id for membership in loaded]
-
-
 def get_prepared_or_404(read, pk, service_ids):
-    """The object of `read` (an `inspections.prepared.PreparedRead` of (pk, [service id]) that narrows
+    """The object of `read` (an `inspections.prepared_objects.PreparedObjects` of (pk, [service id]) that narrows
     to those services as `in_my_services` does) with this pk in these services, else 404: one
     statement, built by the ORM once per process."""
     found = read.objects(int(pk), service_ids)

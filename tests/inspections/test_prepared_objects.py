@@ -59,3 +59,35 @@ def test_no_value_no_object_and_no_query():
     with CaptureQueriesContext(connection) as queries:
         assert read.objects([]) == [] and read.first([]) is None
     assert len(queries) == 0
+
+
+def _with_related(pk, service_ids):
+    return Inspection.objects.select_related("service", "framework", "follows").filter(
+        pk=pk, service_id__in=service_ids
+    )
+
+
+def test_the_objects_are_the_orms_with_their_related_objects(service, other_service):
+    first = InspectionFactory(service=service, title="First", published_on=datetime.date(2026, 1, 2))
+    second = InspectionFactory(service=service, title="Second", follows=first)
+    elsewhere = InspectionFactory(service=other_service, title="Elsewhere")
+    read = PreparedObjects(Inspection, _with_related)
+    for pk, ids in (
+        (second.pk, [service.pk]),
+        (first.pk, [other_service.pk, service.pk]),
+        (elsewhere.pk, [other_service.pk]),
+    ):
+        (made,) = read.objects(pk, ids)
+        (orm,) = _with_related(pk, ids)
+        assert made == orm and made.__dict__.keys() == orm.__dict__.keys()
+        assert {f.attname: getattr(made, f.attname) for f in Inspection._meta.concrete_fields} == {
+            f.attname: getattr(orm, f.attname) for f in Inspection._meta.concrete_fields
+        }
+        assert not made._state.adding and made._state.db == orm._state.db
+        with CaptureQueriesContext(connection) as queries:  # read with it, as select_related reads them
+            assert (made.service.name, made.framework.pk) == (orm.service.name, orm.framework.pk)
+            assert (made.follows.title if made.follows else None) == (orm.follows.title if orm.follows else None)
+        assert len(queries) == 0
+    assert isinstance(read.objects(first.pk, [service.pk])[0].published_on, datetime.date)  # converted (SQLite too)
+    assert read.objects(elsewhere.pk, [service.pk]) == []  # outside these services
+    assert read.objects(first.pk, []) == []  # no service: nothing, and no query
