@@ -12,8 +12,18 @@ from inspections.applicability import case_facts
 from inspections.models import Area, Inspection, InspectionStatus, Judgement, Question
 from inspections.people import display_name, name_from
 from inspections.prepared import PreparedRead
+from inspections.prepared_objects import PreparedObjects
+from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, in_services, my_service_ids
 
-from .models import Answer, Assessment, AssessmentStatus, Case, Marking, SampleChange, both_markings_submitted
+from .models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Case,
+    Marking,
+    SampleChange,
+    both_markings_submitted,
+)
 from .oversight.disclosure import SMALL_GROUP
 
 
@@ -37,20 +47,14 @@ class AskedArea(NamedTuple):
     asked: list
 
 
-def case_areas(case, scope=None):
-    """The areas the case is asked (AskedArea), each with `asked`: its questions that apply to the
-    case (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
-    audit) when given. One query of plain rows: the questions with their areas (an area without a
-    question asked is left out, as `framework_areas` leaves out an area without a question in scope)."""
-    questions = Question.objects.filter(
-        area__framework_id=case.inspection.framework_id, area__judged_once=False
-    ).order_by("area__order", "area_id", "order")
+def _asked_questions(framework_id, scope=None):
+    """The framework's questions scored case by case, in order, with their areas: plain rows."""
+    questions = Question.objects.filter(area__framework_id=framework_id, area__judged_once=False).order_by(
+        "area__order", "area_id", "order"
+    )
     if scope is not None:
         questions = questions.filter(pk__in=scope)
-    facts = case_facts(case)
-    areas = {}  # {area id: (the area, whether it applies)} in the framework's order
-    applies = applicability.applies
-    for pk, code, stage, text, guidance, key, rule, area_id, area_code, area_name, area_rule in questions.values_list(
+    return questions.values_list(
         "pk",
         "code",
         "stage",
@@ -62,7 +66,24 @@ def case_areas(case, scope=None):
         "area__code",
         "area__name",
         "area__applies_to",
-    ):
+    )
+
+
+# Built by the ORM once per process (and number of questions in a scope), run with the framework's id.
+_ASKED_QUESTIONS = PreparedRead(Question, _asked_questions)
+
+
+def case_areas(case, scope=None):
+    """The areas the case is asked (AskedArea), each with `asked`: its questions that apply to the
+    case (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
+    audit) when given. One query of plain rows: the questions with their areas (an area without a
+    question asked is left out, as `framework_areas` leaves out an area without a question in scope)."""
+    framework_id = case.inspection.framework_id
+    rows = _ASKED_QUESTIONS.rows(framework_id) if scope is None else _ASKED_QUESTIONS.rows(framework_id, sorted(scope))
+    facts = case_facts(case)
+    areas = {}  # {area id: (the area, whether it applies)} in the framework's order
+    applies = applicability.applies
+    for pk, code, stage, text, guidance, key, rule, area_id, area_code, area_name, area_rule in rows:
         if area_id not in areas:
             areas[area_id] = (AskedArea(area_id, area_code, area_name, []), applies(area_rule, facts))
         if applies(rule, facts):
@@ -97,10 +118,45 @@ def next_assessment_for(assessment):
 
 
 def answers_of(assessment):
-    """{question code: (value, note)} as saved."""
-    return {
-        code: (value, note) for code, value, note in assessment.answers.values_list("question__code", "value", "note")
-    }
+    """{question code: (value, note)} as saved: one query of plain rows."""
+    return {code: (value, note) for code, value, note in _ANSWERS_BY_CODE.rows(assessment.pk)}
+
+
+# Built by the ORM once per process, run with the assessment's id.
+_ANSWERS_BY_CODE = PreparedRead(
+    Answer,
+    lambda assessment_id: (
+        Answer.objects.filter(assessment_id=assessment_id).order_by().values_list("question__code", "value", "note")
+    ),
+)
+
+
+def _scoped_assessment(pk, service_ids):
+    queryset = Assessment.objects.select_related("case__inspection__programme_audit", "assessor").filter(pk=pk)
+    return in_services(queryset, service_ids, "case__inspection__service")
+
+
+# What the scoring page and its save read with an assessment: its case, the case's inspection with the
+# inspection's programme audit (none for most: `question_scope` reads it), and the assessor. Built by the
+# ORM once per process (and number of the person's services), run with the assessment's id and the ids
+# of the person's services.
+_SCOPED_ASSESSMENT = PreparedObjects(Assessment, _scoped_assessment)
+
+
+def assessment_for_scoring_or_404(user, pk):
+    """The assessment if it is in one of the person's services (else 404), with its case, the case's
+    inspection and its programme audit (None if none), and the assessor: the objects
+    `select_related("case__inspection__programme_audit", "assessor")` makes, from one query built
+    once per process. Outside a request (the person's services not read with them), by the ORM."""
+    service_ids = my_service_ids(user)
+    if service_ids is None:
+        return get_in_my_services_or_404(
+            Assessment.objects.select_related("case__inspection__programme_audit", "assessor"),
+            user,
+            "case__inspection__service",
+            pk=pk,
+        )
+    return get_prepared_or_404(_SCOPED_ASSESSMENT, pk, service_ids)
 
 
 def cases_with_assessments(inspection):

@@ -101,8 +101,9 @@ def _my_assessment(request, pk, permission, *related):
 @require_http_methods(["GET", "POST"])
 def assessment(request, pk):
     """Score a case: every question of the framework, grouped by area then stage."""
-    # With the inspection's programme audit, if any: which questions it reads (question_scope), no query of its own.
-    assessment = _my_assessment(request, pk, Perm.VIEW_ASSESSMENT, "case__inspection__programme_audit")
+    # With the inspection's programme audit, if any: which questions it reads (question_scope), no query
+    # of its own. Found within the person's services (404 outside them), by a read built once per process.
+    assessment = require(request.user, Perm.VIEW_ASSESSMENT, selectors.assessment_for_scoring_or_404(request.user, pk))
     may_score = request.user.has_perm(Perm.SCORE_ASSESSMENT, assessment) and (
         assessment.status != AssessmentStatus.SUBMITTED
     )

@@ -1,5 +1,7 @@
 """Each role's home page ("my work"): (template, context) for the current service."""
 
+from typing import NamedTuple
+
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
@@ -17,19 +19,14 @@ from improvement.models import ImprovementPlan
 from inspections.form_base import ChoicesAsGiven, Select, filter_fields_html
 from inspections.models import Inspection, InspectionKind, InspectionStatus
 from inspections.pagination import paginate_read
+from inspections.prepared import PreparedRead
 from inspections.prepared_objects import PreparedObjects
 from inspections.scoping import in_my_services
 
 
 def officer_home(request):
     """The cases assigned to the officer in this service, with their state."""
-    # Only the columns the page shows (and the rules read): it lists every case assigned to the officer.
-    assessments = list(
-        Assessment.objects.filter(assessor=request.user, case__inspection__service=request.service)
-        .exclude(case__inspection__status__in=["published", "closed"])
-        .order_by("status", "case__inspection__title", "case__reference")
-        .values_list("pk", "status", "answered", "marking", "case__reference", "case__inspection__title")
-    )
+    assessments = _ASSIGNED.rows(request.user.pk, request.service.pk)
     feedback_to_acknowledge, case_actions_to_do = my_feedback_to_do(request.user, request.service)
     return "home/officer.html", {
         "page_title": "My cases",
@@ -38,12 +35,44 @@ def officer_home(request):
         "to_do": sum(1 for _, status, *_ in assessments if status != AssessmentStatus.SUBMITTED),
         "feedback_to_acknowledge": feedback_to_acknowledge,
         "case_actions_to_do": case_actions_to_do,
-        "re_audits": ReAudit.objects.filter(assessor=request.user, case__inspection__service=request.service)
-        .exclude(status=AssessmentStatus.SUBMITTED)
-        .select_related("case__inspection")
-        .only("status", "case__reference", "case__inspection__title"),
+        "re_audits": [
+            ReAuditRow(pk, reference, title, AssessmentStatus(status).label)
+            for pk, reference, title, status in _RE_AUDITS.rows(request.user.pk, request.service.pk)
+        ],
         **_concerns(request),
     }
+
+
+def _assigned(user_id, service_id):
+    """The officer's assessments in the service, of inspections not published or closed: only the
+    columns the page shows (and the rules read), as plain rows."""
+    return (
+        Assessment.objects.filter(assessor=user_id, case__inspection__service=service_id)
+        .exclude(case__inspection__status__in=["published", "closed"])
+        .order_by("status", "case__inspection__title", "case__reference")
+        .values_list("pk", "status", "answered", "marking", "case__reference", "case__inspection__title")
+    )
+
+
+def _re_audits(user_id, service_id):
+    """The officer's re-audits in the service not yet submitted, as plain rows."""
+    return (
+        ReAudit.objects.filter(assessor=user_id, case__inspection__service=service_id)
+        .exclude(status=AssessmentStatus.SUBMITTED)
+        .values_list("pk", "case__reference", "case__inspection__title", "status")
+    )
+
+
+# The officer's home reads, built by the ORM once per process and run with the person's and service's ids.
+_ASSIGNED = PreparedRead(Assessment, _assigned)
+_RE_AUDITS = PreparedRead(ReAudit, _re_audits)
+
+
+class ReAuditRow(NamedTuple):
+    pk: int
+    reference: str
+    inspection_title: str
+    status_label: str
 
 
 def _concerns(request):

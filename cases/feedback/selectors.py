@@ -3,10 +3,11 @@ actions, and the figures by team and case manager. Fixed numbers of queries."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Value
 from django.utils import timezone
 
 from inspections.people import display_name
+from inspections.prepared import PreparedRead
 from inspections.prepared_objects import PreparedObjects
 
 from ..models import Answer, CaseAction, CaseActionStatus, Feedback, FeedbackArea, ReAuditAnswer
@@ -28,16 +29,29 @@ def my_feedback(user, service):
 
 def my_feedback_to_do(user, service):
     """(feedback to acknowledge, open case actions) of the person's own feedback as case holder in the
-    service, counted in the database: one query, one row."""
-    counts = (
-        Feedback.objects.for_case_holder(user)
-        .filter(case__inspection__service=service)
-        .aggregate(
+    service, counted in the database: one query, one row (by a query built once per process)."""
+    ((to_acknowledge, open_actions),) = _FEEDBACK_TO_DO.rows(user.pk, getattr(service, "pk", service))
+    return to_acknowledge, open_actions
+
+
+def _feedback_to_do(user_id, service_id):
+    """The counts as `aggregate` would read them, as a query of one row: grouped by a constant, which
+    the SQL leaves out, so every matching row is counted (and a person with none gets one row of 0s)."""
+    return (
+        Feedback.objects.for_case_holder(user_id)
+        .filter(case__inspection__service=service_id)
+        .order_by()
+        .annotate(_every=Value(1))
+        .values("_every")
+        .annotate(
             to_acknowledge=Count("pk", filter=Q(acknowledged_at__isnull=True), distinct=True),
             open_actions=Count("actions", filter=Q(actions__status=CaseActionStatus.OPEN)),
         )
+        .values_list("to_acknowledge", "open_actions")
     )
-    return counts["to_acknowledge"], counts["open_actions"]
+
+
+_FEEDBACK_TO_DO = PreparedRead(Feedback, _feedback_to_do)
 
 
 def feedback_with_parts(feedback_queryset):

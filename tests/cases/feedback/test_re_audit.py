@@ -32,7 +32,12 @@ def test_a_manager_marks_a_case_and_it_is_assigned_to_the_re_auditor(client, cas
     re_audit = ReAudit.objects.get(case=case)
     assert sorted(re_audit.answers.values_list("question__code", flat=True)) == ["roh-1", "saf-2"]
     client.force_login(assessor)
-    assert reverse("cases:re_audit", args=[re_audit.pk]) in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    # Listed as the re-auditor's to do: the case, its inspection and the re-audit's state.
+    assert (
+        f'<li><a class="govuk-link" href="{reverse("cases:re_audit", args=[re_audit.pk])}">Case {case.reference}</a> '
+        f"({case.inspection.title}): not started</li>"
+    ) in home
 
 
 def test_the_case_holder_cannot_re_audit_their_own_case(case, manager, officer):
