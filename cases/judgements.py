@@ -245,12 +245,27 @@ def _sql(name, alias):
     )
 
 
-def _published_tallies(inspection, stored_judgements):
-    tallies = {
-        question_id: ratings.Tally(yes, no, na)
-        for question_id, yes, no, na in PublishedQuestionScore.objects.filter(inspection=inspection)
+def _stored_judgements(inspection_id):
+    return Judgement.objects.filter(inspection_id=inspection_id).select_related("overridden_by", "judged_by").order_by()
+
+
+def _published_scores(inspection_id):
+    return (
+        PublishedQuestionScore.objects.filter(inspection_id=inspection_id)
         .order_by()
         .values_list("question_id", "yes", "no", "na")
+    )
+
+
+# The stored judgements (with who overrode or judged them) and published question scores, built by
+# the ORM once per process (inspections/prepared.py).
+_STORED = PreparedRead(Judgement, _stored_judgements)
+_PUBLISHED_SCORES = PreparedRead(PublishedQuestionScore, _published_scores)
+
+
+def _published_tallies(inspection, stored_judgements):
+    tallies = {
+        question_id: ratings.Tally(yes, no, na) for question_id, yes, no, na in _PUBLISHED_SCORES.rows(inspection.pk)
     }
     cases_by_area = {j.area_id: j.cases for j in stored_judgements.values()}
     return tallies, cases_by_area, max(cases_by_area.values(), default=0)
@@ -322,10 +337,7 @@ def inspection_judgements(
     scope = question_scope(inspection)
     if areas is None:
         areas = _areas_with_questions(framework)
-    stored = {
-        j.area_id: j
-        for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by", "judged_by").order_by()
-    }
+    stored = {j.area_id: j for j in _STORED.objects(inspection.pk)}
     if inspection.is_published:
         tallies, cases_by_area, cases_counted = _published_tallies(inspection, stored)
     elif live is not None:

@@ -17,7 +17,8 @@ from inspections.access import my_inspection, require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.models import Inspection
-from inspections.scoping import get_in_my_services_or_404
+from inspections.prepared import PreparedRead
+from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, loaded_service_ids
 from inspections.services import area_judge, judgement_override
 
 from . import selectors, services
@@ -260,19 +261,31 @@ def _record_area_band(request, inspection, form):
     return True
 
 
+_JUDGED_RELATED = ("service", "framework", "programme_audit")
+
+
+def _judged_inspection(pk, service_ids):
+    return Inspection.objects.select_related(*_JUDGED_RELATED).filter(pk=pk, service_id__in=service_ids)
+
+
+# The judgements page's inspection, built by the ORM once per process (inspections/prepared.py).
+_JUDGED_INSPECTION = PreparedRead(Inspection, _judged_inspection)
+
+
+def _judged_inspection_or_404(user, pk):
+    service_ids = loaded_service_ids(user)
+    if service_ids is None:  # not through a request's sign-in (no memberships read with the person)
+        return get_in_my_services_or_404(Inspection.objects.select_related(*_JUDGED_RELATED), user, pk=pk)
+    return get_prepared_or_404(_JUDGED_INSPECTION, pk, service_ids)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
     # The inspection with what the page shows of it and its programme audit, if any (the questions
     # the judgements read: `question_scope`), not the lead inspector and the inspection it follows.
-    inspection = require(
-        request.user,
-        Perm.VIEW_JUDGEMENTS,
-        get_in_my_services_or_404(
-            Inspection.objects.select_related("service", "framework", "programme_audit"), request.user, pk=pk
-        ),
-    )
+    inspection = require(request.user, Perm.VIEW_JUDGEMENTS, _judged_inspection_or_404(request.user, pk))
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
     if request.method == "POST":
@@ -315,6 +328,10 @@ def judgements(request, pk):
     band_labels = [band.label for band in figures.bands]  # the framework's, read once
     forms = []
     for area in figures.areas:
+        rows = question_rows_html(area, every_count=may_override, small_group=SMALL_GROUP)
+        if not may_override:  # the page shows the forms only to those who may override
+            forms.append((area, None, rows))
+            continue
         bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
         initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
         if area.judged_once and area.override:
@@ -322,7 +339,6 @@ def judgements(request, pk):
         elif area.is_overridden:
             initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
         form = bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels)
-        rows = question_rows_html(area, every_count=may_override, small_group=SMALL_GROUP)
         forms.append((area, form, rows))
     return render(
         request,
