@@ -18,6 +18,7 @@ from inspections.prepared import PreparedRead
 from .models import Answer, Assessment, Case, counting_marking
 from .oversight.disclosure import few_asked
 from .programme.scope import in_scope, question_scope
+from .rules import hidden_first_markings_read
 
 
 @dataclass
@@ -83,6 +84,7 @@ class InspectionJudgements:
     cases_counted: int
     published: bool
     bands: list[ratings.Band] = field(default_factory=list)
+    left_out: frozenset = frozenset()  # the cases left out of the live figures (the reader's blind ones)
 
     def as_report(self):
         """Plain figures, as `inspection_report` prints them."""
@@ -176,26 +178,29 @@ def _bands_of(framework_id):
 _BANDS = PreparedRead(Band, _bands_of)
 
 
-def _live_tallies(inspection, leave_out):
-    """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and the cases
-    counted, from each case's counting assessment, less the cases in `leave_out` (those the reader is
-    marking blind: `rules.blind_case_ids`). Two queries of plain rows: the markings' statuses (the
-    counting assessment picked by `counting_marking`, the rule of `Assessment.objects.counting`), then
-    the counting assessments' answers added up by the database (`_COUNTS_SQL`): a row a question and
-    value, and a row an area, not the 2,000 answers of 45 questions and 45 cases."""
-    statuses, markings = defaultdict(dict), defaultdict(dict)
+def _live_tallies(inspection, leave_out, hidden_from=None):
+    """{question id: Tally}, {area id: cases with an answer other than N/A in the area}, the cases
+    counted and the cases left out, from each case's counting assessment, less the cases in
+    `leave_out` (those the reader is marking blind: `rules.blind_case_ids`), or, for `hidden_from` (a
+    person), less the cases whose first marking they are blind to (`rules.hidden_first_markings`,
+    judged on the markings read here). Two queries of plain rows: the markings' statuses and assessors
+    (the counting assessment picked by `counting_marking`, the rule of `Assessment.objects.counting`),
+    then the counting assessments' answers added up by the database (`_COUNTS_SQL`): a row a question
+    and value, and a row an area, not the 2,000 answers of 45 questions and 45 cases."""
+    read = defaultdict(dict)  # {case id: {marking: (status, assessor id, assessment id)}}
     alias = router.db_for_read(Assessment) or DEFAULT_DB_ALIAS
     with connections[alias].cursor() as cursor:
         cursor.execute(_sql("markings", alias), [inspection.pk])
-        for pk, case_id, marking, status in cursor.fetchall():
+        for pk, case_id, marking, status, assessor_id in cursor.fetchall():
+            read[case_id][marking] = (status, assessor_id, pk)
+        if hidden_from is not None:
+            leave_out = hidden_first_markings_read(hidden_from, read)
+        counting = []
+        for case_id, by_marking in read.items():
             if case_id not in leave_out:
-                statuses[case_id][marking] = status
-                markings[case_id][marking] = pk
-        counting = [
-            markings[case_id][marking]
-            for case_id, by_marking in statuses.items()
-            if (marking := counting_marking(by_marking)) is not None
-        ]
+                marking = counting_marking({m: row[0] for m, row in by_marking.items()})
+                if marking is not None:
+                    counting.append(by_marking[marking][2])
         rows = []
         if counting:
             ids = ", ".join(["%s"] * len(counting))
@@ -213,7 +218,7 @@ def _live_tallies(inspection, leave_out):
         )
         for question_id, by_value in counts.items()
     }
-    return tallies, cases_by_area, len(counting)
+    return tallies, cases_by_area, len(counting), frozenset(leave_out)
 
 
 @functools.cache
@@ -227,10 +232,10 @@ def _sql(name, alias):
 
     assessment, case = quote(Assessment._meta.db_table), quote(Case._meta.db_table)
     answer, question = quote(Answer._meta.db_table), quote(Question._meta.db_table)
-    if name == "markings":  # every marking of the inspection's cases: id, case, marking, status
+    if name == "markings":  # every marking of the inspection's cases: id, case, marking, status, assessor
         return (
             f"SELECT {column(Assessment, 'id')}, {column(Assessment, 'case')}, {column(Assessment, 'marking')}, "  # noqa: S608 (names from the models)
-            f"{column(Assessment, 'status')} FROM {assessment} INNER JOIN {case} "
+            f"{column(Assessment, 'status')}, {column(Assessment, 'assessor')} FROM {assessment} INNER JOIN {case} "
             f"ON {column(Case, 'id')} = {column(Assessment, 'case')} WHERE {column(Case, 'inspection')} = %s"
         )
     # The counting assessments' answers ({ids}: one placeholder each, given twice): how many of each
@@ -245,15 +250,30 @@ def _sql(name, alias):
     )
 
 
-def _published_tallies(inspection, stored_judgements):
-    tallies = {
-        question_id: ratings.Tally(yes, no, na)
-        for question_id, yes, no, na in PublishedQuestionScore.objects.filter(inspection=inspection)
+def _stored_judgements(inspection_id):
+    return Judgement.objects.filter(inspection_id=inspection_id).select_related("overridden_by", "judged_by").order_by()
+
+
+def _published_scores(inspection_id):
+    return (
+        PublishedQuestionScore.objects.filter(inspection_id=inspection_id)
         .order_by()
         .values_list("question_id", "yes", "no", "na")
+    )
+
+
+# The stored judgements (with who overrode or judged them) and published question scores, built by
+# the ORM once per process (inspections/prepared.py).
+_STORED = PreparedRead(Judgement, _stored_judgements)
+_PUBLISHED_SCORES = PreparedRead(PublishedQuestionScore, _published_scores)
+
+
+def _published_tallies(inspection, stored_judgements):
+    tallies = {
+        question_id: ratings.Tally(yes, no, na) for question_id, yes, no, na in _PUBLISHED_SCORES.rows(inspection.pk)
     }
     cases_by_area = {j.area_id: j.cases for j in stored_judgements.values()}
-    return tallies, cases_by_area, max(cases_by_area.values(), default=0)
+    return tallies, cases_by_area, max(cases_by_area.values(), default=0), frozenset()
 
 
 def _areas_with_questions(framework):
@@ -307,7 +327,7 @@ def _areas_with_questions_sql():
 
 
 def inspection_judgements(
-    inspection, *, leave_out=frozenset(), live=None, areas=None, framework_bands_read=None
+    inspection, *, leave_out=frozenset(), hidden_from=None, live=None, areas=None, framework_bands_read=None
 ) -> InspectionJudgements:
     """The inspection's judgements: stored once published, else live from the counting assessments.
     `leave_out`: case ids whose markings the reader may not see (blind second marking), left out of
@@ -322,16 +342,13 @@ def inspection_judgements(
     scope = question_scope(inspection)
     if areas is None:
         areas = _areas_with_questions(framework)
-    stored = {
-        j.area_id: j
-        for j in Judgement.objects.filter(inspection=inspection).select_related("overridden_by", "judged_by").order_by()
-    }
+    stored = {j.area_id: j for j in _STORED.objects(inspection.pk)}
     if inspection.is_published:
-        tallies, cases_by_area, cases_counted = _published_tallies(inspection, stored)
+        tallies, cases_by_area, cases_counted, left_out = _published_tallies(inspection, stored)
     elif live is not None:
-        tallies, cases_by_area, cases_counted = live
+        (tallies, cases_by_area, cases_counted), left_out = live, frozenset(leave_out)
     else:
-        tallies, cases_by_area, cases_counted = _live_tallies(inspection, leave_out)
+        tallies, cases_by_area, cases_counted, left_out = _live_tallies(inspection, leave_out, hidden_from)
 
     area_judgements = []
     for area, area_questions in areas:
@@ -377,6 +394,7 @@ def inspection_judgements(
         cases_counted=cases_counted,
         published=inspection.is_published,
         bands=bands,
+        left_out=left_out,
     )
 
 

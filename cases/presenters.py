@@ -136,6 +136,53 @@ def question_rows_html(area, *, every_count, small_group):
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by _text; numbers are int(); our own markup)
 
 
+# The words of the two forms on the judgements page: judging an area once from evidence, and
+# overriding a computed band (judged once: heading, band label, reason label, button, blank choice).
+_AREA_BAND_FORMS = {
+    True: ("Judge {} from the evidence", "Band", "The evidence the judgement rests on", "Record the judgement"),
+    False: ("Override the band for {}", "Band to record instead", "Reason for the override", "Record the override"),
+}
+_NO_OVERRIDE = "No override: use the computed band"
+
+
+def area_band_form_html(area, *, version, band_label, reason, band_labels, csrf_token):
+    """The judgements page's form for one area (`AreaJudgement`) as it first shows (nothing typed,
+    no error): judge it from evidence (an area judged once) or override its computed band, in the
+    design system's markup, written here rather than by the template (an `OverrideForm` and its
+    template took a fifth of the page). `version`, `band_label` and `reason`: the area's stored
+    judgement as the form starts from (None: none); `band_labels`: the framework's bands; every text
+    escaped as the template engine would. A form posted back with errors is still the template's."""
+    judged_once = area.judged_once
+    heading, label, reason_label, button = _AREA_BAND_FORMS[judged_once]
+    code, name = _text(area.area.code), _text(area.area.name)
+    options = "".join(
+        f'<option value="{_text(value)}"{" selected" if band_label == value else ""}>'
+        f"{_text(words) if value or not judged_once else 'Not judged yet'}</option>"
+        for value, words in [("", _NO_OVERRIDE), *((label, label) for label in band_labels)]
+    )
+    opened = " open" if judged_once and not area.band else ""
+    return mark_safe(  # noqa: S308 (every text escaped by _text; the version is int(); our own markup)
+        f'<details class="govuk-details"{opened}>\n'
+        f'  <summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+        f"{heading.format(name)}</span></summary>\n"
+        '  <div class="govuk-details__text">\n    \n\n'
+        '    <form method="post" novalidate><input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{_text(csrf_token)}">\n'
+        f'      <input type="hidden" name="area" value="{int(area.area.pk)}">\n'
+        f'      <input type="hidden" name="version" value="{int(version or 0)}">\n'
+        '      <div class="govuk-form-group">\n'
+        f'        <label class="govuk-label" for="band-{code}">{label}</label>\n        \n'
+        f'        <select class="govuk-select" id="band-{code}" name="band_label">\n'
+        f"          {options}\n        </select>\n      </div>\n"
+        '      <div class="govuk-form-group">\n'
+        f'        <label class="govuk-label" for="reason-{code}">{reason_label}</label>\n        \n'
+        f'        <textarea class="govuk-textarea" id="reason-{code}" name="reason" rows="3">'
+        f"{_text(reason or '')}</textarea>\n      </div>\n"
+        '      <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">'
+        f"{button}</button>\n    </form>\n  </div>\n</details>"
+    )
+
+
 _ANSWERS = (("yes", "Yes"), ("no", "No"), ("na", "Not applicable"))
 _ANSWER_WORDS = dict(_ANSWERS)
 

@@ -171,6 +171,22 @@ def hidden_first_markings(user, inspections):
     return blind_case_ids_in(user, inspections, markings=[Marking.SECOND])
 
 
+def hidden_first_markings_read(user, markings):
+    """`hidden_first_markings` of one inspection on its markings already read ({case id: {marking:
+    (status, assessor id)}}, every marking of its cases): the cases the person marks second whose first
+    and second markings are not both submitted (`markings_both_submitted`). The same rule as the
+    query's, in memory (tested equal), for a page that reads the markings anyway."""
+    from .models import Marking, markings_both_submitted
+
+    return {
+        case_id
+        for case_id, by_marking in markings.items()
+        if (second := by_marking.get(Marking.SECOND)) is not None
+        and second[1] == user.pk
+        and not markings_both_submitted({marking: row[0] for marking, row in by_marking.items()})
+    }
+
+
 @rules.predicate
 def is_marker_of_case(user, case):
     """The person made the first or second marking of the case (so cannot moderate it). From the

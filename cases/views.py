@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +18,8 @@ from inspections.access import my_inspection, require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.models import Inspection
-from inspections.scoping import get_in_my_services_or_404
+from inspections.prepared import PreparedRead
+from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, loaded_service_ids
 from inspections.services import area_judge, judgement_override
 
 from . import selectors, services
@@ -25,9 +27,16 @@ from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
 from .oversight.disclosure import SMALL_GROUP
-from .presenters import answers_from_post, answers_list_html, question_rows_html, scoring_form_html, scoring_grid
+from .presenters import (
+    answers_from_post,
+    answers_list_html,
+    area_band_form_html,
+    question_rows_html,
+    scoring_form_html,
+    scoring_grid,
+)
 from .programme.scope import question_scope
-from .rules import Perm, blind_case_ids, hidden_first_markings
+from .rules import Perm, blind_case_ids
 from .services import (
     ScoringProblems,
     StaleAssessment,
@@ -261,19 +270,60 @@ def _record_area_band(request, inspection, form):
     return True
 
 
+_JUDGED_RELATED = ("service", "framework", "programme_audit")
+
+
+def _judged_inspection(pk, service_ids):
+    return Inspection.objects.select_related(*_JUDGED_RELATED).filter(pk=pk, service_id__in=service_ids)
+
+
+# The judgements page's inspection, built by the ORM once per process (inspections/prepared.py).
+_JUDGED_INSPECTION = PreparedRead(Inspection, _judged_inspection)
+
+
+def _judged_inspection_or_404(user, pk):
+    service_ids = loaded_service_ids(user)
+    if service_ids is None:  # not through a request's sign-in (no memberships read with the person)
+        return get_in_my_services_or_404(Inspection.objects.select_related(*_JUDGED_RELATED), user, pk=pk)
+    return get_prepared_or_404(_JUDGED_INSPECTION, pk, service_ids)
+
+
+def _area_forms(request, figures, posted, *, may_override):
+    """[(area, its form, its question rows, its form's markup)] of the judgements page: for those who
+    may override, each area's form to judge it from evidence or override its band, as markup written
+    in Python (`area_band_form_html`), or, for the area whose form was posted back with errors, an
+    `OverrideForm` the template shows with what was typed."""
+    band_labels = [band.label for band in figures.bands]  # the framework's, read once
+    csrf_token = get_token(request) if may_override else None
+    forms = []
+    for area in figures.areas:
+        rows = question_rows_html(area, every_count=may_override, small_group=SMALL_GROUP)
+        if not may_override:  # the page shows the forms only to those who may override
+            forms.append((area, None, rows, None))
+            continue
+        override = area.override
+        version, band_label, reason = override.version if override else 0, None, None
+        if area.judged_once and override:
+            band_label, reason = override.judged_band_label, override.evidence_note
+        elif area.is_overridden:
+            band_label, reason = override.override_band_label, override.override_reason
+        if posted is not None and posted.data.get("area") == str(area.area.pk):
+            forms.append((area, posted, rows, None))
+            continue
+        markup = area_band_form_html(
+            area, version=version, band_label=band_label, reason=reason, band_labels=band_labels, csrf_token=csrf_token
+        )
+        forms.append((area, None, rows, markup))
+    return forms
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
     # The inspection with what the page shows of it and its programme audit, if any (the questions
     # the judgements read: `question_scope`), not the lead inspector and the inspection it follows.
-    inspection = require(
-        request.user,
-        Perm.VIEW_JUDGEMENTS,
-        get_in_my_services_or_404(
-            Inspection.objects.select_related("service", "framework", "programme_audit"), request.user, pk=pk
-        ),
-    )
+    inspection = require(request.user, Perm.VIEW_JUDGEMENTS, _judged_inspection_or_404(request.user, pk))
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
     if request.method == "POST":
@@ -310,21 +360,10 @@ def judgements(request, pk):
         if override_form.is_valid() and _record_area_band(request, inspection, override_form):
             return redirect("cases:judgements", inspection.pk)
 
-    # Published figures are as stored: no marking is left out of them, so no blind cases to read.
-    blind = set() if inspection.is_published else hidden_first_markings(request.user, [inspection.pk])
-    figures = inspection_judgements(inspection, leave_out=blind)
-    band_labels = [band.label for band in figures.bands]  # the framework's, read once
-    forms = []
-    for area in figures.areas:
-        bound = override_form if override_form and override_form.data.get("area") == str(area.area.pk) else None
-        initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
-        if area.judged_once and area.override:
-            initial.update(band_label=area.override.judged_band_label, reason=area.override.evidence_note)
-        elif area.is_overridden:
-            initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
-        form = bound or OverrideForm(initial=initial, framework=inspection.framework, band_labels=band_labels)
-        rows = question_rows_html(area, every_count=may_override, small_group=SMALL_GROUP)
-        forms.append((area, form, rows))
+    # Live figures leave out the cases whose first marking the reader is blind to (judged on the
+    # markings the figures read); published ones are as stored, with no marking left out.
+    figures = inspection_judgements(inspection, hidden_from=request.user)
+    forms = _area_forms(request, figures, override_form, may_override=may_override)
     return render(
         request,
         "cases/judgements.html",
@@ -332,9 +371,9 @@ def judgements(request, pk):
             "page_title": f"Judgements: {inspection.title}",
             "inspection": inspection,
             "figures": figures,
-            "areas_with_forms": forms,  # (area, its override form, its question rows)
+            "areas_with_forms": forms,  # (area, its override form, its question rows, the form's markup)
             "override_record": selectors.override_record(inspection),
-            "blind_left_out": 0 if inspection.is_published else len(blind),
+            "blind_left_out": len(figures.left_out),
             "may_override": may_override,  # those rating the inspection read every count
             "small_group": SMALL_GROUP,
             "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)

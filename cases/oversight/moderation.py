@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from inspections.people import display_name
+from inspections.prepared import PreparedRead
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 from ..presenters import question_name
@@ -90,15 +92,46 @@ class Comparison:
         return round(100 * self.agreed_count / len(self.questions)) if self.questions else None
 
 
+def _assessments_of(case_id):
+    # By the case's key only (the default ordering would join the case again to sort by its reference).
+    return Assessment.objects.filter(case_id=case_id).select_related("assessor").order_by()
+
+
+def _answers_of(case_id):
+    return (
+        Answer.objects.filter(assessment__case_id=case_id)
+        .order_by()
+        .values_list("assessment_id", "question_id", "value", "note")
+    )
+
+
+def _case_of(inspection_id, pk):
+    return Case.objects.filter(inspection_id=inspection_id, pk=pk).order_by()
+
+
+# Built by the ORM once per process (inspections/prepared.py), run with each request's ids.
+_ASSESSMENTS = PreparedRead(Assessment, _assessments_of)
+_ANSWERS = PreparedRead(Answer, _answers_of)
+_CASE = PreparedRead(Case, _case_of)
+
+
+def case_in(inspection, pk):
+    """The case `pk` of `inspection` (already read within the person's services, with its framework),
+    else 404: one query."""
+    found = _CASE.objects(inspection.pk, int(pk))
+    if not found:
+        raise Http404("No Case matches the given query.")
+    case = found[0]
+    case.inspection = inspection
+    return case
+
+
 def _markings(case):
     """{marking: assessment (with its assessor)} of the case, and {assessment id: {question id:
     (value, note)}} of their answers: two queries, no object for each answer."""
-    # By the case's key only (the default ordering would join the case again to sort by its reference).
-    markings = {a.marking: a for a in Assessment.objects.filter(case=case).select_related("assessor").order_by()}
+    markings = {a.marking: a for a in _ASSESSMENTS.objects(case.pk)}
     answers = defaultdict(dict)
-    for assessment_id, question_id, value, note in Answer.objects.filter(
-        assessment_id__in=[a.pk for a in markings.values()]
-    ).values_list("assessment_id", "question_id", "value", "note"):
+    for assessment_id, question_id, value, note in _ANSWERS.rows(case.pk):
         answers[assessment_id][question_id] = (value, note)
     return markings, answers
 

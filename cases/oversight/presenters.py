@@ -3,12 +3,13 @@ a missing score, and the links from each figure to the cases behind it. The sele
 agreement, trend, benchmark) return numbers; the words and hrefs are made here.
 """
 
+import html
 from urllib.parse import urlencode
 
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import conditional_escape as e
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 def score_text(score):
@@ -170,6 +171,12 @@ def agreement_rows_html(lines):
     )
 
 
+def _text(value):
+    """Text escaped as the template engine escapes it (`conditional_escape`: a safe string as it is,
+    anything else `html.escape` of its str), without its calls: the moderation pages' rows."""
+    return value if isinstance(value, SafeString) else html.escape(str(value))
+
+
 def agreed_rows_html(questions):
     """The moderation page's "Agreed answers" table rows (ComparedQuestion), written here rather than
     by a template loop over every question; every text escaped as the template engine would."""
@@ -177,17 +184,17 @@ def agreed_rows_html(questions):
     for q in questions:
         if not q.agreed:
             continue
-        code = e(q.question.code)
+        code = _text(q.question.code)
         notes = "".join(
-            f'<p class="govuk-body-s govuk-!-margin-0">{who}: {e(note)}</p>'
+            f'<p class="govuk-body-s govuk-!-margin-0">{who}: {_text(note)}</p>'
             for who, note in (("First", q.first[1]), ("Second", q.second[1]))
             if note
         )
         rows.append(
             f'<tr class="govuk-table__row" id="row-{code}">\n'
-            f'<th scope="row" class="govuk-table__header">{e(q.number)}. {e(q.question.text)} '
+            f'<th scope="row" class="govuk-table__header">{int(q.number)}. {_text(q.question.text)} '
             f'<span class="govuk-caption-s">({code})</span></th>\n'
-            f'<td class="govuk-table__cell">{e(q.first_label)}{notes}</td>\n</tr>'
+            f'<td class="govuk-table__cell">{_text(q.first_label)}{notes}</td>\n</tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
 
@@ -196,10 +203,10 @@ _ANSWERS = (("yes", "Yes"), ("no", "No"), ("na", "Not applicable"))
 
 
 def _marking_row(title, label, note):
-    note_html = f'<p class="govuk-body-s govuk-!-margin-0">{e(note)}</p>' if note else ""
+    note_html = f'<p class="govuk-body-s govuk-!-margin-0">{_text(note)}</p>' if note else ""
     return (
         f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{title}</dt>'
-        f'<dd class="govuk-summary-list__value">{e(label)}{note_html}</dd></div>'
+        f'<dd class="govuk-summary-list__value">{_text(label)}{note_html}</dd></div>'
     )
 
 
@@ -210,7 +217,7 @@ def _moderated_answer_html(q, code):
     described = f' aria-describedby="{field_id}-error"' if error else ""
     message = (
         f'<p id="{field_id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
-        f"{e(error)}</p>"
+        f"{_text(error)}</p>"
         if error
         else ""
     )
@@ -224,14 +231,14 @@ def _moderated_answer_html(q, code):
         f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">\n'
         f'<fieldset class="govuk-fieldset"{described}>\n'
         '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Moderated answer to question '
-        f"{e(q.number)} ({code})</legend>\n{message}\n"
+        f"{int(q.number)} ({code})</legend>\n{message}\n"
         '<div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">\n'
         f"{radios}\n</div>\n</fieldset>\n"
         f'<label class="govuk-label govuk-!-margin-top-2" for="note-{code}">'
-        f"Why, for question {e(q.number)} ({code})</label>\n"
+        f"Why, for question {int(q.number)} ({code})</label>\n"
         '<textarea class="govuk-textarea govuk-!-margin-bottom-0'
         f'{" govuk-textarea--error" if error and q.chosen else ""}"'
-        f'{described} id="note-{code}" name="note-{code}" rows="3">{e(q.chosen_note)}</textarea>\n</div>'
+        f'{described} id="note-{code}" name="note-{code}" rows="3">{_text(q.chosen_note)}</textarea>\n</div>'
     )
 
 
@@ -242,21 +249,22 @@ def disagreements_html(disagreements, *, may_moderate):
     every text escaped as the template engine would."""
     blocks = []
     for q in disagreements:
-        code = e(q.question.code)
+        code = _text(q.question.code)
         final = ""
         if not may_moderate:
             settled = q.final[0]
             final_note = (
-                f'<p class="govuk-body-s govuk-!-margin-0">{e(q.final[1])}</p>' if settled and q.final[1] else ""
+                f'<p class="govuk-body-s govuk-!-margin-0">{_text(q.final[1])}</p>' if settled and q.final[1] else ""
             )
             final = (
                 '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Moderated</dt>'
-                f'<dd class="govuk-summary-list__value">{e(q.final_label) if settled else "Not settled"}{final_note}'
+                '<dd class="govuk-summary-list__value">'
+                f"{_text(q.final_label) if settled else 'Not settled'}{final_note}"
                 "</dd></div>"
             )
         blocks.append(
             f'<div class="app-moderation-question govuk-!-margin-bottom-6" id="row-{code}">\n'
-            f'<h3 class="govuk-heading-s govuk-!-margin-bottom-2">{e(q.number)}. {e(q.question.text)} '
+            f'<h3 class="govuk-heading-s govuk-!-margin-bottom-2">{int(q.number)}. {_text(q.question.text)} '
             f'<span class="govuk-caption-s govuk-!-display-inline">({code})</span> '
             '<strong class="govuk-tag govuk-tag--red">Disagreement</strong></h3>\n'
             '<dl class="govuk-summary-list govuk-!-margin-bottom-3">\n'
@@ -293,14 +301,16 @@ def moderation_rows_html(lines, inspection_pk):
         state = _MODERATION_STATES[True if moderated else (False if line.final_status else None)]
         rows.append(
             '<tr class="govuk-table__row">\n'
-            f'<td class="govuk-table__cell"><a class="govuk-link" href="{head}{int(line.case_id)}/">{e(line.reference)}'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{head}{int(line.case_id)}/">'
+            f"{_text(line.reference)}"
             '<span class="govuk-visually-hidden">: '
             f"{'see the moderation' if moderated else 'moderate'}</span></a></td>\n"
-            f'<td class="govuk-table__cell">{"None" if percent is None else e(floatformat(percent, 0))}'
+            f'<td class="govuk-table__cell">{"None" if percent is None else _text(floatformat(percent, 0))}'
             f'{"" if percent is None else "%"} <span class="govuk-hint govuk-!-display-inline">({int(disagreements)} '
             f"disagreement{'' if disagreements == 1 else 's'} in {int(line.compared)})</span></td>\n"
             f'<td class="govuk-table__cell">{state}</td>\n'
-            f'<td class="govuk-table__cell">{e(line.first_marker)} (first), {e(line.second_marker)} (second)</td>\n'
+            f'<td class="govuk-table__cell">{_text(line.first_marker)} (first), '
+            f"{_text(line.second_marker)} (second)</td>\n"
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,7 +20,6 @@ from inspections.models import Service
 from inspections.pagination import paginate
 from inspections.scoping import get_in_my_services_or_404
 
-from ..models import Case
 from ..rules import Perm, blind_case_ids, hidden_first_markings
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
@@ -32,7 +31,7 @@ from .dashboard import dashboard, drill_down, filters_hide
 from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
 from .forms import decisions_from_post, parse_sort, sort_links
-from .moderation import case_comparison, moderation_complete, moderation_settle, unsettled_message
+from .moderation import case_comparison, case_in, moderation_complete, moderation_settle, unsettled_message
 from .trend import service_trend
 
 FILTER_PARAMS = list(DashboardFilter.Meta.fields)
@@ -242,8 +241,7 @@ def _show_choices(comparison, typed, problems, conflict):
 def moderation_case(request, pk, case_pk):
     """Both markings side by side; the moderator settles each disagreement with a note."""
     inspection = my_inspection(request, pk, Perm.VIEW_MODERATION)
-    case = get_object_or_404(Case, inspection=inspection, pk=case_pk)
-    case.inspection = inspection  # read already, with its framework
+    case = case_in(inspection, case_pk)
     comparison = case_comparison(case)
     if not comparison.ready:
         # Until both markings are submitted there is nothing to compare, and showing either would

@@ -217,13 +217,13 @@ def test_judgement_page_queries_do_not_grow_with_cases(client, manager, inspecti
         response = client.get(reverse("cases:judgements", args=[inspection.pk]))
     assert response.status_code == 200
     assert Assessment.objects.count() == cases
-    # Live, 10: the session and the person with their memberships, the inspection with its programme
-    # audit (the questions a themed audit covers: cases/programme/scope.py), the cases the reader marks
-    # blind (left out), the framework's bands with its overall bands, its questions with their areas, the
-    # stored judgements, the counting cases' markings, their answers added up (a row a question and value,
-    # a row an area), the record of overrides. Published, 8: no blind cases and the question figures
-    # publishing stored, not the answers.
-    assert len(queries) == (8 if published else 10), "\n".join(q["sql"] for q in queries)
+    # Live, 9: the session and the person with their memberships, the inspection with its programme
+    # audit (the questions a themed audit covers: cases/programme/scope.py), the framework's bands with
+    # its overall bands, its questions with their areas, the stored judgements, the cases' markings (the
+    # counting ones, and the cases the reader marks blind, left out), the counting answers added up (a
+    # row a question and value, a row an area), the record of overrides. Published, 8: no markings read
+    # and the question figures publishing stored, not the answers.
+    assert len(queries) == (8 if published else 9), "\n".join(q["sql"] for q in queries)
 
 
 def test_framework_bands_are_the_frameworks_bands_and_overall_bands_highest_first(inspection):

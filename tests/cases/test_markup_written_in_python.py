@@ -15,7 +15,13 @@ from cases.oversight.agreement import ModerationLine
 from cases.oversight.charts import trend_chart
 from cases.oversight.moderation import ComparedQuestion
 from cases.oversight.presenters import disagreements_html, moderation_rows_html
-from cases.presenters import answers_list_html, question_rows_html, scoring_form_html, scoring_grid
+from cases.presenters import (
+    answers_list_html,
+    area_band_form_html,
+    question_rows_html,
+    scoring_form_html,
+    scoring_grid,
+)
 from inspections import ratings
 
 # templates/cases/oversight/_trend_chart.html as it was before TrendChart.html wrote it.
@@ -45,6 +51,62 @@ TREND_CHART_TEMPLATE = """
     <tbody class="govuk-table__body">{% for column, values in chart.rows %}<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ column }}</th>{% for value in values %}<td class="govuk-table__cell">{{ value }}</td>{% endfor %}</tr>{% endfor %}</tbody>
   </table></div>
 </figure>
+"""
+
+# The area forms of templates/cases/judgements.html (without the judged-once inset text) as they were before
+# area_band_form_html wrote them for a form as it first shows.
+AREA_BAND_FORM_TEMPLATE = """
+{% if area.judged_once %}
+{% if may_override %}
+<details class="govuk-details"{% if form.errors or not area.band %} open{% endif %}>
+  <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Judge {{ area.area.name }} from the evidence</span></summary>
+  <div class="govuk-details__text">
+    {% include "includes/error_summary.html" %}
+    <form method="post" novalidate>{% csrf_token %}
+      <input type="hidden" name="area" value="{{ area.area.pk }}">
+      <input type="hidden" name="version" value="{{ form.version.value|default:0 }}">
+      <div class="govuk-form-group{% if form.band_label.errors %} govuk-form-group--error{% endif %}">
+        <label class="govuk-label" for="band-{{ area.area.code }}">Band</label>
+        {% for error in form.band_label.errors %}<p class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{ error }}</p>{% endfor %}
+        <select class="govuk-select" id="band-{{ area.area.code }}" name="band_label">
+          {% for value, label in form.fields.band_label.choices %}<option value="{{ value }}"{% if form.band_label.value == value %} selected{% endif %}>{% if value %}{{ label }}{% else %}Not judged yet{% endif %}</option>{% endfor %}
+        </select>
+      </div>
+      <div class="govuk-form-group{% if form.reason.errors %} govuk-form-group--error{% endif %}">
+        <label class="govuk-label" for="reason-{{ area.area.code }}">The evidence the judgement rests on</label>
+        {% for error in form.reason.errors %}<p class="govuk-error-message" id="reason-{{ area.area.code }}-error"><span class="govuk-visually-hidden">Error:</span> {{ error }}</p>{% endfor %}
+        <textarea class="govuk-textarea" id="reason-{{ area.area.code }}" name="reason" rows="3">{{ form.reason.value|default:"" }}</textarea>
+      </div>
+      <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Record the judgement</button>
+    </form>
+  </div>
+</details>
+{% endif %}
+{% elif may_override %}
+<details class="govuk-details"{% if form.errors %} open{% endif %}>
+  <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Override the band for {{ area.area.name }}</span></summary>
+  <div class="govuk-details__text">
+    {% include "includes/error_summary.html" %}
+    <form method="post" novalidate>{% csrf_token %}
+      <input type="hidden" name="area" value="{{ area.area.pk }}">
+      <input type="hidden" name="version" value="{{ form.version.value|default:0 }}">
+      <div class="govuk-form-group{% if form.band_label.errors %} govuk-form-group--error{% endif %}">
+        <label class="govuk-label" for="band-{{ area.area.code }}">Band to record instead</label>
+        {% for error in form.band_label.errors %}<p class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{ error }}</p>{% endfor %}
+        <select class="govuk-select" id="band-{{ area.area.code }}" name="band_label">
+          {% for value, label in form.fields.band_label.choices %}<option value="{{ value }}"{% if form.band_label.value == value %} selected{% endif %}>{{ label }}</option>{% endfor %}
+        </select>
+      </div>
+      <div class="govuk-form-group{% if form.reason.errors %} govuk-form-group--error{% endif %}">
+        <label class="govuk-label" for="reason-{{ area.area.code }}">Reason for the override</label>
+        {% for error in form.reason.errors %}<p class="govuk-error-message" id="reason-{{ area.area.code }}-error"><span class="govuk-visually-hidden">Error:</span> {{ error }}</p>{% endfor %}
+        <textarea class="govuk-textarea" id="reason-{{ area.area.code }}" name="reason" rows="3">{{ form.reason.value|default:"" }}</textarea>
+      </div>
+      <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Record the override</button>
+    </form>
+  </div>
+</details>
+{% endif %}
 """
 
 # The question rows of templates/cases/judgements.html as they were before question_rows_html wrote them.
@@ -301,3 +363,59 @@ def test_the_moderation_list_rows_are_the_templates_markup_with_every_text_escap
     html = moderation_rows_html(lines, inspection.pk)
     assert "R&lt;1&gt; &amp; co" in html and "Bob &lt;b&gt;" in html and "13%" in html
     assert f'href="{reverse("cases:moderation_case", args=[3, 7])}"' in html
+
+
+def test_the_judgements_area_forms_are_the_templates_markup_with_every_text_escaped():
+    """Judged once or computed, with and without a stored judgement, a band or an override; texts
+    that need escaping in the area's name and code, the bands and the reason."""
+    from inspections.forms import OverrideForm
+
+    bands = ["Good & <outstanding>", "Requires improvement", 'Inadequate "now"']
+    overridden = SimpleNamespace(
+        version=3,
+        judged_band_label="",
+        evidence_note="",
+        override_band_label='Inadequate "now"',
+        override_reason="Files <missing> & late",
+    )
+    judged = SimpleNamespace(
+        version=2, judged_band_label="Requires improvement", evidence_note="Board's <minutes>", override_band_label=""
+    )
+    computed_band = ratings.Band("Good & <outstanding>", 80, "")
+    shown = 0
+    for judged_once, band, override in (
+        (False, None, None),
+        (False, computed_band, None),
+        (False, computed_band, overridden),
+        (True, None, None),
+        (True, computed_band, judged),
+        (True, None, SimpleNamespace(version=1, judged_band_label="", evidence_note="", override_band_label="")),
+    ):
+        area = AreaJudgement(
+            area=SimpleNamespace(pk=7, code="a<1>", name="Risk & <harm>", judged_once=judged_once),
+            result=ratings.AreaResult(None, band, ratings.Tally(), {}, None),
+            cases=11,
+            questions=[],
+            band=band,
+            override=override,
+        )
+        # The form as the view built it before.
+        initial = {"area": area.area.pk, "version": area.override.version if area.override else 0}
+        version, band_label, reason = initial["version"], None, None
+        if area.judged_once and area.override:
+            initial.update(band_label=area.override.judged_band_label, reason=area.override.evidence_note)
+            band_label, reason = area.override.judged_band_label, area.override.evidence_note
+        elif area.is_overridden:
+            initial.update(band_label=area.override.override_band_label, reason=area.override.override_reason)
+            band_label, reason = area.override.override_band_label, area.override.override_reason
+        form = OverrideForm(initial=initial, framework=None, band_labels=bands)
+        expected = Template(AREA_BAND_FORM_TEMPLATE).render(
+            Context({"area": area, "form": form, "may_override": True, "csrf_token": "t0ken"})
+        )
+        html = area_band_form_html(
+            area, version=version, band_label=band_label, reason=reason, band_labels=bands, csrf_token="t0ken"
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<harm>" not in html and "<outstanding>" not in html and "<missing>" not in html
+        shown += " selected" in html
+    assert shown == 3  # the override's band, the judged band, and the blank judged band chosen

@@ -270,3 +270,43 @@ def test_the_moderation_list_compares_what_marking_pairs_compares(world):
     assert lines == {pk: counts for pk, counts in expected.items() if counts[1]}
     assert lines[partial.pk] == (2, 3)  # roh-2 and saf-2 agree, saf-1 does not; four answered in each
     assert lines[cases["E"].pk] == (1, 6)
+
+
+def test_hidden_first_markings_on_markings_read_agree_with_the_query_for_every_combination(service):
+    """`hidden_first_markings_read` (the judgements page's, on the markings its live figures read)
+    hides the cases `hidden_first_markings` hides, for every combination of markings, statuses and
+    who made them, and the page leaves those cases out."""
+    from collections import defaultdict
+
+    from cases.judgements import inspection_judgements
+    from cases.rules import hidden_first_markings, hidden_first_markings_read
+
+    inspection = InspectionFactory(service=service, status="scoring", framework=FrameworkFactory())
+    reader = member(service, Role.MANAGER, username="reader")
+    other = member(service, Role.MANAGER, username="other")
+    choices = [None, *AssessmentStatus.values]
+    read, expected = defaultdict(dict), set()
+    for first in choices:
+        for second in choices:
+            for final in (None, AssessmentStatus.SUBMITTED):
+                for second_by, first_by in ((reader, other), (other, reader), (other, other)):
+                    case = CaseFactory(inspection=inspection)
+                    read[case.pk]  # noqa: B018 (every case, marked or not)
+                    for marking, status, by in (
+                        (Marking.FIRST, first, first_by),
+                        (Marking.SECOND, second, second_by),
+                        (Marking.FINAL, final, other),
+                    ):
+                        if status:
+                            AssessmentFactory(case=case, assessor=by, marking=marking, status=status)
+                            read[case.pk][marking] = (status, by.pk)
+                    both = first == second == AssessmentStatus.SUBMITTED
+                    if second and second_by == reader and not both:
+                        expected.add(case.pk)
+    hidden = hidden_first_markings(reader, [inspection.pk])
+    assert hidden_first_markings_read(reader, read) == hidden
+    assert hidden == expected  # marked second by the reader, the two markings not both submitted
+    assert inspection_judgements(inspection, hidden_from=reader).left_out == hidden
+    assert inspection_judgements(inspection, hidden_from=other).left_out == hidden_first_markings(
+        other, [inspection.pk]
+    )

@@ -34,7 +34,8 @@ def test_the_moderation_list_and_a_moderation_case_take_the_same_queries_at_any_
     case = inspection.cases.filter(assessments__marking="second").order_by("pk").first()
     client.force_login(manager)
     # The session, the person with their memberships, the inspection; then the list: the markings with
-    # their case's reference and assessor, the answers of both markings of the cases ready.
+    # their case's reference and assessor, each ready case's questions compared and agreed (counted by
+    # the database from both markings' answers).
     assert _queries(client, reverse("cases:moderation_list", args=[inspection.pk])) == 5
     # The case, its markings with their assessors (also who marked it, for the permission to moderate),
     # their answers, the questions.
