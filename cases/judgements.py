@@ -14,6 +14,7 @@ from django.db.models import IntegerField, Value
 from inspections import ratings
 from inspections.models import Area, Band, Judgement, OverallBand, PublishedQuestionScore, Question
 from inspections.prepared import PreparedRead
+from inspections.prepared_objects import PreparedObjects
 
 from .models import Answer, Assessment, Case, counting_marking
 from .oversight.disclosure import few_asked
@@ -264,7 +265,7 @@ def _published_scores(inspection_id):
 
 # The stored judgements (with who overrode or judged them) and published question scores, built by
 # the ORM once per process (inspections/prepared.py).
-_STORED = PreparedRead(Judgement, _stored_judgements)
+_STORED = PreparedObjects(Judgement, _stored_judgements)
 _PUBLISHED_SCORES = PreparedRead(PublishedQuestionScore, _published_scores)
 
 

@@ -18,7 +18,7 @@ from inspections.access import my_inspection, require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.models import Inspection
-from inspections.prepared import PreparedRead
+from inspections.prepared_objects import PreparedObjects
 from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, loaded_service_ids
 from inspections.services import area_judge, judgement_override
 
@@ -278,7 +278,7 @@ def _judged_inspection(pk, service_ids):
 
 
 # The judgements page's inspection, built by the ORM once per process (inspections/prepared.py).
-_JUDGED_INSPECTION = PreparedRead(Inspection, _judged_inspection)
+_JUDGED_INSPECTION = PreparedObjects(Inspection, _judged_inspection)
 
 
 def _judged_inspection_or_404(user, pk):

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from inspections.people import display_name
 from inspections.prepared import PreparedRead
+from inspections.prepared_objects import PreparedObjects
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 from ..presenters import question_name
@@ -110,9 +111,9 @@ def _case_of(inspection_id, pk):
 
 
 # Built by the ORM once per process (inspections/prepared.py), run with each request's ids.
-_ASSESSMENTS = PreparedRead(Assessment, _assessments_of)
+_ASSESSMENTS = PreparedObjects(Assessment, _assessments_of)
 _ANSWERS = PreparedRead(Answer, _answers_of)
-_CASE = PreparedRead(Case, _case_of)
+_CASE = PreparedObjects(Case, _case_of)
 
 
 def case_in(inspection, pk):
