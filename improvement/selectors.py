@@ -235,19 +235,22 @@ _MEETINGS = PreparedObjects(
 ACTION_RECORDS = Action.history.model
 
 
-def _actions_as_at(plan, *moments):
+def _actions_as_at(plan, *moments, now=None):
     """The plan's actions as they stood at each of `moments` (from the history, with their owners):
-    one {id: Action} per moment. One query."""
+    one {id: Action} per moment. One query: when the last moment is `now` (the meeting's day is not
+    over), by a read built once per process of every record so far (those written since `now` left out
+    here); otherwise up to the last moment."""
     ordered = sorted(set(moments))
-    records = (
-        ACTION_RECORDS.objects.filter(plan_id=plan.pk, history_date__lte=ordered[-1])
-        .select_related("owner")
-        .order_by("history_date", "pk")
-    )
+    if ordered[-1] == now:
+        records = _ACTION_RECORDS.objects(plan.pk)
+    else:
+        records = _action_records(plan.pk).filter(history_date__lte=ordered[-1])
     latest, snapshots = {}, {}
     waiting = iter(ordered)
     moment = next(waiting)
     for record in records:
+        if record.history_date > ordered[-1]:
+            break  # written after the last moment (the records are in time order)
         while moment is not None and record.history_date > moment:
             snapshots[moment] = dict(latest)
             moment = next(waiting, None)
@@ -259,6 +262,13 @@ def _actions_as_at(plan, *moments):
         {pk: _as_it_stood(record) for pk, record in snapshots[moment].items() if record.history_type != "-"}
         for moment in moments
     ]
+
+
+def _action_records(plan_id):
+    return ACTION_RECORDS.objects.filter(plan_id=plan_id).select_related("owner").order_by("history_date", "pk")
+
+
+_ACTION_RECORDS = PreparedObjects(ACTION_RECORDS, _action_records)
 
 
 def _as_it_stood(record):
@@ -279,9 +289,9 @@ def board_report_data(plan, meeting, today=None):
     previous = _PREVIOUS_MEETING.first(meeting.board_id, meeting.pk)
 
     if previous is None:
-        (actions_then,) = _actions_as_at(plan, as_at)
+        (actions_then,) = _actions_as_at(plan, as_at, now=now)
     else:
-        actions_then, before = _actions_as_at(plan, as_at, to_datetime_end_of_day(previous.held_on))
+        actions_then, before = _actions_as_at(plan, as_at, to_datetime_end_of_day(previous.held_on), now=now)
     themes = {t.pk: t for t in _THEMES.objects(plan.pk)}
     for action in actions_then.values():
         action.overdue_now = action.is_overdue(as_on)
