@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from cases.programme.selectors import promised_audits
@@ -235,19 +235,22 @@ _MEETINGS = PreparedObjects(
 ACTION_RECORDS = Action.history.model
 
 
-def _actions_as_at(plan, *moments):
+def _actions_as_at(plan, *moments, now=None):
     """The plan's actions as they stood at each of `moments` (from the history, with their owners):
-    one {id: Action} per moment. One query."""
+    one {id: Action} per moment. One query: when the last moment is `now` (the meeting's day is not
+    over), by a read built once per process of every record so far (those written since `now` left out
+    here); otherwise up to the last moment."""
     ordered = sorted(set(moments))
-    records = (
-        ACTION_RECORDS.objects.filter(plan_id=plan.pk, history_date__lte=ordered[-1])
-        .select_related("owner")
-        .order_by("history_date", "pk")
-    )
+    if ordered[-1] == now:
+        records = _ACTION_RECORDS.objects(plan.pk)
+    else:
+        records = _action_records(plan.pk).filter(history_date__lte=ordered[-1])
     latest, snapshots = {}, {}
     waiting = iter(ordered)
     moment = next(waiting)
     for record in records:
+        if record.history_date > ordered[-1]:
+            break  # written after the last moment (the records are in time order)
         while moment is not None and record.history_date > moment:
             snapshots[moment] = dict(latest)
             moment = next(waiting, None)
@@ -259,6 +262,13 @@ def _actions_as_at(plan, *moments):
         {pk: _as_it_stood(record) for pk, record in snapshots[moment].items() if record.history_type != "-"}
         for moment in moments
     ]
+
+
+def _action_records(plan_id):
+    return ACTION_RECORDS.objects.filter(plan_id=plan_id).select_related("owner").order_by("history_date", "pk")
+
+
+_ACTION_RECORDS = PreparedObjects(ACTION_RECORDS, _action_records)
 
 
 def _as_it_stood(record):
@@ -276,15 +286,13 @@ def board_report_data(plan, meeting, today=None):
     now = timezone.now()
     as_at = min(to_datetime_end_of_day(meeting.held_on), now)
     as_on = min(meeting.held_on, timezone.localdate())
-    previous = (
-        Meeting.objects.filter(board_id=meeting.board_id, held_on__lt=meeting.held_on).order_by("-held_on").first()
-    )
+    previous = _PREVIOUS_MEETING.first(meeting.board_id, meeting.pk)
 
     if previous is None:
-        (actions_then,) = _actions_as_at(plan, as_at)
+        (actions_then,) = _actions_as_at(plan, as_at, now=now)
     else:
-        actions_then, before = _actions_as_at(plan, as_at, to_datetime_end_of_day(previous.held_on))
-    themes = {t.pk: t for t in Theme.objects.filter(plan=plan).order_by("order", "pk")}
+        actions_then, before = _actions_as_at(plan, as_at, to_datetime_end_of_day(previous.held_on), now=now)
+    themes = {t.pk: t for t in _THEMES.objects(plan.pk)}
     for action in actions_then.values():
         action.overdue_now = action.is_overdue(as_on)
         action.theme_title = themes[action.theme_id].title if action.theme_id in themes else "(removed theme)"
@@ -317,16 +325,10 @@ def board_report_data(plan, meeting, today=None):
             }
         )
 
-    # What the report shows of each update, its action and its author (counting its evidence groups by
-    # every column read).
-    updates = (
-        ProgressUpdate.objects.filter(action__plan=plan, date__lte=meeting.held_on)
-        .select_related("action", "author")
-        .only("date", "brag", "note", "action__title", "author__first_name", "author__last_name", "author__username")
-    )
-    if previous is not None:
-        updates = updates.filter(date__gt=previous.held_on)
-    updates = list(updates.annotate(evidence_count=Count("evidence")).order_by("date", "pk"))
+    if previous is None:
+        updates = _UPDATES_TO.objects(plan.pk, meeting.pk)
+    else:
+        updates = _UPDATES_BETWEEN.objects(plan.pk, meeting.pk, previous.pk)
 
     worked = did_it_work(plan, by=meeting.held_on)
     return {
@@ -353,6 +355,39 @@ def board_report_data(plan, meeting, today=None):
     }
 
 
+def _held_on(meeting_id):
+    """The day meeting `meeting_id` was held, as a subquery (a read built once takes ids, not dates)."""
+    return Subquery(Meeting.objects.filter(pk=meeting_id).values("held_on")[:1])
+
+
+# The board before `meeting_id` on the same board (the board's id and the meeting's its values).
+_PREVIOUS_MEETING = PreparedObjects(
+    Meeting,
+    lambda board_id, meeting_id: Meeting.objects.filter(board_id=board_id, held_on__lt=_held_on(meeting_id)).order_by(
+        "-held_on"
+    )[:1],
+)
+
+
+def _updates(plan_id, meeting_id, previous_id=None):
+    """The plan's progress updates up to the meeting's day (after the previous meeting's, if any), with
+    what the report shows of each, its action and its author (counting its evidence groups by every
+    column read)."""
+    updates = ProgressUpdate.objects.filter(action__plan_id=plan_id, date__lte=_held_on(meeting_id))
+    if previous_id is not None:
+        updates = updates.filter(date__gt=_held_on(previous_id))
+    return (
+        updates.select_related("action", "author")
+        .only("date", "brag", "note", "action__title", "author__first_name", "author__last_name", "author__username")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("date", "pk")
+    )
+
+
+_UPDATES_TO = PreparedObjects(ProgressUpdate, lambda plan_id, meeting_id: _updates(plan_id, meeting_id))
+_UPDATES_BETWEEN = PreparedObjects(ProgressUpdate, _updates)
+
+
 def did_it_work(plan, by=None):
     """For the plan's actions that target questions: each question's score in the inspection the plan
     answers, in every later published inspection or audit of the service (matched by question code),
@@ -360,20 +395,7 @@ def did_it_work(plan, by=None):
     queries (one if no action targets a question).
     Returns [{action, question, baseline, later: [score], provisional: [ProvisionalScore], movement}]."""
     # Each action and question it targets, in the actions' order and then the questions'.
-    targeted = [
-        (link.action, link.question)
-        for link in Action.questions.through.objects.filter(action__plan=plan)
-        .select_related("action", "question")
-        .only("action__title", "question__code", "question__text")  # what the report shows of them
-        .order_by(
-            "action__theme__order",
-            "action__order",
-            "action__due_on",
-            "action__pk",
-            "question__area__order",
-            "question__order",
-        )
-    ]
+    targeted = [(link.action, link.question) for link in _TARGETED.objects(plan.pk)]
     if not targeted:
         return []
     base = plan.inspection
@@ -415,6 +437,53 @@ def did_it_work(plan, by=None):
             }
         )
     return rows
+
+
+_TARGETED = PreparedObjects(
+    Action.questions.through,
+    lambda plan_id: (
+        Action.questions.through.objects.filter(action__plan_id=plan_id)
+        .select_related("action", "question")
+        .only("action__title", "question__code", "question__text")  # what the report shows of them
+        .order_by(
+            "action__theme__order",
+            "action__order",
+            "action__due_on",
+            "action__pk",
+            "question__area__order",
+            "question__order",
+        )
+    ),
+)
+
+
+def meeting_of_service(meeting_pk, service_id):
+    """The meeting `meeting_pk` (with its board) of one of the service's boards, or None."""
+    return _MEETING.first(meeting_pk, service_id)
+
+
+_MEETING = PreparedObjects(
+    Meeting,
+    lambda meeting_pk, service_id: Meeting.objects.select_related("board").filter(
+        pk=meeting_pk, board__service_id=service_id
+    ),
+)
+
+
+def report_versions(plan_id, meeting_id):
+    """The issued versions of the plan's report for the meeting, the latest first, without their PDFs."""
+    return _VERSIONS.objects(plan_id, meeting_id)
+
+
+_VERSIONS = PreparedObjects(
+    BoardReport,
+    lambda plan_id, meeting_id: (
+        BoardReport.objects.filter(plan_id=plan_id, meeting_id=meeting_id)
+        .select_related("issued_by")
+        .only("number", "html", "issued_at", "issued_by__first_name", "issued_by__last_name", "issued_by__username")
+        .order_by("-number")
+    ),
+)
 
 
 # History -------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from .forms import (
     TermForm,
     ThemeForm,
 )
-from .models import Action, Board, BoardReport, Meeting, Term, Theme
+from .models import Action, Board, BoardReport, Term, Theme
 from .presenters import Glossary
 from .rules import Perm
 
@@ -492,9 +492,9 @@ def evidence_download(request, pk):
 
 def _plan_and_meeting(request, pk, meeting_pk):
     plan = _plan(request, pk, with_people=False)  # the board report names neither
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("board"), pk=meeting_pk, board__service_id=plan.inspection.service_id
-    )
+    meeting = selectors.meeting_of_service(meeting_pk, plan.inspection.service_id)
+    if meeting is None:
+        raise Http404
     return plan, meeting
 
 
@@ -514,12 +514,7 @@ def _chosen_version(request, versions):
 def board_report(request, pk, meeting_pk):
     plan, meeting = _plan_and_meeting(request, pk, meeting_pk)
     require(request.user, Perm.VIEW_PLAN, plan)
-    versions = list(
-        BoardReport.objects.filter(plan=plan, meeting=meeting)
-        .select_related("issued_by")
-        .only("number", "html", "issued_at", "issued_by__first_name", "issued_by__last_name", "issued_by__username")
-        .order_by("-number")
-    )
+    versions = selectors.report_versions(plan.pk, meeting.pk)
     issued = _chosen_version(request, versions)
     if issued is None and _reads_issued_reports_only(request, plan):
         return render(

@@ -156,6 +156,22 @@ def test_the_first_meeting_shows_the_plan_as_it_stood_then(plan, story):
     assert data["did_it_work"][0]["later"] == []  # the mock was published after this meeting
 
 
+def test_a_meeting_still_to_come_shows_the_actions_as_they_stand_now(plan, story):
+    # On the meeting's day (not over yet) the report reads every record so far; after the day, the
+    # records up to its end: the same actions either way.
+    with at(datetime.date(2026, 2, 12)):
+        on_the_day = selectors.board_report_data(plan, story["second"])
+    with at(datetime.date(2026, 3, 1)):
+        after = selectors.board_report_data(plan, story["second"])
+    assert on_the_day["brag_counts"] == after["brag_counts"] == {"blue": 1, "green": 0, "amber": 0, "red": 1}
+    assert [(a.title, a.brag) for a in on_the_day["actions"]] == [(a.title, a.brag) for a in after["actions"]]
+    # Read on 20 January, before the updates of the 25th and 28th (already on record here): left out.
+    with at(datetime.date(2026, 1, 20)):
+        early = selectors.board_report_data(plan, story["second"])
+    assert early["brag_counts"] == {"blue": 0, "green": 1, "amber": 1, "red": 0}
+    assert early["changes"] == []  # as at the previous meeting (15 January)
+
+
 def test_an_issued_report_reads_the_same_later(client, plan, story, manager, board_member):
     client.force_login(manager)
     with at(datetime.date(2026, 2, 13)):
