@@ -1,5 +1,6 @@
 """Who may do what with cases and assessments."""
 
+import functools
 from collections import defaultdict
 
 import rules
@@ -116,20 +117,45 @@ def blind_case_ids_in(user, inspections, markings=None):
     given). One query, with no subquery
     to build: the first and second markings of the cases the person marked, their statuses judged by
     `markings_both_submitted` (the same rule as `models.both_markings_submitted` in SQL)."""
-    from .models import Assessment, Marking, markings_both_submitted
+    from .models import Marking, markings_both_submitted
+
+    markings = tuple(markings or [Marking.FIRST, Marking.SECOND])
+    if isinstance(inspections, (list, tuple)) and user.pk is not None:  # ids: a read built once per process
+        rows = _markings_read(markings).rows(user.pk, list(inspections))
+    else:
+        rows = _markings_of_cases_marked_by(user, inspections, markings)
+    statuses = defaultdict(dict)
+    for case_id, marking, status in rows:
+        statuses[case_id][marking] = status
+    return {case_id for case_id, by_marking in statuses.items() if not markings_both_submitted(by_marking)}
+
+
+def _markings_of_cases_marked_by(person, inspections, markings):
+    """(case id, marking, status) of the first and second markings of the cases of `inspections`
+    (None: every inspection) of which the person made a marking of the kinds `markings`."""
+    from .models import Assessment, Marking
 
     rows = Assessment.objects.filter(
         marking__in=[Marking.FIRST, Marking.SECOND],
-        case__assessments__assessor=user,
-        case__assessments__marking__in=markings or [Marking.FIRST, Marking.SECOND],
+        case__assessments__assessor=person,
+        case__assessments__marking__in=markings,
     )
     if inspections is not None:
         rows = rows.filter(case__inspection__in=inspections)
-    rows = rows.values_list("case_id", "marking", "status")
-    statuses = defaultdict(dict)
-    for case_id, marking, status in rows.order_by():
-        statuses[case_id][marking] = status
-    return {case_id for case_id, by_marking in statuses.items() if not markings_both_submitted(by_marking)}
+    return rows.values_list("case_id", "marking", "status").order_by()
+
+
+@functools.cache
+def _markings_read(markings):
+    """`_markings_of_cases_marked_by` for a person's id and a list of inspection ids, built by the ORM
+    once per process (and kinds of marking)."""
+    from inspections.prepared import PreparedRead
+
+    from .models import Assessment
+
+    return PreparedRead(
+        Assessment, lambda person_id, inspection_ids: _markings_of_cases_marked_by(person_id, inspection_ids, markings)
+    )
 
 
 def hidden_first_markings(user, inspections):
