@@ -5,6 +5,8 @@ The parameters are the breakdowns' own (`team`, `case_manager`, `disposal`, `ros
 the drill-down adds `area`, `stage`, `question` and `answer`.
 """
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -60,6 +62,21 @@ def _area_questions(framework_id):
 # Built by the ORM once per process, run with each request's inspection or framework.
 _CHOICE_VALUES = PreparedRead(Case, lambda inspection_id: _choice_values(inspection_cases(inspection_id)))
 _AREA_QUESTIONS = PreparedRead(Area, _area_questions)
+
+
+class _FiltersAsMade(dict):
+    """A filterset class's filters, copied where django-filter copies them deeply for each filterset:
+    each filter copied shallowly with its own `extra` (the one thing a filterset here changes: widget
+    and choices) and its method bound to the copy, as the deep copy leaves them. Copying every
+    filter's choices deeply was the larger part of making the drill-down's filters."""
+
+    def __deepcopy__(self, memo):
+        made = {}
+        for name, original in self.items():
+            made[name] = copy.copy(original)
+            made[name].extra = dict(original.extra)
+            made[name].method = original.method  # its FilterMethod (if any) calls the copy's filterset
+        return made
 
 
 class DashboardFilter(django_filters.FilterSet):
@@ -166,6 +183,10 @@ class DrillDownFilter(DashboardFilter):
         if data.get("answer"):
             q &= Q(value=data["answer"])
         return q if q.children else None
+
+
+DashboardFilter.base_filters = _FiltersAsMade(DashboardFilter.base_filters)
+DrillDownFilter.base_filters = _FiltersAsMade(DrillDownFilter.base_filters)
 
 
 def fields_html(form):
