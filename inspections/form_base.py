@@ -1,6 +1,8 @@
 """The one base for GOV.UK forms (rendered with crispy-forms-gds): every form of the project
 derives from GovukForm or GovukModelForm, so its errors reach the GOV.UK error summary the same way."""
 
+import functools
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.forms.utils import pretty_name
@@ -161,12 +163,22 @@ class Select(forms.Select):
                 selected = (not has_selected or self.allow_multiple_selected) and str(value_) in chosen
                 has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{escape(value_)}"{" selected" if selected else ""}>{escape(label)}</option>'
+                    _option(value_, label, selected)
+                    if type(label) is str and type(value_) in (str, int)
+                    else _option.__wrapped__(value_, label, selected)  # a lazy label: written afresh
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every name, value and label escaped; our own markup)
+
+
+@functools.lru_cache(maxsize=4096)
+def _option(value, label, selected):
+    """One <option>, its value and label escaped. Kept for the process when its value and label are
+    plain strings or integers, keyed by the very values it shows (a renamed service is a new key,
+    never a stale option): the inspector's list of 150 services is not escaped again each request."""
+    return f'\n  <option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
 
 
 def filter_fields_html(form):

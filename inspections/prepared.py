@@ -9,7 +9,9 @@ that SQL with the request's values and turns the rows into values by the ORM's o
 date on SQLite, a JSON field). Nothing read is kept: only the statement.
 
 The values are integers (ids): each is built into the query as a stand-in (a negative integer no row
-has), found again among the compiled statement's parameters, and replaced there on each run.
+has), found again among the compiled statement's parameters, and replaced there on each run. A page
+of the rows (`limit`, `offset`) is asked for by parameters too: the ORM writes a slice's numbers into
+the SQL itself, which would make a statement for every page.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -20,32 +22,37 @@ _STAND_IN = -2_000_000_000
 
 
 class PreparedRead:
-    """`build(*values)` returns a `values_list` QuerySet of `model`; each value an integer or a list
-    of integers. `rows(*values)`: that query's rows (tuples) for these values, in one statement."""
+    """`build(*values)` returns a `values_list` QuerySet of `model`, not sliced; each value an integer
+    or a list of integers. `rows(*values)`: that query's rows (tuples) for these values, in one
+    statement; `rows(*values, limit=25, offset=50)`: at most 25 of them from the 51st (LIMIT and
+    OFFSET, after the query's own ordering)."""
 
     def __init__(self, model, build):
         self.model = model
         self.build = build
         self._compiled = {}  # {(connection, shape): (compiler, sql, params, {parameter position: slot})}
 
-    def rows(self, *values):
+    def rows(self, *values, limit=None, offset=0):
         alias = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
         connection = connections[alias]  # this thread's connection
         shape = tuple(len(value) if isinstance(value, (list, tuple)) else None for value in values)
-        compiled = self._compiled.get((connection, shape))
+        paged = limit is not None
+        compiled = self._compiled.get((connection, shape, paged))
         if compiled is None:
-            compiled = self._compiled[(connection, shape)] = self._compile(alias, shape)
+            compiled = self._compiled[(connection, shape, paged)] = self._compile(alias, shape, paged)
         if compiled is EmptyResultSet:  # an empty list of values: no row can match
             return []
         compiler, sql, fixed, slots = compiled
         flat = [item for value in values for item in (value if isinstance(value, (list, tuple)) else [value])]
         params = [flat[slots[i]] if i in slots else param for i, param in enumerate(fixed)]
+        if paged:
+            params += [int(limit), int(offset)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
 
-    def _compile(self, alias, shape):
+    def _compile(self, alias, shape, paged=False):
         stand_ins, slot = [], 0
         for size in shape:
             if size is None:
@@ -66,4 +73,8 @@ class PreparedRead:
         }
         if set(slots.values()) != set(range(slot)):
             raise ValueError("Each value must appear among the compiled query's parameters.")
+        if paged:
+            if compiler.query.is_sliced:
+                raise ValueError("A paged read's query must not be sliced: its page is asked for by parameters.")
+            sql += " LIMIT %s OFFSET %s"
         return compiler, sql, list(params), slots

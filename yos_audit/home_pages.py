@@ -21,7 +21,6 @@ from inspections.models import Inspection, InspectionKind, InspectionStatus
 from inspections.pagination import paginate_read
 from inspections.prepared import PreparedRead
 from inspections.prepared_objects import PreparedObjects
-from inspections.scoping import in_my_services
 
 
 def officer_home(request):
@@ -161,41 +160,69 @@ SUBMITTED = _counted(
 )
 
 
-def inspector_home(request):
-    """Inspections in every service the inspector belongs to: filtered, a page of 25 at a time.
-
-    An inspector may belong to every service (750 inspections at national scale): the counts are
-    worked out only for the page shown, and the page's rows and the number of inspections listed
-    come in one query (a window count), so the number of queries does not grow.
-    """
-    services = sorted((m.service for m in request.memberships), key=lambda s: s.name)
-    form = InspectionFilterForm(request.GET or None, services=services)
-    inspections = in_my_services(Inspection.objects.all(), request.user)
-    selected = []
-    if form.is_bound and form.is_valid():
-        chosen = form.cleaned_data
-        if chosen["service"]:
-            inspections = inspections.filter(service_id=chosen["service"])
-        if chosen["status"]:
-            inspections = inspections.filter(status=chosen["status"])
-        if chosen["title"]:
-            inspections = inspections.filter(title__icontains=chosen["title"])
-        selected = [
-            (form.fields[name].label, dict(form.fields[name].choices).get(value, value) if name != "title" else value)
-            for name, value in chosen.items()
-            if value
-        ]
-    listed = (
+def _listed(inspections):
+    """The inspections listed on the inspector's home, newest first: each with its service's name,
+    its sampled cases and submitted first markings (subqueries, worked out only for the rows of the
+    page asked for) and the number of inspections listed (a window count, the same on every row)."""
+    return (
         inspections.annotate(sampled=SAMPLED, submitted=SUBMITTED, listed=Window(Count("pk")))
         .order_by("-period_end", "-created_at", "-pk")
         .values_list("pk", "title", "service__name", "kind", "status", "sampled", "submitted", "listed")
     )
 
+
+_LISTED = {}  # {status or None: PreparedRead of _listed}: built by the ORM once per process
+
+
+def _listed_in(status):
+    """The inspections of some services (their ids) with `status` (any when None), read as
+    `_listed` reads them."""
+    read = _LISTED.get(status)
+    if read is None:
+        narrowed = {"status": status} if status else {}
+        read = _LISTED[status] = PreparedRead(
+            Inspection, lambda ids: _listed(Inspection.objects.filter(service__in=ids, **narrowed))
+        )
+    return read
+
+
+def inspector_home(request):
+    """Inspections in every service the inspector belongs to: filtered, a page of 25 at a time.
+
+    An inspector may belong to every service (750 inspections at national scale): the counts are
+    worked out only for the page shown, and the page's rows and the number of inspections listed
+    come in one query (a window count), built once per process (PreparedRead) unless a title is
+    searched for; the number of queries does not grow.
+    """
+    services = sorted((m.service for m in request.memberships), key=lambda s: s.name)  # read with the person
+    form = InspectionFilterForm(request.GET or None, services=services)
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # Scoped to the person's services (their ids, as read with them: what in_my_services writes into
+    # a query); the service filter picks one of them (the form's choices are theirs alone).
+    service_ids = [chosen["service"]] if chosen.get("service") else [service.pk for service in services]
+    status = chosen.get("status") or None
+    if chosen.get("title"):  # a text searched for: the ORM's query, built for this request
+        searched = Inspection.objects.filter(service__in=service_ids, title__icontains=chosen["title"])
+        searched = _listed(searched.filter(status=status) if status else searched)
+
+        def listed(offset, limit):
+            return list(searched[offset : offset + limit])
+    else:
+        prepared = _listed_in(status)
+
+        def listed(offset, limit):
+            return prepared.rows(service_ids, limit=limit, offset=offset)
+
     def read(offset, limit):
-        rows = list(listed[offset : offset + limit])
+        rows = listed(offset, limit)
         return [row[:-1] for row in rows], rows[0][-1] if rows else None
 
     pages = paginate_read(read, request.GET, INSPECTIONS_PER_PAGE)
+    selected = [
+        (form.fields[name].label, dict(form.fields[name].choices).get(value, value) if name != "title" else value)
+        for name, value in chosen.items()
+        if value
+    ]
     return "home/inspector.html", {
         "page_title": "Inspections",
         "inspection_rows": inspection_rows_html(pages["page"].object_list, show_service=True),

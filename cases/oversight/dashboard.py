@@ -13,6 +13,7 @@ from django.db.models import F
 from inspections import ratings
 from inspections.models import Area, Inspection, Question, Stage
 from inspections.people import name_from
+from inspections.prepared import PreparedRead
 
 from ..judgements import framework_bands, inspection_judgements
 from ..models import (
@@ -526,11 +527,41 @@ def _breakdown(dimension, groups, tallies, scored, framework, bands) -> Breakdow
 BY_PARAM = {dimension.param: dimension for dimension in DIMENSIONS}
 
 
-def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
+def _group_statuses(cases, dimension):
+    """(case id, group, marking, status) of each assessment of the cases, the group the case's value
+    of `dimension`."""
+    path = _case_path(dimension, "case__")
+    return (
+        Assessment.objects.filter(case__in=cases)
+        .annotate(group=manager_label("case__") if path is None else F(path))
+        .values_list("case_id", "group", "marking", "status")
+        .order_by()
+    )
+
+
+def _left_out(cases, case_ids):
+    return cases.exclude(pk__in=case_ids) if case_ids else cases
+
+
+# {dimension: the group statuses of an inspection's cases less some (ids)}, built once per process.
+_INSPECTION_GROUP_STATUSES = {
+    dimension.param: PreparedRead(
+        Assessment,
+        lambda inspection_id, left_out, dimension=dimension: _group_statuses(
+            _left_out(inspection_cases(inspection_id), left_out), dimension
+        ),
+    )
+    for dimension in DIMENSIONS
+}
+
+
+def filters_hide(filterset, base, *, leave_out=frozenset(), inspection_id=None) -> bool:
     """Whether the dashboard filters in use (a bound, valid `filters.DashboardFilter` on `base`, the
     inspection's cases) pick out a group that a breakdown hides (`disclosure.selection_hidden`), less
     the cases in `leave_out`. No figure of such a selection may be shown, on the dashboard or the
-    drill-down. One query per filter and combination of the others (one with one filter)."""
+    drill-down. One query per filter and combination of the others (one with one filter); with
+    `inspection_id` (the inspection whose cases `base` is), each filter's own query without the
+    others is built once per process."""
     if not filterset.is_bound or not filterset.is_valid():
         return False
     selected = {
@@ -540,21 +571,19 @@ def filters_hide(filterset, base, *, leave_out=frozenset()) -> bool:
     }
 
     def sizes(name, within):
-        cases = base
-        for other, value in within.items():
-            cases = filterset.filters[other].filter(cases, value)
-        if leave_out:
-            cases = cases.exclude(pk__in=leave_out)
-        dimension = BY_PARAM[name]
-        path = _case_path(dimension, "case__")
-        markings = Assessment.objects.filter(case__in=cases).annotate(
-            group=manager_label("case__") if path is None else F(path)
-        )
+        if inspection_id is not None and not within:
+            rows = _INSPECTION_GROUP_STATUSES[name].rows(inspection_id, sorted(leave_out))
+        else:
+            cases = base
+            for other, value in within.items():
+                cases = filterset.filters[other].filter(cases, value)
+            rows = _group_statuses(_left_out(cases, leave_out), BY_PARAM[name])
         statuses, groups = defaultdict(dict), {}
-        for case_id, group, marking, status in markings.values_list("case_id", "group", "marking", "status").order_by():
+        for case_id, group, marking, status in rows:
             statuses[case_id][marking] = status
             groups[case_id] = group
         # The counted cases of each group: those with a counting assessment (`counting_marking`).
+        dimension = BY_PARAM[name]
         counted = Counter(
             dimension.param_value(groups[case_id])
             for case_id, by_marking in statuses.items()

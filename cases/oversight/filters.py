@@ -5,15 +5,18 @@ The parameters are the breakdowns' own (`team`, `case_manager`, `disposal`, `ros
 the drill-down adds `area`, `stage`, `question` and `answer`.
 """
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Q
 
 from inspections.form_base import Select, filter_fields_html
-from inspections.models import Stage
+from inspections.models import Area, Stage
+from inspections.prepared import PreparedRead
 
 from ..models import Answer, Case, Disposal, Gender, RiskLevel
-from .figures import manager_label
+from .figures import inspection_cases, manager_label
 
 NOT_RECORDED = "Not recorded"
 
@@ -42,6 +45,40 @@ class FilterForm(forms.Form):
         del self.base_fields  # the class's own again
 
 
+def _choice_values(cases):
+    """The team, ethnicity and case manager (as shown) of the cases, each combination once."""
+    return cases.order_by().annotate(manager=manager_label()).values_list("team", "ethnicity", "manager").distinct()
+
+
+def _area_questions(framework_id):
+    """The framework's areas and their questions, in order (areas without questions too)."""
+    return (
+        Area.objects.filter(framework_id=framework_id)
+        .order_by("order", "questions__order")
+        .values_list("code", "name", "questions__code", "questions__text")
+    )
+
+
+# Built by the ORM once per process, run with each request's inspection or framework.
+_CHOICE_VALUES = PreparedRead(Case, lambda inspection_id: _choice_values(inspection_cases(inspection_id)))
+_AREA_QUESTIONS = PreparedRead(Area, _area_questions)
+
+
+class _FiltersAsMade(dict):
+    """A filterset class's filters, copied where django-filter copies them deeply for each filterset:
+    each filter copied shallowly with its own `extra` (the one thing a filterset here changes: widget
+    and choices) and its method bound to the copy, as the deep copy leaves them. Copying every
+    filter's choices deeply was the larger part of making the drill-down's filters."""
+
+    def __deepcopy__(self, memo):
+        made = {}
+        for name, original in self.items():
+            made[name] = copy.copy(original)
+            made[name].extra = dict(original.extra)
+            made[name].method = original.method  # its FilterMethod (if any) calls the copy's filterset
+        return made
+
+
 class DashboardFilter(django_filters.FilterSet):
     team = django_filters.ChoiceFilter(label="Team", empty_label="Any", method="filter_text")
     case_manager = django_filters.ChoiceFilter(label="Case manager", empty_label="Any", method="filter_manager")
@@ -58,14 +95,14 @@ class DashboardFilter(django_filters.FilterSet):
         fields = ["team", "case_manager", "disposal", "rosh", "gender", "ethnicity", "looked_after"]
         form = FilterForm
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, inspection_id=None, **kwargs):
+        """`queryset`: the inspection's cases; with `inspection_id` (the inspection whose cases they
+        are), their choices are read by a query built once per process."""
         super().__init__(data, queryset=queryset, **kwargs)
         for name in self.filters:
             self.filters[name].extra["widget"] = Select  # Django's markup without a template per option
         # The choices are the values this inspection's cases hold: one query.
-        rows = (
-            queryset.order_by().annotate(manager=manager_label()).values_list("team", "ethnicity", "manager").distinct()
-        )
+        rows = _choice_values(queryset) if inspection_id is None else _CHOICE_VALUES.rows(inspection_id)
         teams, ethnicities, managers = set(), set(), set()
         for team, ethnicity, manager in rows:
             teams.add(team)
@@ -119,13 +156,7 @@ class DrillDownFilter(DashboardFilter):
     def __init__(self, data=None, queryset=None, framework=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         # The framework's areas and their questions, in order: one query (areas without questions too).
-        rows = (
-            framework.areas.order_by("order", "questions__order").values_list(
-                "code", "name", "questions__code", "questions__text"
-            )
-            if framework
-            else []
-        )
+        rows = _AREA_QUESTIONS.rows(framework.pk) if framework else []
         areas, questions = {}, []
         for area_code, area_name, code, text in rows:
             areas.setdefault(area_code, area_name)
@@ -152,6 +183,10 @@ class DrillDownFilter(DashboardFilter):
         if data.get("answer"):
             q &= Q(value=data["answer"])
         return q if q.children else None
+
+
+DashboardFilter.base_filters = _FiltersAsMade(DashboardFilter.base_filters)
+DrillDownFilter.base_filters = _FiltersAsMade(DrillDownFilter.base_filters)
 
 
 def fields_html(form):

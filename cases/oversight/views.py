@@ -50,10 +50,10 @@ def _filter_params(filterset):
 def inspection_dashboard(request, pk):
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
     base = inspection_cases(inspection)
-    filterset = DashboardFilter(request.GET or None, queryset=base)
+    filterset = DashboardFilter(request.GET or None, queryset=base, inspection_id=inspection.pk)
     params = _filter_params(filterset)
     blind = hidden_first_markings(request.user, [inspection.pk])
-    if params and filters_hide(filterset, base, leave_out=blind):
+    if params and filters_hide(filterset, base, leave_out=blind, inspection_id=inspection.pk):
         # The filters single out a group the breakdowns hide: no figure of it, not even its size.
         return render(
             request,
@@ -141,10 +141,12 @@ def dashboard_cases(request, pk):
     """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
     base = inspection_cases(inspection)
-    filterset = DrillDownFilter(request.GET or None, queryset=base, framework=inspection.framework)
+    filterset = DrillDownFilter(
+        request.GET or None, queryset=base, inspection_id=inspection.pk, framework=inspection.framework
+    )
     cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     blind = blind_case_ids(request.user, inspection)
-    withheld = filters_hide(filterset, base, leave_out=blind)
+    withheld = filters_hide(filterset, base, leave_out=blind, inspection_id=inspection.pk)
     lines = (
         [] if withheld else [line for line in drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
     )

@@ -33,3 +33,20 @@ def test_a_select_of_several_gives_the_markup_of_djangos(value):
     ours.allow_multiple_selected = True
     djangos = forms.SelectMultiple(choices=choices)
     assert _normalised(ours.render("s", value)) == _normalised(djangos.render("s", value))
+
+
+def test_an_option_kept_for_the_process_is_never_stale():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    def rendered(label):
+        choices = [("", "Any"), (7, label), ("7", "Seven as text")]
+        ours = Select(choices=choices).render("service", "7")
+        assert _normalised(ours) == _normalised(forms.Select(choices=choices).render("service", "7"))
+        return ours
+
+    assert ">Northshire &amp; co</option>" in rendered("Northshire & co")
+    assert ">Northshire &amp; co</option>" in rendered("Northshire & co")  # again, from the kept option
+    assert ">Renamed &lt;YJS&gt;</option>" in rendered("Renamed <YJS>")  # a new name: a new option
+    assert ">Any <b>safe</b></option>" in rendered(mark_safe("Any <b>safe</b>"))  # noqa: S308 (the test's own)
+    assert ">Lazy &amp; co</option>" in rendered(gettext_lazy("Lazy & co"))

@@ -55,3 +55,24 @@ def test_a_value_the_query_leaves_out_is_refused():
     read = PreparedRead(Inspection, lambda ids, unused: Inspection.objects.filter(service_id__in=ids).values_list("pk"))
     with pytest.raises(ValueError):
         read.rows([1], 2)
+
+
+def test_a_page_of_the_rows_is_the_orms_slice(service, other_service):
+    for i in range(7):
+        InspectionFactory(service=service if i % 2 else other_service, title=f"Inspection {i}")
+    read = PreparedRead(Inspection, _of_services)
+    ids = [service.pk, other_service.pk]
+    for offset in range(0, 9):
+        for limit in (1, 3, 25):
+            assert read.rows(ids, 0, limit=limit, offset=offset) == list(_of_services(ids, 0)[offset : offset + limit])
+    assert read.rows(ids, 0) == list(_of_services(ids, 0))  # the same read, unpaged
+    with CaptureQueriesContext(connection) as queries:
+        read.rows(ids, 0, limit=3, offset=6)
+        read.rows([other_service.pk, service.pk], 0, limit=2, offset=0)
+    assert len(queries) == 2  # a statement each, each page's numbers its parameters
+
+
+def test_a_paged_read_of_a_sliced_query_is_refused():
+    read = PreparedRead(Inspection, lambda ids: Inspection.objects.filter(service_id__in=ids).values_list("pk")[:5])
+    with pytest.raises(ValueError):
+        read.rows([1], limit=2)

@@ -175,3 +175,18 @@ def test_the_rows_written_from_values_are_the_former_templates_markup(framework,
     assert normalised(inspection_rows(inspections, show_service)) == normalised(former)
     if how_many:
         assert "Audit &lt;0&gt; &amp; &#x27;more&#x27;" in inspection_rows_html(values, show_service)
+
+
+@pytest.mark.parametrize("query", [{"status": "scoring"}, {"title": "scoring"}, {"status": "scoring", "title": "ring"}])
+def test_a_filtered_list_comes_a_page_at_a_time_with_its_own_count(client, inspector, service, framework, query):
+    for n in range(40):
+        status = "published" if n % 4 == 0 else "scoring"  # 30 scoring, 10 published
+        InspectionFactory(service=service, framework=framework, title=f"Audit {status} {n:02d}", status=status)
+    client.force_login(inspector)
+    first = client.get(reverse("home"), query).content.decode()
+    assert rows(first) == 25 and "Showing 1 to 25 of 30 inspections" in first
+    for page in (2, 9):  # 9 is out of range: the last page
+        last = client.get(reverse("home"), {**query, "page": page}).content.decode()
+        assert rows(last) == 5 and "Showing 26 to 30 of 30 inspections" in last
+    listed = {line for line in first.split("\n") + last.split("\n") if "Audit " in line and "</a>" in line}
+    assert len(listed) == 30 and not any("Audit published" in line for line in listed)

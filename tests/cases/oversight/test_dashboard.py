@@ -446,3 +446,35 @@ def test_drill_down_without_an_answer_filter_reads_the_stored_tallies_the_answer
     assert stored["C-1"] == counted["C-1"] and stored["C-1"][0] == ratings.Tally(1, 1, 1)
     assert stored["C-2"] == counted["C-2"] and stored["C-2"][0] == ratings.Tally(3, 0, 0)  # the moderated one
     assert stored["C-3"] == (ratings.Tally(), None) and "C-3" not in counted
+
+
+def test_the_reads_built_once_per_process_give_what_the_orms_own_queries_give(inspection, assessors):
+    """The filters' choices and the check for a hidden group, read by queries built once per process
+    (given the inspection's id, as the pages do), equal the same reads built for the request."""
+    from cases.oversight.dashboard import filters_hide
+    from cases.oversight.filters import DrillDownFilter
+
+    _cohort_with_a_hidden_team(inspection, assessors[0])
+    scored_case(inspection, assessors[1], {"roh-1": "no"}, team="", ethnicity="White", reference="D-1")
+    base = inspection.cases.all()
+    some = set(base.filter(team="C team").values_list("pk", flat=True)[:15])
+    answers = []
+    for query in [{"team": "A team"}, {"team": "B team"}, {"team": "C team"}, {"disposal": "custody"}, {}]:
+        for leave_out in (frozenset(), some):
+            built, prepared = (
+                DrillDownFilter(query, queryset=base, framework=inspection.framework, **given)
+                for given in ({}, {"inspection_id": inspection.pk})
+            )
+            for name in ("team", "ethnicity", "case_manager", "area", "question"):
+                assert list(built.form.fields[name].choices) == list(prepared.form.fields[name].choices)
+            hides = filters_hide(built, base, leave_out=leave_out)
+            assert hides == filters_hide(prepared, base, leave_out=leave_out, inspection_id=inspection.pk)
+            answers.append(hides)
+    assert True in answers and False in answers  # both answers met
+    assert [label for _, label in prepared.form.fields["team"].choices] == [
+        "Any",
+        "Not recorded",
+        "A team",
+        "B team",
+        "C team",
+    ]
