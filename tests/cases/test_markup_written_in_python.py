@@ -242,6 +242,25 @@ def test_the_scoring_form_is_the_templates_markup_with_every_text_escaped():
         )
         assert ('aria-describedby="q-q1-error"' in html) is bool(problems)
         assert ("govuk-textarea--error" in html) is bool(problems)  # q1: a No without a note
+        # Written again from the markup kept for each question: the same page.
+        assert scoring_form_html(scoring_grid(areas, answers, problems)) == html
+
+
+def test_the_scoring_form_shows_a_changed_question_text_and_answer_at_once():
+    """Each question's markup is kept once written (by its texts, number, answer and error): a
+    question whose text or guidance changed, or an answer changed, is written afresh."""
+    areas, answers = _scoring_grid_needing_escapes()
+    before = scoring_form_html(scoring_grid(areas, answers))
+    areas[1].asked[0].text = "Delivered on <time>?"
+    areas[0].asked[2].guidance = "New guidance"
+    after = scoring_form_html(scoring_grid(areas, {**answers, "q2": ("no", "A note")}))
+    assert "Delivered?" in before and "Delivered?" not in after and "Delivered on &lt;time&gt;?" in after
+    assert "New guidance" in after
+    assert 'id="q-q2-no" name="q-q2" type="radio" value="no" checked>' in after
+    expected = Template(SCORING_FORM_TEMPLATE).render(
+        Context({"grid": scoring_grid(areas, {**answers, "q2": ("no", "A note")})})
+    )
+    assert normalised(after) == normalised(expected)
 
 
 def test_the_answers_of_a_case_that_cannot_be_scored_are_the_templates_markup_with_every_text_escaped():
