@@ -226,6 +226,21 @@ def scoring_form_html(grid):
     return mark_safe("\n".join(parts))  # noqa: S308 (every text escaped by _text; numbers are ints; our own markup)
 
 
+def area_progress_html(grid):
+    """The scoring page's two lists of its areas with their progress (the areas' navigation above the
+    form, and the bar at the foot of the window): each area's link and "n of m", written here rather than
+    by two template loops; every text escaped as the template engine would, the counts integers."""
+    nav, bar = [], []
+    for group in grid:
+        code, name = _text(group.area.code), _text(group.area.name)
+        progress = f"{int(group.answered)} of {int(group.total)}"
+        link = f'<li><a class="govuk-link" href="#area-{code}">{name}</a>'
+        nav.append(f'{link} <span class="govuk-body-s" data-area-progress="{code}">{progress} answered</span></li>')
+        bar.append(f'{link}: <span data-area-progress="{code}">{progress}</span></li>')
+    # Every text escaped by _text; numbers are ints; our own markup.
+    return mark_safe("".join(nav)), mark_safe("".join(bar))  # noqa: S308
+
+
 def answers_list_html(grid):
     """The answers of a case that can no longer be scored, as each area's summary list (the design
     system's markup): written here like `scoring_form_html`, every text escaped."""

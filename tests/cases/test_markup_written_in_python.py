@@ -15,7 +15,13 @@ from cases.oversight.agreement import ModerationLine
 from cases.oversight.charts import trend_chart
 from cases.oversight.moderation import ComparedQuestion
 from cases.oversight.presenters import disagreements_html, moderation_rows_html
-from cases.presenters import answers_list_html, question_rows_html, scoring_form_html, scoring_grid
+from cases.presenters import (
+    answers_list_html,
+    area_progress_html,
+    question_rows_html,
+    scoring_form_html,
+    scoring_grid,
+)
 from inspections import ratings
 
 # templates/cases/oversight/_trend_chart.html as it was before TrendChart.html wrote it.
@@ -261,6 +267,29 @@ def test_the_scoring_form_shows_a_changed_question_text_and_answer_at_once():
         Context({"grid": scoring_grid(areas, {**answers, "q2": ("no", "A note")})})
     )
     assert normalised(after) == normalised(expected)
+
+
+# The two loops over the areas of templates/cases/assessment.html as they were before area_progress_html wrote them.
+AREA_LINKS_TEMPLATE = (
+    '{% for group in grid %}<li><a class="govuk-link" href="#area-{{ group.area.code }}">{{ group.area.name }}</a> '
+    '<span class="govuk-body-s" data-area-progress="{{ group.area.code }}">{{ group.answered }} of {{ group.total }} '
+    "answered</span></li>{% endfor %}"
+)
+AREA_BAR_LINKS_TEMPLATE = (
+    '{% for group in grid %}<li><a class="govuk-link" href="#area-{{ group.area.code }}">{{ group.area.name }}</a>: '
+    '<span data-area-progress="{{ group.area.code }}">{{ group.answered }} of {{ group.total }}</span></li>'
+    "{% endfor %}"
+)
+
+
+def test_the_scoring_pages_area_links_are_the_templates_markup_with_every_text_escaped():
+    areas, answers = _scoring_grid_needing_escapes()
+    grid = scoring_grid(areas, answers)
+    links, bar_links = area_progress_html(grid)
+    assert links == Template(AREA_LINKS_TEMPLATE).render(Context({"grid": grid}))
+    assert bar_links == Template(AREA_BAR_LINKS_TEMPLATE).render(Context({"grid": grid}))
+    assert 'href="#area-a&lt;1&gt;">Assessment &amp; &lt;planning&gt;</a>' in links
+    assert "3 of 3 answered" in links and ">0 of 2</span>" in bar_links
 
 
 def test_the_answers_of_a_case_that_cannot_be_scored_are_the_templates_markup_with_every_text_escaped():
