@@ -1,6 +1,7 @@
 """Shapes for the scoring page: areas, then stages, then each question with what the assessor gave;
 and the judgements page's question rows."""
 
+import functools
 import html
 from dataclasses import dataclass
 
@@ -189,48 +190,69 @@ _ANSWER_WORDS = dict(_ANSWERS)
 
 def _question_group_html(row, area_code):
     """One question of the scoring form: the design system's form group of inline small radios, its
-    guidance in a details, its error message, and the note's textarea (GOV.UK Frontend's markup)."""
+    guidance in a details, its error message, and the note's textarea (GOV.UK Frontend's markup).
+    All but the note is written once per process for each question's texts, number, area, answer and
+    error (`_question_group_parts`): a changed text or answer is another key, so never stale."""
     question = row.question
-    code = _text(question.code)
-    field_id = f"q-{code}"
-    text = _text(question.text)
     error = row.error
-    key = ' <strong class="govuk-tag govuk-tag--purple">Key question</strong>' if question.key else ""
+    head, tail = _question_group_parts(
+        str(question.code),
+        str(question.text),
+        str(question.guidance or ""),
+        bool(question.key),
+        int(row.number),
+        area_code,
+        row.value,
+        error,
+        row.error_message if error else "",
+        row.needs_note,
+    )
+    return f"{head}{_text(row.note)}{tail}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _question_group_parts(code, text, guidance, key, number, area_code, value, error, error_message, needs_note):
+    """The question's form group before its note's text and after it: every text escaped."""
+    code = _text(code)
+    field_id = f"q-{code}"
+    text = _text(text)
+    key = ' <strong class="govuk-tag govuk-tag--purple">Key question</strong>' if key else ""
     described = f' aria-describedby="{field_id}-error"' if error else ""
     guidance = (
         '<details class="govuk-details govuk-!-margin-bottom-2"><summary class="govuk-details__summary">'
         '<span class="govuk-details__summary-text">Guidance<span class="govuk-visually-hidden"> for question '
-        f"{row.number}</span></span></summary>"
-        f'<div class="govuk-details__text">{_text(question.guidance)}</div></details>'
-        if question.guidance
+        f"{number}</span></span></summary>"
+        f'<div class="govuk-details__text">{_text(guidance)}</div></details>'
+        if guidance
         else ""
     )
     radios = "\n".join(
-        f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{field_id}-{value}" '
-        f'name="{field_id}" type="radio" value="{value}"{" checked" if row.value == value else ""}>'
-        f'<label class="govuk-label govuk-radios__label" for="{field_id}-{value}">{words}</label></div>'
-        for value, words in _ANSWERS
+        f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{field_id}-{choice}" '
+        f'name="{field_id}" type="radio" value="{choice}"{" checked" if value == choice else ""}>'
+        f'<label class="govuk-label govuk-radios__label" for="{field_id}-{choice}">{words}</label></div>'
+        for choice, words in _ANSWERS
     )
     message = (
         f'<p id="{field_id}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
-        f"{_text(row.error_message)}</p>"
+        f"{_text(error_message)}</p>"
         if error
         else ""
     )
-    return (
+    head = (
         f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}" id="question-{code}" '
         f'data-area="{area_code}">\n'
         f'<fieldset class="govuk-fieldset"{described}>\n'
-        f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{row.number}. {text} '
+        f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{number}. {text} '
         f'<span class="govuk-caption-s govuk-!-display-inline">({code})</span>{key}</legend>\n'
         f"{guidance}\n{message}\n"
         f'<div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios">\n'
         f"{radios}\n</div>\n</fieldset>\n"
-        f'<label class="govuk-label govuk-!-margin-top-2" for="note-{code}">Note on question {row.number} ({code}) '
+        f'<label class="govuk-label govuk-!-margin-top-2" for="note-{code}">Note on question {number} ({code}) '
         '<span class="govuk-hint govuk-!-display-inline">(needed for No)</span></label>\n'
-        f'<textarea class="govuk-textarea govuk-!-margin-bottom-0{" govuk-textarea--error" if row.needs_note else ""}" '
-        f'id="note-{code}" name="note-{code}" rows="2">{_text(row.note)}</textarea>\n</div>'
+        f'<textarea class="govuk-textarea govuk-!-margin-bottom-0{" govuk-textarea--error" if needs_note else ""}" '
+        f'id="note-{code}" name="note-{code}" rows="2">'
     )
+    return head, "</textarea>\n</div>"
 
 
 def scoring_form_html(grid):
@@ -249,6 +271,21 @@ def scoring_form_html(grid):
             parts.append(f'<h3 class="govuk-heading-m">{_text(stage.label)}</h3>')
             parts.extend(_question_group_html(row, area_code) for row in stage.rows)
     return mark_safe("\n".join(parts))  # noqa: S308 (every text escaped by _text; numbers are ints; our own markup)
+
+
+def area_progress_html(grid):
+    """The scoring page's two lists of its areas with their progress (the areas' navigation above the
+    form, and the bar at the foot of the window): each area's link and "n of m", written here rather than
+    by two template loops; every text escaped as the template engine would, the counts integers."""
+    nav, bar = [], []
+    for group in grid:
+        code, name = _text(group.area.code), _text(group.area.name)
+        progress = f"{int(group.answered)} of {int(group.total)}"
+        link = f'<li><a class="govuk-link" href="#area-{code}">{name}</a>'
+        nav.append(f'{link} <span class="govuk-body-s" data-area-progress="{code}">{progress} answered</span></li>')
+        bar.append(f'{link}: <span data-area-progress="{code}">{progress}</span></li>')
+    # Every text escaped by _text; numbers are ints; our own markup.
+    return mark_safe("".join(nav)), mark_safe("".join(bar))  # noqa: S308
 
 
 def answers_list_html(grid):

@@ -42,7 +42,7 @@ class PreparedRead:
             compiled = self._compiled[(connection, shape, paged)] = self._compile(alias, shape, paged)
         if compiled is EmptyResultSet:  # an empty list of values: no row can match
             return []
-        compiler, sql, fixed, slots = compiled
+        compiler, sql, fixed, slots, converters = compiled
         flat = [item for value in values for item in (value if isinstance(value, (list, tuple)) else [value])]
         params = [flat[slots[i]] if i in slots else param for i, param in enumerate(fixed)]
         if paged:
@@ -50,7 +50,10 @@ class PreparedRead:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        if converters is None:  # a query with composite fields: as the ORM turns its rows into values
+            return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        # The ORM's converters (`results_iter`'s), found once with the statement: they depend on its columns only.
+        return list(map(tuple, compiler.apply_converters(fetched, converters))) if converters else fetched
 
     def _compile(self, alias, shape, paged=False):
         stand_ins, slot = [], 0
@@ -77,4 +80,6 @@ class PreparedRead:
             if compiler.query.is_sliced:
                 raise ValueError("A paged read's query must not be sliced: its page is asked for by parameters.")
             sql += " LIMIT %s OFFSET %s"
-        return compiler, sql, list(params), slots
+        fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+        return compiler, sql, list(params), slots, converters

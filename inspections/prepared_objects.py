@@ -32,7 +32,7 @@ class PreparedObjects(PreparedRead):
         key = (connection, shape)
         made = self._made.get(key)
         if made is None:
-            made = self._made[key] = _how_to_make(self._compiled[key][0], alias)
+            made = self._made[key] = _how_to_make(self._compiled[(connection, shape, False)][0], alias)
         model, start, end, init_list, populators, annotations = made
         found = []
         for row in rows:

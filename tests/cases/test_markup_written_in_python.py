@@ -18,6 +18,7 @@ from cases.oversight.presenters import disagreements_html, moderation_rows_html
 from cases.presenters import (
     answers_list_html,
     area_band_form_html,
+    area_progress_html,
     question_rows_html,
     scoring_form_html,
     scoring_grid,
@@ -304,6 +305,48 @@ def test_the_scoring_form_is_the_templates_markup_with_every_text_escaped():
         )
         assert ('aria-describedby="q-q1-error"' in html) is bool(problems)
         assert ("govuk-textarea--error" in html) is bool(problems)  # q1: a No without a note
+        # Written again from the markup kept for each question: the same page.
+        assert scoring_form_html(scoring_grid(areas, answers, problems)) == html
+
+
+def test_the_scoring_form_shows_a_changed_question_text_and_answer_at_once():
+    """Each question's markup is kept once written (by its texts, number, answer and error): a
+    question whose text or guidance changed, or an answer changed, is written afresh."""
+    areas, answers = _scoring_grid_needing_escapes()
+    before = scoring_form_html(scoring_grid(areas, answers))
+    areas[1].asked[0].text = "Delivered on <time>?"
+    areas[0].asked[2].guidance = "New guidance"
+    after = scoring_form_html(scoring_grid(areas, {**answers, "q2": ("no", "A note")}))
+    assert "Delivered?" in before and "Delivered?" not in after and "Delivered on &lt;time&gt;?" in after
+    assert "New guidance" in after
+    assert 'id="q-q2-no" name="q-q2" type="radio" value="no" checked>' in after
+    expected = Template(SCORING_FORM_TEMPLATE).render(
+        Context({"grid": scoring_grid(areas, {**answers, "q2": ("no", "A note")})})
+    )
+    assert normalised(after) == normalised(expected)
+
+
+# The two loops over the areas of templates/cases/assessment.html as they were before area_progress_html wrote them.
+AREA_LINKS_TEMPLATE = (
+    '{% for group in grid %}<li><a class="govuk-link" href="#area-{{ group.area.code }}">{{ group.area.name }}</a> '
+    '<span class="govuk-body-s" data-area-progress="{{ group.area.code }}">{{ group.answered }} of {{ group.total }} '
+    "answered</span></li>{% endfor %}"
+)
+AREA_BAR_LINKS_TEMPLATE = (
+    '{% for group in grid %}<li><a class="govuk-link" href="#area-{{ group.area.code }}">{{ group.area.name }}</a>: '
+    '<span data-area-progress="{{ group.area.code }}">{{ group.answered }} of {{ group.total }}</span></li>'
+    "{% endfor %}"
+)
+
+
+def test_the_scoring_pages_area_links_are_the_templates_markup_with_every_text_escaped():
+    areas, answers = _scoring_grid_needing_escapes()
+    grid = scoring_grid(areas, answers)
+    links, bar_links = area_progress_html(grid)
+    assert links == Template(AREA_LINKS_TEMPLATE).render(Context({"grid": grid}))
+    assert bar_links == Template(AREA_BAR_LINKS_TEMPLATE).render(Context({"grid": grid}))
+    assert 'href="#area-a&lt;1&gt;">Assessment &amp; &lt;planning&gt;</a>' in links
+    assert "3 of 3 answered" in links and ">0 of 2</span>" in bar_links
 
 
 def test_the_answers_of_a_case_that_cannot_be_scored_are_the_templates_markup_with_every_text_escaped():
