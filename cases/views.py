@@ -19,7 +19,7 @@ from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.models import Inspection
 from inspections.prepared_objects import PreparedObjects
-from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, loaded_service_ids
+from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, my_service_ids
 from inspections.services import area_judge, judgement_override
 
 from . import selectors, services
@@ -287,7 +287,7 @@ _JUDGED_INSPECTION = PreparedObjects(Inspection, _judged_inspection)
 
 
 def _judged_inspection_or_404(user, pk):
-    service_ids = loaded_service_ids(user)
+    service_ids = my_service_ids(user)
     if service_ids is None:  # not through a request's sign-in (no memberships read with the person)
         return get_in_my_services_or_404(Inspection.objects.select_related(*_JUDGED_RELATED), user, pk=pk)
     return get_prepared_or_404(_JUDGED_INSPECTION, pk, service_ids)
