@@ -191,7 +191,7 @@ def assessment_for_scoring_or_404(user, pk):
         )
     rows = _SCOPED_ASSESSMENT.rows(pk, service_ids)
     if not rows:
-        raise Http404("No assessment matches the given query.")
+        raise Http404("No Assessment matches the given query.")  # as get_object_or_404 says it
     return _assessment_from_row(rows[0])
 
 
