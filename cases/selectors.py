@@ -1,10 +1,13 @@
 """Reads the case pages share, each in a fixed number of queries."""
 
+import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, TextField
+from django.db.models.functions import Cast
 from django.template.defaultfilters import pluralize
 
 from inspections import applicability, ratings
@@ -54,6 +57,7 @@ def _asked_questions(framework_id, scope=None):
     )
     if scope is not None:
         questions = questions.filter(pk__in=scope)
+    # The rules as their JSON text, parsed once per process for each text (`_rule`): 90 parsings a page.
     return questions.values_list(
         "pk",
         "code",
@@ -61,12 +65,24 @@ def _asked_questions(framework_id, scope=None):
         "text",
         "guidance",
         "key",
-        "applies_to",
+        Cast("applies_to", TextField()),
         "area_id",
         "area__code",
         "area__name",
-        "area__applies_to",
+        Cast("area__applies_to", TextField()),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule(text):
+    """An `applies_to` rule from its JSON text, as JSONField reads it (None for none). Shared by every
+    question with the same text: read, never changed (`applicability.applies`)."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
 # Built by the ORM once per process (and number of questions in a scope), run with the framework's id.
@@ -85,8 +101,8 @@ def case_areas(case, scope=None):
     applies = applicability.applies
     for pk, code, stage, text, guidance, key, rule, area_id, area_code, area_name, area_rule in rows:
         if area_id not in areas:
-            areas[area_id] = (AskedArea(area_id, area_code, area_name, []), applies(area_rule, facts))
-        if applies(rule, facts):
+            areas[area_id] = (AskedArea(area_id, area_code, area_name, []), applies(_rule(area_rule), facts))
+        if applies(_rule(rule), facts):
             areas[area_id][0].asked.append(AskedQuestion(pk, code, stage, text, guidance, key))
     return [area for area, area_applies in areas.values() if area.asked and area_applies]
 

@@ -194,8 +194,9 @@ def assessment(request, pk):
             "answered": answered,
             "total": len(questions),
             "may_score": may_score,
-            "may_reopen": request.user.has_perm(Perm.REOPEN_ASSESSMENT, assessment)
-            and assessment.status == AssessmentStatus.SUBMITTED,
+            # Only a submitted assessment can be reopened: the permission is asked only then.
+            "may_reopen": assessment.status == AssessmentStatus.SUBMITTED
+            and request.user.has_perm(Perm.REOPEN_ASSESSMENT, assessment),
             "may_see_record": request.user.has_perm(Perm.VIEW_ASSESSMENT_RECORD, assessment),
         },
         status=status,
