@@ -37,20 +37,13 @@ class AskedArea(NamedTuple):
     asked: list
 
 
-def case_areas(case, scope=None):
-    """The areas the case is asked (AskedArea), each with `asked`: its questions that apply to the
-    case (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
-    audit) when given. One query of plain rows: the questions with their areas (an area without a
-    question asked is left out, as `framework_areas` leaves out an area without a question in scope)."""
-    questions = Question.objects.filter(
-        area__framework_id=case.inspection.framework_id, area__judged_once=False
-    ).order_by("area__order", "area_id", "order")
+def _asked_questions(framework_id, scope=None):
+    questions = Question.objects.filter(area__framework_id=framework_id, area__judged_once=False).order_by(
+        "area__order", "area_id", "order"
+    )
     if scope is not None:
         questions = questions.filter(pk__in=scope)
-    facts = case_facts(case)
-    areas = {}  # {area id: (the area, whether it applies)} in the framework's order
-    applies = applicability.applies
-    for pk, code, stage, text, guidance, key, rule, area_id, area_code, area_name, area_rule in questions.values_list(
+    return questions.values_list(
         "pk",
         "code",
         "stage",
@@ -62,7 +55,26 @@ def case_areas(case, scope=None):
         "area__code",
         "area__name",
         "area__applies_to",
-    ):
+    )
+
+
+# The questions a case may be asked, with their areas (all of the framework's, or a themed audit's
+# `scope`), built by the ORM once per process (inspections/prepared.py): the scoring and moderation pages.
+_ASKED = PreparedRead(Question, _asked_questions)
+_ASKED_IN_SCOPE = PreparedRead(Question, _asked_questions)
+
+
+def case_areas(case, scope=None):
+    """The areas the case is asked (AskedArea), each with `asked`: its questions that apply to the
+    case (`applies_to` in the framework file), in order; only those of `scope` (a programme's themed
+    audit) when given. One query of plain rows: the questions with their areas (an area without a
+    question asked is left out, as `framework_areas` leaves out an area without a question in scope)."""
+    framework_id = case.inspection.framework_id
+    rows = _ASKED.rows(framework_id) if scope is None else _ASKED_IN_SCOPE.rows(framework_id, sorted(scope))
+    facts = case_facts(case)
+    areas = {}  # {area id: (the area, whether it applies)} in the framework's order
+    applies = applicability.applies
+    for pk, code, stage, text, guidance, key, rule, area_id, area_code, area_name, area_rule in rows:
         if area_id not in areas:
             areas[area_id] = (AskedArea(area_id, area_code, area_name, []), applies(area_rule, facts))
         if applies(rule, facts):
