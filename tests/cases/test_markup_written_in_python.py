@@ -9,6 +9,10 @@ from types import SimpleNamespace
 
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.judgements import AreaJudgement, QuestionFigures
 from cases.oversight.agreement import ModerationLine
@@ -503,3 +507,10 @@ def test_the_judgements_area_rows_are_the_templates_markup_with_every_text_escap
         assert "<harm>" not in html and "<better>" not in html and "<missing>" not in html
         assert "1 July 2026" in html and "O&#x27;Neil" in html and "Computed: none" in html
         assert ("fewer than 5 cases" in html) is (not may_override)
+
+
+@given(st.one_of(st.text(), st.integers(), st.text().map(mark_safe)))
+def test_the_moderation_rows_escape_text_as_the_template_engine_does(value):
+    from cases.oversight.presenters import _text
+
+    assert _text(value) == conditional_escape(value)
