@@ -136,6 +136,21 @@ AREA_ROWS_TEMPLATE = """
   {% endfor %}
 """
 
+# templates/cases/oversight/_nav.html as it was before oversight_nav_html wrote it.
+OVERSIGHT_NAV_TEMPLATE = """
+<a href="{% url 'inspections:inspection_detail' inspection.pk %}" class="govuk-back-link">Back to {{ inspection.title }}</a>
+<span class="govuk-caption-l">{{ inspection.title }}</span>
+<nav class="moj-sub-navigation" aria-label="Oversight of this inspection">
+  <ul class="moj-sub-navigation__list">
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:inspection_dashboard' inspection.pk %}"{% if section == "dashboard" %} aria-current="page"{% endif %}>Dashboard</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:dashboard_cases' inspection.pk %}"{% if section == "cases" %} aria-current="page"{% endif %}>Cases behind the figures</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:moderation_list' inspection.pk %}"{% if section == "moderation" %} aria-current="page"{% endif %}>Moderation</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:feedback_figures' inspection.pk %}"{% if section == "feedback" %} aria-current="page"{% endif %}>Feedback and concerns</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:service_trends' %}?service={{ inspection.service_id }}">Over time</a></li>
+  </ul>
+</nav>
+"""
+
 # The question rows of templates/cases/judgements.html as they were before question_rows_html wrote them.
 QUESTION_ROWS_TEMPLATE = """
   {% for q in area.questions %}
@@ -514,3 +529,15 @@ def test_the_moderation_rows_escape_text_as_the_template_engine_does(value):
     from cases.oversight.presenters import _text
 
     assert _text(value) == conditional_escape(value)
+
+
+def test_the_oversight_navigation_is_the_templates_markup_for_every_section():
+    inspection = SimpleNamespace(pk=42, service_id=7, title="Mock <inspection> & 'review'")
+    for section in ("dashboard", "cases", "moderation", "feedback", ""):
+        expected = Template(OVERSIGHT_NAV_TEMPLATE).render(Context({"inspection": inspection, "section": section}))
+        html = Template("{% include 'cases/oversight/_nav.html' %}").render(
+            Context({"inspection": inspection, "section": section})
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<inspection>" not in html and html.count('aria-current="page"') == (1 if section else 0)
+    assert reverse("cases:moderation_list", args=[42]) in html
