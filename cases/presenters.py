@@ -1,7 +1,6 @@
 """Shapes for the scoring page: areas, then stages, then each question with what the assessor gave;
 and the judgements page's question rows."""
 
-import html
 from dataclasses import dataclass
 
 from django.template.defaultfilters import date as date_filter
@@ -105,9 +104,14 @@ def answers_from_post(post, questions):
 _NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">'
 
 
+# What html.escape replaces, for str.translate: the same text in one call instead of five replaces.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def _text(value):
-    """Text escaped as the template engine escapes it (Django's escape is html.escape of str)."""
-    return value if isinstance(value, SafeString) else html.escape(str(value))
+    """Text escaped as the template engine escapes it (Django's escape is html.escape of str: the
+    same replacements, made here by one str.translate)."""
+    return value if isinstance(value, SafeString) else str(value).translate(_ESCAPES)
 
 
 def question_rows_html(area, *, every_count, small_group):

@@ -525,10 +525,11 @@ def test_the_judgements_area_rows_are_the_templates_markup_with_every_text_escap
 
 
 @given(st.one_of(st.text(), st.integers(), st.text().map(mark_safe)))
-def test_the_moderation_rows_escape_text_as_the_template_engine_does(value):
-    from cases.oversight.presenters import _text
+def test_the_markup_written_in_python_escapes_text_as_the_template_engine_does(value):
+    from cases.oversight.presenters import _text as oversight_text
+    from cases.presenters import _text
 
-    assert _text(value) == conditional_escape(value)
+    assert _text(value) == conditional_escape(value) == oversight_text(value)
 
 
 def test_the_oversight_navigation_is_the_templates_markup_for_every_section():
