@@ -2,10 +2,11 @@
 and the judgements page's question rows."""
 
 import functools
-import html
 from dataclasses import dataclass
 
+from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from inspections.models import Stage
 
@@ -104,9 +105,14 @@ def answers_from_post(post, questions):
 _NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">'
 
 
+# What html.escape replaces, for str.translate: the same text in one call instead of five replaces.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def _text(value):
-    """Text escaped as the template engine escapes it (Django's escape is html.escape of str)."""
-    return value if isinstance(value, SafeString) else html.escape(str(value))
+    """Text escaped as the template engine escapes it (Django's escape is html.escape of str: the
+    same replacements, made here by one str.translate)."""
+    return value if isinstance(value, SafeString) else str(value).translate(_ESCAPES)
 
 
 def question_rows_html(area, *, every_count, small_group):
@@ -133,6 +139,66 @@ def question_rows_html(area, *, every_count, small_group):
         rows.append(
             '<tr class="govuk-table__row">\n'
             f'<td class="govuk-table__cell">{_text(question.code)}. {_text(question.text)}{key}</td>\n{figures}\n</tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by _text; numbers are int(); our own markup)
+
+
+def _person(user):
+    """A person as the judgements page names them: `get_full_name|default:username`."""
+    return "" if user is None else (user.get_full_name() or user.username)
+
+
+def _area_band_cells(area):
+    """The band cell's and the equivalent cell's contents of an area's row (escaped)."""
+    band = area.band
+    band_label = band.label if band else ""
+    equivalent = _text(area.shown_equivalent)
+    if not area.is_overridden:
+        return _text(band_label or "Not rated"), equivalent
+    override = area.override
+    when = date_filter(template_localtime(override.overridden_at), "j F Y")
+    shown = (
+        f"<strong>{_text(override.override_band_label)}</strong> (override)<br>\n"
+        f'<span class="govuk-body-s">Computed: {_text(band_label or "not rated")}. '
+        f"{_text(override.override_reason)} ({_text(_person(override.overridden_by))}, {_text(when)})</span>"
+    )
+    computed = band.equivalent if band else None  # no band compares as None, as in the template's {% if %}
+    if computed != area.shown_equivalent:
+        equivalent += f'<br><span class="govuk-body-s">Computed: {_text(computed or "none")}</span>'
+    return shown, equivalent
+
+
+def area_rows_html(areas, *, every_count, small_group):
+    """The rows of the judgements page's areas table (`AreaJudgement`s), written here rather than by
+    a template loop; every text escaped as the template engine would (the counts and scores are
+    integers), dates as its `date` filter shows them in local time. `every_count`: the reader rates
+    the inspection, so reads the counts of an area holding a question asked of fewer than
+    `small_group` cases too."""
+    rows = []
+    hidden = (
+        '<td class="govuk-table__cell govuk-table__cell--numeric" colspan="3">hidden'
+        '<span class="govuk-visually-hidden">: a question of this area was asked of fewer than '
+        f"{int(small_group)} cases</span></td>"
+    )
+    for area in areas:
+        score = "Not rated" if area.score is None else f"{int(area.score)}%"
+        score = "From evidence" if area.judged_once else score
+        shown, equivalent = _area_band_cells(area)
+        if area.holds_few_asked and not every_count:
+            counts = hidden
+        else:
+            tally = area.result.tally
+            counts = (
+                f"{_NUMERIC_CELL}{int(tally.yes)}</td>\n{_NUMERIC_CELL}{int(tally.no)}</td>\n"
+                f"{_NUMERIC_CELL}{int(tally.na)}</td>"
+            )
+        rows.append(
+            '<tr class="govuk-table__row">\n'
+            f'<th scope="row" class="govuk-table__header">{_text(area.area.name)}</th>\n'
+            f"{_NUMERIC_CELL}{score}</td>\n"
+            f'<td class="govuk-table__cell">\n{shown}\n</td>\n'
+            f'<td class="govuk-table__cell">{equivalent}</td>\n'
+            f"{_NUMERIC_CELL}{int(area.cases)}</td>\n{counts}\n</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by _text; numbers are int(); our own markup)
 

@@ -32,6 +32,7 @@ from .presenters import (
     answers_list_html,
     area_band_form_html,
     area_progress_html,
+    area_rows_html,
     question_rows_html,
     scoring_form_html,
     scoring_grid,
@@ -377,6 +378,7 @@ def judgements(request, pk):
             "page_title": f"Judgements: {inspection.title}",
             "inspection": inspection,
             "figures": figures,
+            "area_rows": area_rows_html(figures.areas, every_count=may_override, small_group=SMALL_GROUP),
             "areas_with_forms": forms,  # (area, its override form, its question rows, the form's markup)
             "override_record": selectors.override_record(inspection),
             "blind_left_out": len(figures.left_out),

@@ -3,11 +3,11 @@ a missing score, and the links from each figure to the cases behind it. The sele
 agreement, trend, benchmark) return numbers; the words and hrefs are made here.
 """
 
-import html
+import functools
 from urllib.parse import urlencode
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape as e
 from django.utils.safestring import SafeString, mark_safe
 
@@ -171,10 +171,15 @@ def agreement_rows_html(lines):
     )
 
 
+# What `html.escape` (Django's `escape`) replaces, for str.translate: the same text in one call.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def _text(value):
     """Text escaped as the template engine escapes it (`conditional_escape`: a safe string as it is,
-    anything else `html.escape` of its str), without its calls: the moderation pages' rows."""
-    return value if isinstance(value, SafeString) else html.escape(str(value))
+    anything else `html.escape` of its str: the same replacements, made by one `str.translate`),
+    without its calls: the moderation pages' rows."""
+    return value if isinstance(value, SafeString) else str(value).translate(_ESCAPES)
 
 
 def agreed_rows_html(questions):
@@ -274,6 +279,54 @@ def disagreements_html(disagreements, *, may_moderate):
             f"{_moderated_answer_html(q, code) if may_moderate else ''}\n</div>"
         )
     return mark_safe("\n".join(blocks))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+
+
+# The oversight pages' sub-navigation: (section, URL name, words), then "Over time".
+_NAV_LINKS = (
+    ("dashboard", "cases:inspection_dashboard", "Dashboard"),
+    ("cases", "cases:dashboard_cases", "Cases behind the figures"),
+    ("moderation", "cases:moderation_list", "Moderation"),
+    ("feedback", "cases:feedback_figures", "Feedback and concerns"),
+)
+_NAV_STAND_IN = 987654321  # an inspection id put in each address once, to find where an id goes
+
+
+@functools.lru_cache(maxsize=8)
+def _nav_addresses(script_prefix):
+    """{URL name: (before the id, after it)} of the addresses the navigation links to, reversed once
+    per process (and script prefix), and the trend page's address."""
+    addresses = {}
+    for name in ("inspections:inspection_detail", *(name for _, name, _ in _NAV_LINKS)):
+        head, tail = reverse(name, args=[_NAV_STAND_IN]).split(str(_NAV_STAND_IN))
+        addresses[name] = (_text(head), _text(tail))
+    return addresses, _text(reverse("cases:service_trends"))
+
+
+def oversight_nav_html(inspection, section):
+    """The oversight pages' back link, caption and sub-navigation (`section` the current page's:
+    dashboard, cases, moderation or feedback), as templates/cases/oversight/_nav.html wrote them
+    (tested against it); the addresses reversed once per process with the inspection's id put in."""
+    addresses, trend = _nav_addresses(get_script_prefix())
+    pk, title = int(inspection.pk), _text(inspection.title)
+    head, tail = addresses["inspections:inspection_detail"]
+    items = []
+    for key, name, words in _NAV_LINKS:
+        before, after = addresses[name]
+        current = ' aria-current="page"' if section == key else ""
+        items.append(
+            '    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" '
+            f'href="{before}{pk}{after}"{current}>{words}</a></li>\n'
+        )
+    return mark_safe(  # noqa: S308 (every text escaped by _text; the ids are int(); our own markup)
+        f'<a href="{head}{pk}{tail}" class="govuk-back-link">Back to {title}</a>\n'
+        f'<span class="govuk-caption-l">{title}</span>\n'
+        '<nav class="moj-sub-navigation" aria-label="Oversight of this inspection">\n'
+        '  <ul class="moj-sub-navigation__list">\n'
+        f"{''.join(items)}"
+        '    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" '
+        f'href="{trend}?service={int(inspection.service_id)}">Over time</a></li>\n'
+        "  </ul>\n</nav>\n"
+    )
 
 
 _MODERATION_STATES = {

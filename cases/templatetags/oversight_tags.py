@@ -28,3 +28,8 @@ def agreement_rows(lines):
 @register.filter
 def filter_fields(form):
     return filters.fields_html(form)
+
+
+@register.simple_tag
+def oversight_nav(inspection, section=""):
+    return presenters.oversight_nav_html(inspection, section)

@@ -256,6 +256,12 @@ def test_the_areas_and_questions_read_are_the_frameworks_in_order(inspection):
     assert [(a.pk, a.code, a.name, a.judged_once) for a, _ in read] == [
         (a.pk, a.code, a.name, a.judged_once) for a, _ in expected
     ]
-    assert [[(q.pk, q.code, q.text, q.key, q.area.pk) for q in questions] for _, questions in read] == [
-        [(q.pk, q.code, q.text, q.key, q.area_id) for q in questions] for _, questions in expected
+    shown = ("pk", "framework_id", "area_id", "code", "stage", "text", "key", "order")
+    assert [[tuple(getattr(q, name) for name in shown) for q in questions] for _, questions in read] == [
+        [tuple(getattr(q, name) for name in shown) for q in questions] for _, questions in expected
     ]
+    # Questions as the ORM makes them from the database: saved, their area read with them, the
+    # columns left out read if asked for.
+    question = read[0][1][0]
+    assert not question._state.adding and question.area is read[0][0] and question.key in (True, False)
+    assert question.guidance == expected[0][1][0].guidance

@@ -9,6 +9,10 @@ from types import SimpleNamespace
 
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.judgements import AreaJudgement, QuestionFigures
 from cases.oversight.agreement import ModerationLine
@@ -19,6 +23,7 @@ from cases.presenters import (
     answers_list_html,
     area_band_form_html,
     area_progress_html,
+    area_rows_html,
     question_rows_html,
     scoring_form_html,
     scoring_grid,
@@ -108,6 +113,43 @@ AREA_BAND_FORM_TEMPLATE = """
   </div>
 </details>
 {% endif %}
+"""
+
+# The areas table rows of templates/cases/judgements.html as they were before area_rows_html wrote them.
+AREA_ROWS_TEMPLATE = """
+  {% for area in figures.areas %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header">{{ area.area.name }}</th>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{% if area.judged_once %}From evidence{% elif area.score is None %}Not rated{% else %}{{ area.score }}%{% endif %}</td>
+      <td class="govuk-table__cell">
+        {% if area.is_overridden %}
+          <strong>{{ area.override.override_band_label }}</strong> (override)<br>
+          <span class="govuk-body-s">Computed: {{ area.band.label|default:"not rated" }}. {{ area.override.override_reason }} ({{ area.override.overridden_by.get_full_name|default:area.override.overridden_by.username }}, {{ area.override.overridden_at|date:"j F Y" }})</span>
+        {% else %}{{ area.band.label|default:"Not rated" }}{% endif %}
+      </td>
+      <td class="govuk-table__cell">{{ area.shown_equivalent }}{% if area.is_overridden and area.band.equivalent != area.shown_equivalent %}<br><span class="govuk-body-s">Computed: {{ area.band.equivalent|default:"none" }}</span>{% endif %}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ area.cases }}</td>
+      {% if area.holds_few_asked and not may_override %}<td class="govuk-table__cell govuk-table__cell--numeric" colspan="3">hidden<span class="govuk-visually-hidden">: a question of this area was asked of fewer than {{ small_group }} cases</span></td>
+      {% else %}<td class="govuk-table__cell govuk-table__cell--numeric">{{ area.result.tally.yes }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ area.result.tally.no }}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">{{ area.result.tally.na }}</td>{% endif %}
+    </tr>
+  {% endfor %}
+"""
+
+# templates/cases/oversight/_nav.html as it was before oversight_nav_html wrote it.
+OVERSIGHT_NAV_TEMPLATE = """
+<a href="{% url 'inspections:inspection_detail' inspection.pk %}" class="govuk-back-link">Back to {{ inspection.title }}</a>
+<span class="govuk-caption-l">{{ inspection.title }}</span>
+<nav class="moj-sub-navigation" aria-label="Oversight of this inspection">
+  <ul class="moj-sub-navigation__list">
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:inspection_dashboard' inspection.pk %}"{% if section == "dashboard" %} aria-current="page"{% endif %}>Dashboard</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:dashboard_cases' inspection.pk %}"{% if section == "cases" %} aria-current="page"{% endif %}>Cases behind the figures</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:moderation_list' inspection.pk %}"{% if section == "moderation" %} aria-current="page"{% endif %}>Moderation</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:feedback_figures' inspection.pk %}"{% if section == "feedback" %} aria-current="page"{% endif %}>Feedback and concerns</a></li>
+    <li class="moj-sub-navigation__item"><a class="moj-sub-navigation__link" href="{% url 'cases:service_trends' %}?service={{ inspection.service_id }}">Over time</a></li>
+  </ul>
+</nav>
 """
 
 # The question rows of templates/cases/judgements.html as they were before question_rows_html wrote them.
@@ -462,3 +504,84 @@ def test_the_judgements_area_forms_are_the_templates_markup_with_every_text_esca
         assert "<harm>" not in html and "<outstanding>" not in html and "<missing>" not in html
         shown += " selected" in html
     assert shown == 3  # the override's band, the judged band, and the blank judged band chosen
+
+
+def test_the_judgements_area_rows_are_the_templates_markup_with_every_text_escaped():
+    """Scored, not rated, judged once; overridden with and without a computed band, by a person with
+    and without a full name, equivalents that differ or not; an area hiding its counts; texts needing
+    escaping; the override's time shown on the local date (23:30 UTC on 30 June is 1 July in London)."""
+    import datetime
+
+    def person(first, last, username):
+        return SimpleNamespace(get_full_name=lambda: f"{first} {last}".strip(), username=username)
+
+    good = ratings.Band("Good & <better>", 80, "Good")
+    poor = ratings.Band("Poor", 0, "")
+    late = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+
+    def override(label, by, reason="Files <missing> & late"):
+        return SimpleNamespace(override_band_label=label, override_reason=reason, overridden_by=by, overridden_at=late)
+
+    def area(name, score, band, *, judged_once=False, over=None, few=False, override_band=None):
+        question = QuestionFigures(SimpleNamespace(pk=1, code="q", text="t", key=False), ratings.Tally(1, 1, 0), 50)
+        judgement = AreaJudgement(
+            area=SimpleNamespace(pk=1, code="a", name=name, judged_once=judged_once),
+            result=ratings.AreaResult(score, band, ratings.Tally(7, 3, 2), {}, None),
+            cases=1 if few else 12,
+            questions=[question] if few else [],
+            band=band,
+            override=over,
+            override_band=override_band,
+        )
+        return judgement
+
+    areas = [
+        area("Risk & <harm>", 85, good),
+        area("Not rated yet", None, None),
+        area("From evidence", None, poor, judged_once=True),
+        area("Overridden", 85, good, over=override("Poor", person("Ann", "O'Neil", "ann")), override_band=poor),
+        area(
+            "Overridden, same equivalent",
+            85,
+            good,
+            over=override("Good & <better>", person("", "", "bob")),
+            override_band=good,
+        ),
+        area(
+            "Overridden, no band",
+            None,
+            None,
+            over=override('Requires "work"', person("Cy", "", "cy")),
+            override_band=None,
+        ),
+        area("Few asked", 50, poor, few=True),
+    ]
+    for may_override in (False, True):
+        html = area_rows_html(areas, every_count=may_override, small_group=5)
+        expected = Template(AREA_ROWS_TEMPLATE).render(
+            Context({"figures": SimpleNamespace(areas=areas), "may_override": may_override, "small_group": 5})
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<harm>" not in html and "<better>" not in html and "<missing>" not in html
+        assert "1 July 2026" in html and "O&#x27;Neil" in html and "Computed: none" in html
+        assert ("fewer than 5 cases" in html) is (not may_override)
+
+
+@given(st.one_of(st.text(), st.integers(), st.text().map(mark_safe)))
+def test_the_markup_written_in_python_escapes_text_as_the_template_engine_does(value):
+    from cases.oversight.presenters import _text as oversight_text
+    from cases.presenters import _text
+
+    assert _text(value) == conditional_escape(value) == oversight_text(value)
+
+
+def test_the_oversight_navigation_is_the_templates_markup_for_every_section():
+    inspection = SimpleNamespace(pk=42, service_id=7, title="Mock <inspection> & 'review'")
+    for section in ("dashboard", "cases", "moderation", "feedback", ""):
+        expected = Template(OVERSIGHT_NAV_TEMPLATE).render(Context({"inspection": inspection, "section": section}))
+        html = Template("{% include 'cases/oversight/_nav.html' %}").render(
+            Context({"inspection": inspection, "section": section})
+        )
+        assert normalised(html) == normalised(expected)
+        assert "<inspection>" not in html and html.count('aria-current="page"') == (1 if section else 0)
+    assert reverse("cases:moderation_list", args=[42]) in html
