@@ -37,13 +37,17 @@ class PreparedRead:
             compiled = self._compiled[(connection, shape)] = self._compile(alias, shape)
         if compiled is EmptyResultSet:  # an empty list of values: no row can match
             return []
-        compiler, sql, fixed, slots = compiled
+        compiler, sql, fixed, slots, converters = compiled
         flat = [item for value in values for item in (value if isinstance(value, (list, tuple)) else [value])]
         params = [flat[slots[i]] if i in slots else param for i, param in enumerate(fixed)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        if converters is None:  # not worked out once (composite fields): as the ORM would each time
+            return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        if not converters:
+            return [tuple(row) for row in fetched]
+        return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
 
     def _compile(self, alias, shape):
         stand_ins, slot = [], 0
@@ -66,4 +70,7 @@ class PreparedRead:
         }
         if set(slots.values()) != set(range(slot)):
             raise ValueError("Each value must appear among the compiled query's parameters.")
-        return compiler, sql, list(params), slots
+        # The ORM's converters of each column (a date on SQLite, a JSON field), worked out once.
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+        return compiler, sql, list(params), slots, converters
