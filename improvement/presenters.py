@@ -31,7 +31,7 @@ def brag_tag(brag):
     """A GOV.UK tag saying the BRAG rating in words (never colour alone)."""
     if not brag:
         return ""
-    return BRAG_TAGS[Brag(brag).value]
+    return BRAG_TAGS.get(brag) or BRAG_TAGS[Brag(brag).value]
 
 
 ACTION_STATUS_LABELS = dict(ActionStatus.choices)
