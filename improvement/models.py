@@ -396,7 +396,12 @@ class Term(models.Model):
 
     @property
     def anchor(self):
-        return "term-" + "".join(c if c.isalnum() else "-" for c in self.term.lower())
+        return term_anchor(self.term)
+
+
+def term_anchor(term):
+    """The id a term's definition has in a glossary (links to it end with #this)."""
+    return "term-" + "".join(c if c.isalnum() else "-" for c in term.lower())
 
 
 class ReminderSent(models.Model):

@@ -1,13 +1,15 @@
 """Formatting for improvement pages and reports, kept out of models and templates."""
 
+import functools
 import re
 
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from .models import BRAG_TAG_CLASSES, ActionStatus, Brag
+from .models import BRAG_TAG_CLASSES, ActionStatus, Brag, term_anchor
 
 BRAG_SHORT = {Brag.BLUE: "Blue", Brag.GREEN: "Green", Brag.AMBER: "Amber", Brag.RED: "Red"}
 BRAG_MEANING = {Brag.BLUE: "complete", Brag.GREEN: "on track", Brag.AMBER: "at risk", Brag.RED: "off track"}
@@ -29,7 +31,7 @@ def brag_tag(brag):
     """A GOV.UK tag saying the BRAG rating in words (never colour alone)."""
     if not brag:
         return ""
-    return BRAG_TAGS[Brag(brag).value]
+    return BRAG_TAGS.get(brag) or BRAG_TAGS[Brag(brag).value]
 
 
 ACTION_STATUS_LABELS = dict(ActionStatus.choices)
@@ -43,22 +45,34 @@ def action_flags(action):
     return f"{overdue}\n{late}\n"
 
 
+@functools.lru_cache(maxsize=4096)
+def _short_date(day, language):
+    return format_date(day, "j M Y")
+
+
+def short_date(day):
+    """A date as the template's `date:"j M Y"` writes it ("5 Jan 2026"), each day worked out once per
+    process and language (a date and its words never change)."""
+    return _short_date(day, get_language())
+
+
 def plan_action_rows(actions):
     """The body rows of a theme's actions table on the plan page: each action linked, its owner, due
     date, status with its flags, and BRAG rating. Written here rather than in the template (a row per
     action); every text escaped as the template would."""
+    head = reverse("improvement:action_detail", args=[0]).removesuffix("0/")
     rows = []
     for action in actions:
-        href = reverse("improvement:action_detail", args=[action.pk])
+        href = f"{head}{int(action.pk)}/"
         status = conditional_escape(ACTION_STATUS_LABELS.get(action.status, action.status))
         if action.completed_on:
-            status = f"{status} on {format_date(action.completed_on, 'j M Y')}"
+            status = f"{status} on {short_date(action.completed_on)}"
         rows.append(
             '<tr class="govuk-table__row">\n'
             f'<td class="govuk-table__cell"><a class="govuk-link" href="{conditional_escape(href)}">'
             f"{conditional_escape(action.title)}</a></td>\n"
             f'<td class="govuk-table__cell">{conditional_escape(action.owner_display)}</td>\n'
-            f'<td class="govuk-table__cell app-no-wrap">{format_date(action.due_on, "j M Y")}</td>\n'
+            f'<td class="govuk-table__cell app-no-wrap">{short_date(action.due_on)}</td>\n'
             f'<td class="govuk-table__cell">{status} {action_flags(action)}</td>\n'
             f'<td class="govuk-table__cell">{brag_tag(action.brag)}</td>\n'
             "</tr>"
@@ -95,7 +109,7 @@ def report_action_rows(actions, glossary):
             '<tr class="govuk-table__row">\n'
             f'<td class="govuk-table__cell">{glossary.mark(action.title)}</td>\n'
             f'<td class="govuk-table__cell">{conditional_escape(action.owner_display)}</td>\n'
-            f'<td class="govuk-table__cell app-no-wrap">{format_date(action.due_on, "j M Y")}</td>\n'
+            f'<td class="govuk-table__cell app-no-wrap">{short_date(action.due_on)}</td>\n'
             f'<td class="govuk-table__cell">{brag_tag(action.brag)} {action_flags(action)}</td>\n'
             "</tr>"
         )
@@ -162,15 +176,22 @@ def recommendation_rows(recommendations, glossary, add_action_href=None):
 
 def glossary_rows(terms):
     """The rows of the board report's glossary (a GOV.UK summary list): each term, anchored for the
-    report's links, with what an abbreviation stands for and its definition. Every text escaped."""
+    report's links, with what an abbreviation stands for and its definition. Every text escaped.
+    Written once per process for each glossary as read (its every term, meaning and definition the
+    key: a changed term is a new key, so never stale)."""
+    return _glossary_rows(tuple((term.term, term.meaning, term.definition) for term in terms))
+
+
+@functools.lru_cache(maxsize=256)
+def _glossary_rows(entries):
     rows = []
-    for term in terms:
-        meaning = f"<strong>{conditional_escape(term.meaning)}.</strong> " if term.meaning else ""
+    for term, meaning, definition in entries:
+        meaning = f"<strong>{conditional_escape(meaning)}.</strong> " if meaning else ""
         rows.append(
             '<div class="govuk-summary-list__row govuk-summary-list__row--no-actions" '
-            f'id="{conditional_escape(term.anchor)}">\n'
-            f'<dt class="govuk-summary-list__key">{conditional_escape(term.term)}</dt>\n'
-            f'<dd class="govuk-summary-list__value">{meaning}{conditional_escape(term.definition)}</dd>\n'
+            f'id="{conditional_escape(term_anchor(term))}">\n'
+            f'<dt class="govuk-summary-list__key">{conditional_escape(term)}</dt>\n'
+            f'<dd class="govuk-summary-list__value">{meaning}{conditional_escape(definition)}</dd>\n'
             "</div>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped; our own markup)

@@ -30,7 +30,8 @@ class PreparedRead:
     def __init__(self, model, build):
         self.model = model
         self.build = build
-        self._compiled = {}  # {(connection, shape): (compiler, sql, params, {parameter position: slot})}
+        # {(connection, shape, paged): (compiler, sql, params, {parameter position: slot}, converters)}
+        self._compiled = {}
 
     def rows(self, *values, limit=None, offset=0):
         alias = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
