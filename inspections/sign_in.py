@@ -10,16 +10,16 @@ request, as before.
 
 The rows become model objects as the ORM makes them (`Model.from_db`): one person (an inspector of
 150 services is read once, not once per membership) and each membership with its service, these
-two made as `from_db` makes them but without its work for each field (`_as_read`).
+two made as `from_db` makes them but without its work for each field (`prepared_objects.as_read`).
 """
 
 import functools
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
-from django.db.models.base import ModelState
 
 from .models import Membership, Service
+from .prepared_objects import as_read
 
 
 def _attnames(model):
@@ -42,19 +42,6 @@ def _person_with_memberships():
     return person_model, fields, query
 
 
-def _as_read(model, db, attnames, values):
-    """The object `model.from_db(db, attnames, values)` makes of a row of every concrete field, made
-    without `Model.__init__`'s work for each field and its pre_init and post_init signals (no receiver
-    listens for a membership or a service: Django's own is for image fields). An inspector of 150
-    services has 300 of them on every request (tests/yos_audit/test_pages.py compares the two)."""
-    instance = model.__new__(model)
-    instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = db
-    instance.__dict__.update(zip(attnames, values, strict=True))
-    return instance
-
-
 class MembershipBackend(AuthenticationBackend):
     """allauth's username and password backend (a Django ModelBackend, the one allauth picks for
     sign-ins through the council's provider too); get_user also reads the person's memberships."""
@@ -75,10 +62,10 @@ class MembershipBackend(AuthenticationBackend):
         for row in rows:
             if row[person_end] is None:  # the outer join's row of a person in no service
                 break
-            membership = _as_read(Membership, db, membership_fields, row[person_end:membership_end])
+            membership = as_read(Membership, db, membership_fields, row[person_end:membership_end])
             cached = membership._state.fields_cache
             cached["user"] = user
-            cached["service"] = _as_read(Service, db, service_fields, row[membership_end:])
+            cached["service"] = as_read(Service, db, service_fields, row[membership_end:])
             memberships.append(membership)
         user.loaded_memberships = memberships
         return user
