@@ -15,8 +15,7 @@ from inspections.applicability import case_facts
 from inspections.models import Area, Inspection, InspectionStatus, Judgement, Question
 from inspections.people import display_name, name_from
 from inspections.prepared import PreparedRead
-from inspections.prepared_objects import PreparedObjects
-from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, in_services, my_service_ids
+from inspections.scoping import ObjectInMyServices
 
 from .models import (
     Answer,
@@ -147,32 +146,19 @@ _ANSWERS_BY_CODE = PreparedRead(
 )
 
 
-def _scoped_assessment(pk, service_ids):
-    queryset = Assessment.objects.select_related("case__inspection__programme_audit", "assessor").filter(pk=pk)
-    return in_services(queryset, service_ids, "case__inspection__service")
-
-
 # What the scoring page and its save read with an assessment: its case, the case's inspection with the
-# inspection's programme audit (none for most: `question_scope` reads it), and the assessor. Built by the
-# ORM once per process (and number of the person's services), run with the assessment's id and the ids
-# of the person's services.
-_SCOPED_ASSESSMENT = PreparedObjects(Assessment, _scoped_assessment)
+# inspection's programme audit (none for most: `question_scope` reads it), and the assessor (the query
+# built once per process: inspections.scoping).
+_SCOPED_ASSESSMENT = ObjectInMyServices(
+    lambda: Assessment.objects.select_related("case__inspection__programme_audit", "assessor"),
+    "case__inspection__service",
+)
 
 
 def assessment_for_scoring_or_404(user, pk):
     """The assessment if it is in one of the person's services (else 404), with its case, the case's
-    inspection and its programme audit (None if none), and the assessor: the objects
-    `select_related("case__inspection__programme_audit", "assessor")` makes, from one query built
-    once per process. Outside a request (the person's services not read with them), by the ORM."""
-    service_ids = my_service_ids(user)
-    if service_ids is None:
-        return get_in_my_services_or_404(
-            Assessment.objects.select_related("case__inspection__programme_audit", "assessor"),
-            user,
-            "case__inspection__service",
-            pk=pk,
-        )
-    return get_prepared_or_404(_SCOPED_ASSESSMENT, pk, service_ids)
+    inspection and its programme audit (None if none), and the assessor."""
+    return _SCOPED_ASSESSMENT.get_or_404(user, pk)
 
 
 def cases_with_assessments(inspection):

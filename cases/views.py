@@ -18,8 +18,7 @@ from inspections.access import my_inspection, require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.forms import OverrideForm
 from inspections.models import Inspection
-from inspections.prepared_objects import PreparedObjects
-from inspections.scoping import get_in_my_services_or_404, get_prepared_or_404, my_service_ids
+from inspections.scoping import ObjectInMyServices, get_in_my_services_or_404
 from inspections.services import area_judge, judgement_override
 
 from . import selectors, services
@@ -277,22 +276,10 @@ def _record_area_band(request, inspection, form):
     return True
 
 
-_JUDGED_RELATED = ("service", "framework", "programme_audit")
-
-
-def _judged_inspection(pk, service_ids):
-    return Inspection.objects.select_related(*_JUDGED_RELATED).filter(pk=pk, service_id__in=service_ids)
-
-
-# The judgements page's inspection, built by the ORM once per process (inspections/prepared.py).
-_JUDGED_INSPECTION = PreparedObjects(Inspection, _judged_inspection)
-
-
-def _judged_inspection_or_404(user, pk):
-    service_ids = my_service_ids(user)
-    if service_ids is None:  # not through a request's sign-in (no memberships read with the person)
-        return get_in_my_services_or_404(Inspection.objects.select_related(*_JUDGED_RELATED), user, pk=pk)
-    return get_prepared_or_404(_JUDGED_INSPECTION, pk, service_ids)
+# The judgements page's inspection (the query built once per process: inspections.scoping).
+_JUDGED_INSPECTION = ObjectInMyServices(
+    lambda: Inspection.objects.select_related("service", "framework", "programme_audit")
+)
 
 
 def _area_forms(request, figures, posted, *, may_override):
@@ -330,7 +317,7 @@ def judgements(request, pk):
     """Each area's score and band; overrides by a manager or the lead inspector; publishing."""
     # The inspection with what the page shows of it and its programme audit, if any (the questions
     # the judgements read: `question_scope`), not the lead inspector and the inspection it follows.
-    inspection = require(request.user, Perm.VIEW_JUDGEMENTS, _judged_inspection_or_404(request.user, pk))
+    inspection = require(request.user, Perm.VIEW_JUDGEMENTS, _JUDGED_INSPECTION.get_or_404(request.user, pk))
     may_override = request.user.has_perm(Perm.OVERRIDE_JUDGEMENT, inspection)
     override_form = None
     if request.method == "POST":

@@ -13,7 +13,7 @@ from cases.selectors import provisional_question_scores
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
 from inspections.people import display_name
 from inspections.prepared_objects import PreparedObjects
-from inspections.scoping import in_my_services, in_services, my_service_ids
+from inspections.scoping import ObjectInMyServices, in_my_services
 
 from .models import (
     BRAG_ORDER,
@@ -43,20 +43,14 @@ def _with_parts(plans, with_people):
 
 
 def plan_in_my_services(user, pk, with_people=True):
-    """The plan `pk` as `plans_in_my_services` reads it, or None outside the person's services. In a
-    request, by a read built once (the plan's id and the person's service ids its values)."""
-    member_of = my_service_ids(user)
-    if member_of is None:
-        return plans_in_my_services(user, with_people).filter(pk=pk).first()
-    return _PLAN_READS[with_people].first(pk, member_of)
+    """The plan `pk` as `plans_in_my_services` reads it, or None outside the person's services (in a
+    request, by a query built once per process: inspections.scoping)."""
+    return _PLANS[with_people].get(user, pk)
 
 
-_PLAN_READS = {
-    with_people: PreparedObjects(
-        ImprovementPlan,
-        lambda pk, member_of, with_people=with_people: _with_parts(
-            in_services(ImprovementPlan.objects.filter(pk=pk), member_of, "inspection__service"), with_people
-        ),
+_PLANS = {
+    with_people: ObjectInMyServices(
+        lambda with_people=with_people: _with_parts(ImprovementPlan.objects.all(), with_people), "inspection__service"
     )
     for with_people in (True, False)
 }

@@ -34,13 +34,8 @@ class PreparedRead:
         self._compiled = {}
 
     def rows(self, *values, limit=None, offset=0):
-        alias = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
-        connection = connections[alias]  # this thread's connection
-        shape = tuple(len(value) if isinstance(value, (list, tuple)) else None for value in values)
         paged = limit is not None
-        compiled = self._compiled.get((connection, shape, paged))
-        if compiled is None:
-            compiled = self._compiled[(connection, shape, paged)] = self._compile(alias, shape, paged)
+        connection, compiled = self._statement(values, paged)
         if compiled is EmptyResultSet:  # an empty list of values: no row can match
             return []
         compiler, sql, fixed, slots, converters = compiled
@@ -55,6 +50,21 @@ class PreparedRead:
             return list(compiler.results_iter(results=[fetched], tuple_expected=True))
         # The ORM's converters (`results_iter`'s), found once with the statement: they depend on its columns only.
         return list(map(tuple, compiler.apply_converters(fetched, converters))) if converters else fetched
+
+    def compiler(self, *values):
+        """The ORM's compiler of the statement run for these values (not paged), compiled once."""
+        return self._statement(values)[1][0]
+
+    def _statement(self, values, paged=False):
+        """This thread's connection, and the statement for values of this shape on it: (compiler, sql,
+        params, {parameter position: slot}, converters), or EmptyResultSet; compiled on first use."""
+        alias = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
+        connection = connections[alias]  # this thread's connection
+        shape = tuple(len(value) if isinstance(value, (list, tuple)) else None for value in values)
+        compiled = self._compiled.get((connection, shape, paged))
+        if compiled is None:
+            compiled = self._compiled[(connection, shape, paged)] = self._compile(alias, shape, paged)
+        return connection, compiled
 
     def _compile(self, alias, shape, paged=False):
         stand_ins, slot = [], 0

@@ -8,7 +8,7 @@ Not for `prefetch_related` (it is not run) nor for a related manager's query (`p
 objects would not know their plan). Nothing read is kept: only the statement.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
 
@@ -21,19 +21,17 @@ class PreparedObjects(PreparedRead):
 
     def __init__(self, model, build):
         super().__init__(model, build)
-        self._made = {}  # {compiled statement's key: how to make its rows into objects}
+        self._made = {}  # {a statement's compiler: how to make its rows into objects}
 
     def objects(self, *values):
         rows = self.rows(*values)
         if not rows:
             return []
         alias = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
-        connection = connections[alias]
-        shape = tuple(len(value) if isinstance(value, (list, tuple)) else None for value in values)
-        key = (connection, shape)
-        made = self._made.get(key)
+        compiler = self.compiler(*values)
+        made = self._made.get(compiler)
         if made is None:
-            made = self._made[key] = _how_to_make(self._compiled[(connection, shape, False)][0], alias)
+            made = self._made[compiler] = _how_to_make(compiler, alias)
         model, start, end, init_list, populators, annotations = made
         found = []
         for row in rows:

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Service
+from .prepared_objects import PreparedObjects
 
 
 def my_services(user):
@@ -60,14 +61,36 @@ def get_in_my_services_or_404(queryset, user, service_field="service", **lookup)
     return get_object_or_404(in_my_services(queryset, user, service_field), **lookup)
 
 
-def get_prepared_or_404(read, pk, service_ids):
-    """The object of `read` (an `inspections.prepared_objects.PreparedObjects` of (pk, [service id]) that narrows
-    to those services as `in_my_services` does) with this pk in these services, else 404: one
-    statement, built by the ORM once per process."""
-    found = read.objects(int(pk), service_ids)
-    if len(found) != 1:
-        raise Http404(f"No {read.model._meta.object_name} matches the given query.")
-    return found[0]
+class ObjectInMyServices:
+    """One object by its id, if it belongs to one of the person's services (`in_my_services`): for the
+    pages that read one inspection, assessment or plan with its related objects on every request.
+
+    `queryset()` returns the objects, not narrowed (with their `select_related`). In a request, the
+    person's service ids read with them (inspections.sign_in), the query is built and compiled by the
+    ORM once per process (`inspections.prepared_objects.PreparedObjects`) and run with the id and
+    those service ids; otherwise (a person not read through the sign-in) by the ORM."""
+
+    def __init__(self, queryset, service_field="service"):
+        self.queryset = queryset
+        self.service_field = service_field
+        self._read = PreparedObjects(
+            queryset().model,
+            lambda pk, service_ids: in_services(queryset().filter(pk=pk), service_ids, service_field),
+        )
+
+    def get(self, user, pk):
+        """The object, or None if it is not in the person's services."""
+        service_ids = my_service_ids(user)
+        if service_ids is None:
+            return in_my_services(self.queryset(), user, self.service_field).filter(pk=pk).first()
+        return self._read.first(int(pk), service_ids)
+
+    def get_or_404(self, user, pk):
+        """The object, else 404 (its existence outside the person's services not disclosed)."""
+        found = self.get(user, pk)
+        if found is None:
+            raise Http404(f"No {self._read.model._meta.object_name} matches the given query.")
+        return found
 
 
 def roles_by_service(user):
