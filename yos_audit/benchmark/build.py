@@ -80,7 +80,19 @@ def build(scale: Scale, progress) -> DataSet:
     _answers(progress, questions)
     _publish(progress, inspections, people, areas)
     _plans_and_boards(scale, progress, services, inspections, people, inspector, today)
+    _vacuum()
     return data_set(scale)
+
+
+def _vacuum():
+    """On PostgreSQL, what autovacuum does to a live database's tables soon after a bulk load: their
+    visibility maps set (an index-only scan, as the inspector's home counts submitted markings with,
+    then reads the index alone rather than visiting each row: 3,217 buffers read for a page of 25
+    inspections rather than 4,768) and fresh statistics. Not in a transaction (the tests' own): VACUUM
+    cannot run in one."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
 
 
 def _services_and_people(scale, progress):
