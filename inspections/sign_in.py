@@ -17,8 +17,10 @@ import functools
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, router
 
 from .models import Membership, Service
+from .prepared import PreparedRead
 from .prepared_objects import as_read
 
 
@@ -30,8 +32,8 @@ def _attnames(model):
 def _person_with_memberships():
     """The query of a person with their memberships and each membership's service: the person's
     columns, then each membership's and its service's (NULL for a person in no service: one row, so
-    staff and people not yet invited anywhere are read in one query too). Built once per process
-    (its columns resolved once), filtered by the person each request: a query, never its rows."""
+    staff and people not yet invited anywhere are read in one query too). Built and compiled once
+    per process (inspections.prepared), run with the person's id each request: a query, never its rows."""
     person_model = get_user_model()
     fields = (_attnames(person_model), _attnames(Membership), _attnames(Service))
     query = person_model._default_manager.order_by("memberships__service__name").values_list(
@@ -39,7 +41,7 @@ def _person_with_memberships():
         *(f"memberships__{name}" for name in fields[1]),
         *(f"memberships__service__{name}" for name in fields[2]),
     )
-    return person_model, fields, query
+    return person_model, fields, PreparedRead(person_model, lambda pk: query.filter(pk=pk))
 
 
 class MembershipBackend(AuthenticationBackend):
@@ -47,10 +49,9 @@ class MembershipBackend(AuthenticationBackend):
     sign-ins through the council's provider too); get_user also reads the person's memberships."""
 
     def get_user(self, user_id):
-        person_model, (person_fields, membership_fields, service_fields), query = _person_with_memberships()
-        rows = query.filter(pk=user_id)
-        db = rows.db
-        rows = list(rows)
+        person_model, (person_fields, membership_fields, service_fields), read = _person_with_memberships()
+        db = router.db_for_read(person_model) or DEFAULT_DB_ALIAS  # where the read runs (inspections.prepared)
+        rows = read.rows(int(user_id))
         if not rows:
             return None
         person_end = len(person_fields)
