@@ -21,6 +21,7 @@ from inspections.prepared_objects import PreparedObjects
 
 from ..models import Answer, Assessment, AssessmentStatus, Case, Marking, markings_both_submitted
 from ..presenters import question_name
+from ..programme.scope import question_scope
 from ..selectors import AskedQuestion, case_areas
 from ..services import ScoringProblems, StaleAssessment, answers_write
 
@@ -144,8 +145,9 @@ def case_comparison(case) -> Comparison:
     case.first_and_second_markings = [
         (a.marking, a.assessor_id, a.status) for a in markings.values() if a.marking in (Marking.FIRST, Marking.SECOND)
     ]
-    # The questions the case is asked, as the scoring page reads and numbers them: plain rows, one query.
-    questions = [q for area in case_areas(case) for q in area.asked]
+    # The questions the case is asked, as the scoring page reads and numbers them (only those of a
+    # themed programme audit: `question_scope`, read with the inspection): plain rows, one query.
+    questions = [q for area in case_areas(case, question_scope(case.inspection)) for q in area.asked]
 
     def answers(marking):
         assessment = markings.get(marking)
@@ -189,7 +191,11 @@ def moderation_start(*, case: Case, by) -> Assessment:
     Refuses unless both markings are submitted and `by` made neither of them. A draft started by
     another moderator passes to `by`.
     """
-    case = Case.objects.select_for_update().select_related("inspection").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self", "inspection"))
+        .select_related("inspection__programme_audit")
+        .get(pk=case.pk)
+    )
     comparison = case_comparison(case)
     _check_may_moderate(comparison, by)
     final = comparison.final

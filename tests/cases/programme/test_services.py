@@ -212,3 +212,35 @@ def test_template_checks(service, other_service, manager):
     template_for(other_service, manager)  # the same name in another service is fine
     with pytest.raises(ValidationError, match="at least one period"):
         template_for(service, manager, name="Dates", rhythm="dates", dates=[])
+
+
+def test_a_themed_audits_case_is_moderated_on_its_questions_alone(client, service, manager, officer):
+    """The moderation page compares, and moderation settles, only the questions the audit reads: a
+    question outside it, answered by neither marker, is neither shown nor left to settle."""
+    from django.urls import reverse
+
+    from cases.oversight.moderation import case_comparison, moderation_complete, moderation_settle
+
+    framework = FrameworkFactory()
+    safeguarding = Area.objects.get(framework=framework, code="saf")
+    template = template_for(service, manager, framework=framework, name="Safeguarding", areas=[safeguarding])
+    audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
+    case = cohort(audit, [None], [1])[0]
+    case.in_sample = True
+    case.save()
+    second_officer = member(service, Role.OFFICER, username="second-marker")
+    for assessor, marking, third in ((officer, "first", "no"), (second_officer, "second", "yes")):
+        assessment = AssessmentFactory(case=case, assessor=assessor, marking=marking)
+        answers = {"saf-1": ("yes", ""), "saf-2": ("yes", ""), "saf-3": (third, "Plan not reviewed")}
+        assessment_save(assessment=assessment, answers=answers, version=0, by=assessor, submit=True)
+
+    comparison = case_comparison(Case.objects.select_related("inspection").get(pk=case.pk))
+    assert [q.question.code for q in comparison.questions] == ["saf-1", "saf-2", "saf-3"]
+    client.force_login(manager)
+    page = client.get(reverse("cases:moderation_case", args=[audit.inspection.pk, case.pk])).content.decode()
+    assert "saf-3" in page and "roh-1" not in page
+
+    moderation_settle(case=case, decisions={"saf-3": ("yes", "Checked the plan")}, by=manager)
+    final = moderation_complete(case=case, by=manager)
+    assert final.status == "submitted"
+    assert (final.yes, final.no, final.na) == (3, 0, 0)
