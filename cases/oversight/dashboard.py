@@ -15,7 +15,7 @@ from inspections.models import Area, Inspection, Question, Stage
 from inspections.people import name_from
 from inspections.prepared import PreparedRead
 
-from ..judgements import framework_bands, inspection_judgements
+from ..judgements import areas_with_questions, framework_bands, inspection_judgements
 from ..models import (
     Answer,
     Assessment,
@@ -36,8 +36,6 @@ from .figures import (
     STAGES,
     WEAKEST,
     Score,
-    area_score,
-    framework_areas,
     inspection_cases,
     manager_label,
     questions_area_score,
@@ -242,11 +240,11 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     if leave_out:
         cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
-    areas = framework_areas(framework.pk)
+    areas = areas_with_questions(framework)  # [(area, its questions)]
     bands_read = framework_bands(framework)
     bands = bands_read.bands
     markings = case_markings(cases)
-    counted = counted_cases(markings, [q.pk for area in areas for q in area.questions.all()])
+    counted = counted_cases(markings, [q.pk for _, questions in areas for q in questions])
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
@@ -258,7 +256,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
             inspection,
             leave_out=leave_out,
             live=(by_question, cases_by_area, cases_counted),
-            areas=[(area, questions) for area in areas if (questions := list(area.questions.all()))],
+            areas=areas,
             framework_bands_read=bands_read,
         )
         overall = judged.overall
@@ -275,17 +273,15 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         cases_counted = judged.cases_counted if judged.published else cases_counted
     else:
         area_lines = []
-        for area in areas:
-            result, score = area_score(framework, area, by_question, bands, cases_counted)
+        for area, questions in areas:
+            result, score = questions_area_score(framework.rule, questions, by_question, bands, cases_counted)
             area_lines.append(
                 AreaLine(
                     area, score, cases_by_area.get(area.pk, 0), result.tally, score.band.label if score.band else ""
                 )
             )
 
-    lines = [
-        QuestionLine(q, by_question.get(q.pk, ratings.Tally()), None) for area in areas for q in area.questions.all()
-    ]
+    lines = [QuestionLine(q, by_question.get(q.pk, ratings.Tally()), None) for _, questions in areas for q in questions]
     for line in lines:
         line.suppressed = suppress_all or few_asked(line.tally)
         line.score = None if line.suppressed else ratings.whole_percent(line.tally.yes, line.tally.no)
@@ -300,7 +296,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     oversight = [line for line in lines if line.question.stage == Stage.OVERSIGHT]
 
     matrix = []
-    for area in areas:
+    for area, _ in areas:
         row = []
         for stage, _ in STAGES:
             tally = cells.get((area.pk, stage))
@@ -360,14 +356,14 @@ class CountedCases:
 
     def figures(self, areas):
         """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and
-        {(area id, stage): Tally}, over the counted cases."""
-        where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
+        {(area id, stage): Tally}, over the counted cases (`areas`: [(area, its questions)])."""
+        where = {q.pk: (area.pk, q.stage) for area, questions in areas for q in questions}
         by_question = self.tallies(self.counts)
         column = {question_id: 3 * i for i, question_id in enumerate(self.questions)}
         cases_by_area = {}
-        for area in areas:
+        for area, questions in areas:
             # The Yes and No columns of the area's questions: a case with any of them answered.
-            columns = [column[q.pk] + k for q in area.questions.all() if q.pk in column for k in (0, 1)]
+            columns = [column[q.pk] + k for q in questions if q.pk in column for k in (0, 1)]
             if columns:
                 answered = itemgetter(*columns)
                 cases = sum(1 for row in self.counts.values() if any(answered(row)))
@@ -468,8 +464,9 @@ def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
     """Every dimension's breakdown, added up from the counted cases: each group's cases and area
-    scores; groups under SMALL_GROUP cases suppressed (disclosure.protect). No query."""
-    scored = [[ScoredQuestion(q.pk, q.code, q.key) for q in area.questions.all()] for area in areas]
+    scores (`areas`: [(area, its questions)]); groups under SMALL_GROUP cases suppressed
+    (disclosure.protect). No query."""
+    scored = [[ScoredQuestion(q.pk, q.code, q.key) for q in questions] for _, questions in areas]
     result = []
     for dimension in DIMENSIONS:
         key = f"by_{dimension.param}"
