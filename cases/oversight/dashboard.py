@@ -4,10 +4,12 @@ agreement. Every figure is aggregated in the database; each selector runs a fixe
 queries whatever the number of cases.
 """
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import F
 
 from inspections import ratings
@@ -20,6 +22,7 @@ from ..models import (
     Answer,
     Assessment,
     AssessmentStatus,
+    Case,
     Disposal,
     Gender,
     Marking,
@@ -194,14 +197,12 @@ def progress(markings) -> Progress:
     """Scoring progress overall and per assessor, from `markings` (`case_markings` of the cases): no query."""
     totals = defaultdict(int)
     people = {}
-    for row in markings.rows:
-        key = (row["marking"], row["status"])
+    for _, _, marking, status, assessor_id, first_name, last_name, username in markings.rows:
+        key = (marking, status)
         totals[key] += 1
-        person = people.get(row["assessor_id"])
+        person = people.get(assessor_id)
         if person is None:
-            person = people[row["assessor_id"]] = AssessorProgress(
-                name_from(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
-            )
+            person = people[assessor_id] = AssessorProgress(name_from(first_name, last_name, username), {})
         person.counts[key] = person.counts.get(key, 0) + 1
     ready = sum(
         1
@@ -235,15 +236,11 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     inspection's cases) or all of them, less the cases in `leave_out` (those the reader is marking
     blind: `rules.blind_case_ids`; no figure may include them). A fixed number of queries."""
     filtered = cases is not None
-    if cases is None:
-        cases = inspection_cases(inspection)
-    if leave_out:
-        cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
     areas = areas_with_questions(framework)  # [(area, its questions)]
     bands_read = framework_bands(framework)
     bands = bands_read.bands
-    markings = case_markings(cases)
+    markings = case_markings(inspection, cases, leave_out=leave_out)
     counted = counted_cases(markings, [q.pk for _, questions in areas for q in questions])
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
@@ -332,7 +329,7 @@ class CountedCases:
     """Each counted case (one with a counting assessment) with its value of every dimension, and its
     Yes / No / N/A per question: the dashboard's figures are added up from these."""
 
-    groups: dict  # {case id: {"by_<dimension param>": value}}
+    groups: dict  # {case id: (its value of each dimension, in the order of DIMENSIONS)}
     questions: list  # question ids, in the order of `counts`
     counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
     pairs: list  # the first and second markings' answers compared (agreement.marking_pairs)
@@ -386,46 +383,60 @@ class CaseMarkings:
     """Every assessment of the dashboard's cases, read once as rows: scoring progress, the counted
     cases and the markings compared for agreement are all worked out from these."""
 
-    rows: list  # {"pk", "case_id", "assessor_id", "marking", "status", the assessor's name, "by_<dimension>"}
+    rows: list  # (case id, assessment id, marking, status, assessor id, first name, last name, username)
     statuses: dict  # {case id: {marking: status}}
+    groups: dict  # {case id: (its value of each dimension, in the order of DIMENSIONS)}
     sampled: int = 0  # the cases in the sample
 
 
-MARKING_KEYS = [
-    "pk",
-    "marking",
-    "status",
-    "assessor_id",
-    "assessor__first_name",
-    "assessor__last_name",
-    "assessor__username",
-]
-
-
-def case_markings(cases) -> CaseMarkings:
-    """One query: every assessment of `cases` with its assessor's name and its case's value of
-    every dimension (in the order of the cases' references), and how many of `cases` are sampled
-    (the cases read with their assessments, those without one too)."""
+def _markings_of(cases):
+    """Every assessment of `cases` with its assessor's name and its case's value of every
+    dimension, in the order of the cases' references (the cases without one too, for the sample)."""
     fields = {f"by_{d.param}": manager_label() if _case_path(d, "") is None else F(d.field) for d in DIMENSIONS}
-    keys = ["case_id", "in_sample", *MARKING_KEYS, *fields]
-    read = (
+    return (
         cases.annotate(**fields)
         .order_by("reference", "pk", "assessments__marking")
-        .values_list("pk", "in_sample", *(f"assessments__{key}" for key in MARKING_KEYS), *fields)
+        .values_list(
+            "pk",
+            "in_sample",
+            "assessments__pk",
+            "assessments__marking",
+            "assessments__status",
+            "assessments__assessor_id",
+            "assessments__assessor__first_name",
+            "assessments__assessor__last_name",
+            "assessments__assessor__username",
+            *fields,
+        )
     )
-    rows, sampled = [], set()
+
+
+# The markings of an inspection's cases less some (ids), built by the ORM once per process
+# (inspections/prepared.py): the unfiltered dashboard's.
+_INSPECTION_MARKINGS = PreparedRead(
+    Case, lambda inspection_id, left_out: _markings_of(_left_out(inspection_cases(inspection_id), left_out))
+)
+
+
+def case_markings(inspection, cases=None, *, leave_out=frozenset()) -> CaseMarkings:
+    """One query: every assessment of `cases` (a filtered queryset of the inspection's cases) or of
+    all the inspection's cases, less those in `leave_out`, with its assessor's name and its case's
+    value of every dimension (in the order of the cases' references), and how many of the cases are
+    sampled (the cases read with their assessments, those without one too)."""
+    if cases is None:
+        read = _INSPECTION_MARKINGS.rows(inspection.pk, sorted(leave_out))
+    else:
+        read = _markings_of(_left_out(cases, leave_out))
+    rows, sampled, groups = [], set(), {}
     statuses = defaultdict(dict)
-    for values in read:
-        row = dict(zip(keys, values, strict=True))
-        if row["in_sample"]:
-            sampled.add(row["case_id"])
-        if row["pk"] is not None:  # the case has this assessment
-            rows.append(row)
-            statuses[row["case_id"]][row["marking"]] = row["status"]
-    return CaseMarkings(rows, dict(statuses), len(sampled))
-
-
-DIMENSION_KEYS = [f"by_{d.param}" for d in DIMENSIONS]
+    for case_id, in_sample, pk, marking, status, assessor_id, first_name, last_name, username, *values in read:
+        if in_sample:
+            sampled.add(case_id)
+        if pk is not None:  # the case has this assessment
+            rows.append((case_id, pk, marking, status, assessor_id, first_name, last_name, username))
+            statuses[case_id][marking] = status
+            groups[case_id] = values
+    return CaseMarkings(rows, dict(statuses), groups, len(sampled))
 
 
 def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
@@ -435,24 +446,22 @@ def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
     assessments' ids. A counting assessment has at most one answer per question. `questions`: the
     ids of the framework's questions, the columns of the counts (each row made at full width once,
     each answer counted into it as it is read: one pass)."""
+    counting_of = {case_id: counting_marking(statuses) for case_id, statuses in markings.statuses.items()}
+    both_submitted = {case_id for case_id, statuses in markings.statuses.items() if markings_both_submitted(statuses)}
     counting = {}  # {counting assessment id: case id}
     compared = {}  # {assessment id: (case id, marking, assessor id)}
-    groups = {}
-    for row in markings.rows:
-        case_id, marking = row["case_id"], row["marking"]
-        statuses = markings.statuses[case_id]
-        if marking == counting_marking(statuses):
-            counting[row["pk"]] = case_id
-            groups[case_id] = {"case_id": case_id, **{key: row[key] for key in DIMENSION_KEYS}}
-        if marking in (Marking.FIRST, Marking.SECOND) and markings_both_submitted(statuses):
-            compared[row["pk"]] = (case_id, marking, row["assessor_id"])
+    for case_id, pk, marking, _, assessor_id, _, _, _ in markings.rows:
+        if marking == counting_of[case_id]:
+            counting[pk] = case_id
+        if case_id in both_submitted and marking in (Marking.FIRST, Marking.SECOND):
+            compared[pk] = (case_id, marking, assessor_id)
+    groups = {case_id: markings.groups[case_id] for case_id in counting.values()}
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
     counts = {case_id: [0] * (3 * len(questions)) for case_id in counting.values()}
     rows = {assessment_id: counts[case_id] for assessment_id, case_id in counting.items()}
     pair_rows = []
-    answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
     # One pass over the answers: each counting answer into its case's row of counts as it is read.
-    for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
+    for assessment_id, question_id, value in _answers_of([*counting, *(pk for pk in compared if pk not in counting)]):
         counted = rows.get(assessment_id)
         if counted is not None:
             counted[column[question_id] + ANSWER_COLUMN[value]] += 1
@@ -462,17 +471,43 @@ def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
     return CountedCases(groups, questions, counts, paired(pair_rows))
 
 
+def _answers_of(assessment_ids):
+    """(assessment id, question id, value) of every answer of the assessments: one query of plain
+    rows (none for no assessment); the thousands of rows of a national inspection's dashboard
+    without the ORM's work for each."""
+    if not assessment_ids:
+        return []
+    alias = router.db_for_read(Answer) or DEFAULT_DB_ALIAS
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_answers_sql(alias).format(ids=", ".join(["%s"] * len(assessment_ids))), assessment_ids)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _answers_sql(alias):
+    """`_answers_of`'s statement for the database `alias` (`{ids}`: a placeholder for each
+    assessment), its names from the models, written once per process."""
+    quote = connections[alias].ops.quote_name
+
+    def column(name):
+        return f"{quote(Answer._meta.db_table)}.{quote(Answer._meta.get_field(name).column)}"
+
+    return (
+        f"SELECT {column('assessment')}, {column('question')}, {column('value')} "  # noqa: S608 (names from the models)
+        f"FROM {quote(Answer._meta.db_table)} WHERE {column('assessment')} IN ({{ids}})"
+    )
+
+
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
     """Every dimension's breakdown, added up from the counted cases: each group's cases and area
     scores (`areas`: [(area, its questions)]); groups under SMALL_GROUP cases suppressed
     (disclosure.protect). No query."""
     scored = [[ScoredQuestion(q.pk, q.code, q.key) for q in questions] for _, questions in areas]
     result = []
-    for dimension in DIMENSIONS:
-        key = f"by_{dimension.param}"
+    for position, dimension in enumerate(DIMENSIONS):
         members = defaultdict(list)
-        for case_id, row in counted.groups.items():
-            members[row[key]].append(case_id)
+        for case_id, values in counted.groups.items():
+            members[values[position]].append(case_id)
         # Groups in the order of their values, as selection_hidden reads them, so that ties in the
         # secondary suppression always fall the same way on the page and in the filter check.
         groups = sorted(
