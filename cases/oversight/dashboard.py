@@ -39,6 +39,7 @@ from .figures import (
     STAGES,
     WEAKEST,
     Score,
+    area_score_from,
     inspection_cases,
     manager_label,
     questions_area_score,
@@ -502,7 +503,26 @@ def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Break
     """Every dimension's breakdown, added up from the counted cases: each group's cases and area
     scores (`areas`: [(area, its questions)]); groups under SMALL_GROUP cases suppressed
     (disclosure.protect). No query."""
-    scored = [[ScoredQuestion(q.pk, q.code, q.key) for q in questions] for _, questions in areas]
+    column = {question_id: 3 * i for i, question_id in enumerate(counted.questions)}
+    # What each area's score reads, worked out once a page rather than for every group of every
+    # breakdown: its questions' codes with their Yes column in the counts, and its key questions' codes.
+    scored = [
+        ([(q.code, column[q.pk]) for q in questions], [q.code for q in questions if q.key]) for _, questions in areas
+    ]
+
+    def scores(case_ids):
+        """The group's Score in each area: its questions' tallies taken straight from the summed counts."""
+        totals = counted.totals(case_ids)
+        return [
+            area_score_from(
+                framework.rule,
+                {code: ratings.Tally(totals[at], totals[at + 1], totals[at + 2]) for code, at in columns},
+                keys,
+                bands,
+            )[1]
+            for columns, keys in scored
+        ]
+
     result = []
     for position, dimension in enumerate(DIMENSIONS):
         members = defaultdict(list)
@@ -513,43 +533,20 @@ def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Break
         groups = sorted(
             ((group, len(ids)) for group, ids in members.items()), key=lambda item: dimension.param_value(item[0])
         )
-        result.append(
-            _breakdown(
-                dimension,
-                groups,
-                lambda group, members=members: counted.tallies(members[group]),
-                scored,
-                framework,
-                bands,
-            )
-        )
+        result.append(_breakdown(dimension, groups, lambda group, members=members: scores(members[group]), len(areas)))
     return result
 
 
-@dataclass(frozen=True)
-class ScoredQuestion:
-    """What an area's score reads of a question (figures.questions_area_score), read once a page
-    rather than from the model for every group of every breakdown."""
-
-    pk: int
-    code: str
-    key: bool
-
-
-def _breakdown(dimension, groups, tallies, scored, framework, bands) -> Breakdown:
-    """`tallies(group)`: the group's {question id: Tally}, worked out only for the groups shown;
-    `scored`: each area's ScoredQuestions, in order."""
+def _breakdown(dimension, groups, scores, areas) -> Breakdown:
+    """`scores(group)`: the group's Score in each of the `areas` (how many), worked out only for the
+    groups shown."""
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
         hidden = protection.withheld or index in protection.hidden
         text = protection.text(index, n)
-        if hidden:
-            scores = [Score(None, suppressed=True, marker=text) for _ in scored]
-        else:
-            by_question = tallies(group)
-            scores = [questions_area_score(framework.rule, questions, by_question, bands)[1] for questions in scored]
-        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
+        shown = [Score(None, suppressed=True, marker=text) for _ in range(areas)] if hidden else scores(group)
+        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, shown, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
     return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
 

@@ -51,7 +51,12 @@ def questions_area_score(rule, questions, by_question, bands, cases=None):
     """An area's result and its shown Score from {question id: Tally}, of its `questions` (objects
     with pk, code and key), under the framework's `rule`; suppressed under SMALL_GROUP `cases`."""
     tallies = {q.code: by_question.get(q.pk, NO_ANSWERS) for q in questions}
-    result = ratings.area_result(rule, tallies, bands, key_questions=[q.code for q in questions if q.key])
+    return area_score_from(rule, tallies, [q.code for q in questions if q.key], bands, cases)
+
+
+def area_score_from(rule, tallies, key_codes, bands, cases=None):
+    """`questions_area_score` from the area's questions' {code: Tally} and its key questions' codes."""
+    result = ratings.area_result(rule, tallies, bands, key_questions=key_codes)
     suppressed = cases is not None and cases < SMALL_GROUP
     return result, Score(None if suppressed else result.score, None if suppressed else result.band, suppressed)
 
