@@ -461,14 +461,14 @@ def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
     counts = {case_id: [0] * (3 * len(questions)) for case_id in counting.values()}
     rows = {assessment_id: counts[case_id] for assessment_id, case_id in counting.items()}
     pair_rows = []
-    # One pass over the answers: each counting answer into its case's row of counts as it is read.
+    # One pass over the answers: each counting answer into its case's row of counts as it is read
+    # (`in` and indexing rather than dict.get: no call for each of the thousands of answers).
     for assessment_id, question_id, value in _answers_of([*counting, *(pk for pk in compared if pk not in counting)]):
-        counted = rows.get(assessment_id)
-        if counted is not None:
-            counted[column[question_id] + ANSWER_COLUMN[value]] += 1
-        pair = compared.get(assessment_id)
-        if pair is not None:
-            pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
+        if assessment_id in rows:
+            rows[assessment_id][column[question_id] + ANSWER_COLUMN[value]] += 1
+        if assessment_id in compared:
+            case_id, marking, assessor_id = compared[assessment_id]
+            pair_rows.append((case_id, question_id, marking, assessor_id, value))
     return CountedCases(groups, questions, counts, paired(pair_rows))
 
 
