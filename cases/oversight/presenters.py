@@ -4,7 +4,7 @@ agreement, trend, benchmark) return numbers; the words and hrefs are made here.
 """
 
 import functools
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, reverse
@@ -107,9 +107,17 @@ def link_dashboard(figures, inspection, params):
     (the figure's own parameters, never among the filters, follow them as `drill_href` puts them)."""
     base = reverse("cases:dashboard_cases", args=[inspection.pk])  # once, not once a figure
     filters = urlencode(params)
+    quoted = {}  # each value quoted once a page: the area codes and stages recur in every row
+
+    def pair(name, value):
+        """`name=value` as urlencode writes it (the names are the filters' and figures' own, plain words)."""
+        text = quoted.get(value)
+        if text is None:
+            text = quoted[value] = quote_plus(str(value))
+        return f"{name}={text}"
 
     def href(query, **figure):
-        own = urlencode({k: v for k, v in figure.items() if v not in (None, "")})
+        own = "&".join(pair(k, v) for k, v in figure.items() if v not in (None, ""))
         return base + "?" + "&".join(part for part in (query, own) if part) if query or own else base
 
     for line in figures.areas:
@@ -119,10 +127,14 @@ def link_dashboard(figures, inspection, params):
     for area, cells in figures.matrix:
         for (stage, _), cell in zip(figures.stages, cells, strict=True):
             cell.href = href(filters, area=area.code, stage=stage)
-    areas = [urlencode({"area": line.area.code}) for line in figures.areas]
+    areas = [pair("area", line.area.code) for line in figures.areas]
     for breakdown in figures.breakdowns:
+        param = breakdown.dimension.param
         for row in breakdown.rows:
-            group = urlencode({**params, breakdown.dimension.param: row.value})
+            if param in params:  # the filter keeps its place in the query, the group's value in it
+                group = urlencode({**params, param: row.value})
+            else:
+                group = f"{filters}&{pair(param, row.value)}" if filters else pair(param, row.value)
             row.href = None if row.suppressed else href(group)
             row.cells = [(score, f"{base}?{group}&{area}") for score, area in zip(row.scores, areas, strict=True)]
         breakdown.rows_html = breakdown_rows_html(breakdown)
