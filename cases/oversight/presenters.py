@@ -498,6 +498,43 @@ def area_headings_html(lines):
     )
 
 
+def breakdown_tables_html(breakdowns, areas):
+    """The "Breakdowns" tables, one a dimension (Breakdown, its rows written by `link_dashboard`),
+    their columns the areas (AreaLine): seven tables of the same markup, written here rather than by a
+    template loop."""
+    headings = area_headings_html(areas)
+    tables = []
+    for breakdown in breakdowns:
+        dimension = breakdown.dimension
+        title, param, lower = _text(dimension.title), _text(dimension.param), _text(dimension.title.lower())
+        if breakdown.rows:
+            body = breakdown.rows_html
+        else:
+            words = (
+                "Too few cases to show any group without singling a child out."
+                if breakdown.withheld
+                else "No submitted cases yet."
+            )
+            body = f'<tr class="govuk-table__row">{CELL[:-1]} colspan="{len(areas) + 2}">{words}</td></tr>'
+        tables.append(
+            "\n"
+            f'<div class="app-table-scroll" tabindex="0" role="region" aria-label="{title} '
+            '(scrolls sideways on a narrow screen)">\n'
+            '<table class="govuk-table govuk-!-font-size-16" data-module="moj-sortable-table" '
+            f'id="breakdown-{param}">\n'
+            f'  <caption class="govuk-table__caption govuk-table__caption--s">By {lower}</caption>\n'
+            '  <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+            f'    <th scope="col" class="govuk-table__header" aria-sort="ascending">{title}</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Cases</th>\n'
+            f"    {headings}\n"
+            "  </tr></thead>\n"
+            '  <tbody class="govuk-table__body">\n'
+            f"  {body}\n"
+            "  </tbody>\n</table>\n</div>\n"
+        )
+    return mark_safe("".join(tables))  # noqa: S308 (every text escaped by _text; our own markup)
+
+
 def download_items_html(inspection, kinds):
     """The "Download" list's items: the case-level answers, every summary, then each summary kind
     in `kinds` (exports.KINDS), each as XLSX and CSV. The addresses are the export URL's (reversed
@@ -553,5 +590,5 @@ def dashboard_tables(figures, small_group):
         "weakest_rows": weakest_rows_html(figures.weakest),
         "matrix_rows": matrix_rows_html(figures.matrix),
         "oversight_rows": oversight_rows_html(figures.oversight_questions, small_group),
-        "area_headings": area_headings_html(figures.areas),
+        "breakdown_tables": breakdown_tables_html(figures.breakdowns, figures.areas),
     }
