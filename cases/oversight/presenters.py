@@ -185,6 +185,39 @@ def agreement_rows_html(lines):
     )
 
 
+# The agreement tables: (the Agreement's lines, caption, first column's heading, table id).
+_AGREEMENT_TABLES = (
+    ("by_area", "By area", "Area", "agreement-area"),
+    ("by_assessor", "By assessor", "Assessor", "agreement-assessor"),
+    ("by_pair", "By pair of assessors", "Assessors", "agreement-pair"),
+    ("by_question", "By question", "Question", "agreement-question"),
+)
+
+
+def agreement_tables_html(agreement):
+    """The dashboard's four agreement tables (by area, assessor, pair of assessors and question), their
+    rows by `agreement_rows_html`: written here rather than by including a template for each."""
+    return mark_safe(  # noqa: S308 (every text escaped by _text; our own markup)
+        "\n".join(
+            "\n"
+            f'<div class="app-table-scroll" tabindex="0" role="region" aria-label="Agreement {caption.lower()} '
+            '(scrolls sideways on a narrow screen)">\n'
+            f'<table class="govuk-table govuk-!-font-size-16" id="{table_id}">\n'
+            f'  <caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>\n'
+            '  <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+            f'    <th scope="col" class="govuk-table__header">{first}</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Answer pairs</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Agreement</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Kappa</th>\n'
+            "  </tr></thead>\n"
+            '  <tbody class="govuk-table__body">\n'
+            f"  {agreement_rows_html(getattr(agreement, lines))}\n"
+            "  </tbody>\n</table>\n</div>\n"
+            for lines, caption, first, table_id in _AGREEMENT_TABLES
+        )
+    )
+
+
 # What `html.escape` (Django's `escape`) replaces, for str.translate: the same text in one call.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 

@@ -12,6 +12,7 @@ from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
 from cases.oversight import presenters
+from cases.oversight.agreement import Agreement, AgreementLine
 from cases.oversight.dashboard import (
     DIMENSIONS,
     AreaLine,
@@ -102,6 +103,25 @@ BREAKDOWN_TABLES = """
 </table>
 </div>
 {% endfor %}
+"""
+
+# The former templates/cases/oversight/_agreement_table.html, included once for each agreement table (its rows,
+# written by agreement_rows_html and compared in test_dashboard_queries.py, given here as `rows`).
+AGREEMENT_TABLE = """
+<div class="app-table-scroll" tabindex="0" role="region" aria-label="Agreement {{ caption|lower }} (scrolls sideways on a narrow screen)">
+<table class="govuk-table govuk-!-font-size-16" id="{{ id }}">
+  <caption class="govuk-table__caption govuk-table__caption--s">{{ caption }}</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">{{ first }}</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Answer pairs</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Agreement</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Kappa</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">
+  {{ rows }}
+  </tbody>
+</table>
+</div>
 """
 
 DOWNLOADS = """
@@ -278,3 +298,19 @@ def test_each_figure_links_where_drill_href_says(params):
         group = {**params, "team": row.value}
         assert row.href == (None if row.suppressed else expected(group))
         assert [href for _, href in row.cells] == [expected(group, area=line.area.code) for line in shown.areas]
+
+
+def test_agreement_tables_are_the_included_templates_markup():
+    line = AgreementLine(NASTY, 7, 85.7, 0.61)
+    agreement = Agreement(3, line, [line], [line, AgreementLine("Safety", 2, None, None)], [], [line])
+    expected = [
+        rendered(AGREEMENT_TABLE, rows=presenters.agreement_rows_html(lines), caption=caption, first=first, id=table_id)
+        for lines, caption, first, table_id in [
+            (agreement.by_area, "By area", "Area", "agreement-area"),
+            (agreement.by_assessor, "By assessor", "Assessor", "agreement-assessor"),
+            (agreement.by_pair, "By pair of assessors", "Assessors", "agreement-pair"),
+            (agreement.by_question, "By question", "Question", "agreement-question"),
+        ]
+    ]
+    assert normalised(presenters.agreement_tables_html(agreement)) == " ".join(expected)
+    assert "O&#x27;Brien &amp; &lt;Co&gt;" in presenters.agreement_tables_html(agreement)
