@@ -31,6 +31,7 @@ from ..models import (
     markings_both_submitted,
     tally_counts,
 )
+from ..rules import hidden_first_markings_read
 from .agreement import Agreement, agreement, paired
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
@@ -185,6 +186,7 @@ class Dashboard:
     progress: Progress
     agreement: Agreement
     overall: ratings.OverallResult | None = None  # the framework's overall rating (unfiltered only)
+    left_out: frozenset = frozenset()  # the cases left out of every figure (the reader's blind ones)
 
     @property
     def suppressed(self):
@@ -232,16 +234,20 @@ def progress(markings) -> Progress:
 # --- the inspection dashboard ----------------------------------------------------------------
 
 
-def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
+def dashboard(inspection, cases=None, *, leave_out=frozenset(), hidden_from=None) -> Dashboard:
     """Everything the inspection dashboard shows, for `cases` (a filtered queryset of the
     inspection's cases) or all of them, less the cases in `leave_out` (those the reader is marking
-    blind: `rules.blind_case_ids`; no figure may include them). A fixed number of queries."""
+    blind: `rules.hidden_first_markings`; no figure may include them), or, for `hidden_from` (a
+    person), less the cases whose first marking they are blind to, judged on the markings read here
+    (`rules.hidden_first_markings_read`: no query of its own). The cases left out are the
+    Dashboard's `left_out`. A fixed number of queries."""
     filtered = cases is not None
     framework = inspection.framework
     areas = areas_with_questions(framework)  # [(area, its questions)]
     bands_read = framework_bands(framework)
     bands = bands_read.bands
-    markings = case_markings(inspection, cases, leave_out=leave_out)
+    markings = case_markings(inspection, cases, leave_out=leave_out, hidden_from=hidden_from)
+    leave_out = markings.left_out
     counted = counted_cases(markings, [q.pk for _, questions in areas for q in questions])
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
@@ -322,6 +328,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         breakdowns=breakdowns,
         progress=scoring,
         agreement=agreement(counted.pairs, areas, names=scoring.names),
+        left_out=leave_out,
     )
 
 
@@ -388,6 +395,7 @@ class CaseMarkings:
     statuses: dict  # {case id: {marking: status}}
     groups: dict  # {case id: (its value of each dimension, in the order of DIMENSIONS)}
     sampled: int = 0  # the cases in the sample
+    left_out: frozenset = frozenset()  # the cases left out (the reader's blind ones)
 
 
 def _markings_of(cases):
@@ -419,15 +427,28 @@ _INSPECTION_MARKINGS = PreparedRead(
 )
 
 
-def case_markings(inspection, cases=None, *, leave_out=frozenset()) -> CaseMarkings:
+def case_markings(inspection, cases=None, *, leave_out=frozenset(), hidden_from=None) -> CaseMarkings:
     """One query: every assessment of `cases` (a filtered queryset of the inspection's cases) or of
-    all the inspection's cases, less those in `leave_out`, with its assessor's name and its case's
-    value of every dimension (in the order of the cases' references), and how many of the cases are
-    sampled (the cases read with their assessments, those without one too)."""
+    all the inspection's cases, less those in `leave_out` (or, for `hidden_from`, a person, less the
+    cases whose first marking they are blind to: `rules.hidden_first_markings_read` on the markings
+    read), with its assessor's name and its case's value of every dimension (in the order of the
+    cases' references), and how many of the cases are sampled (the cases read with their
+    assessments, those without one too)."""
+    if hidden_from is not None:
+        leave_out = frozenset()  # worked out below, from every marking of the cases
     if cases is None:
         read = _INSPECTION_MARKINGS.rows(inspection.pk, sorted(leave_out))
     else:
         read = _markings_of(_left_out(cases, leave_out))
+    if hidden_from is not None:
+        read = list(read)
+        by_case = defaultdict(dict)  # {case id: {marking: (status, assessor id)}}
+        for case_id, _, pk, marking, status, assessor_id, *_ in read:
+            if pk is not None:
+                by_case[case_id][marking] = (status, assessor_id)
+        leave_out = frozenset(hidden_first_markings_read(hidden_from, by_case))
+        if leave_out:
+            read = [row for row in read if row[0] not in leave_out]
     rows, sampled, groups = [], set(), {}
     statuses = defaultdict(dict)
     for case_id, in_sample, pk, marking, status, assessor_id, first_name, last_name, username, *values in read:
@@ -437,7 +458,7 @@ def case_markings(inspection, cases=None, *, leave_out=frozenset()) -> CaseMarki
             rows.append((case_id, pk, marking, status, assessor_id, first_name, last_name, username))
             statuses[case_id][marking] = status
             groups[case_id] = values
-    return CaseMarkings(rows, dict(statuses), groups, len(sampled))
+    return CaseMarkings(rows, dict(statuses), groups, len(sampled), frozenset(leave_out))
 
 
 def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
