@@ -277,8 +277,9 @@ def _published_tallies(inspection, stored_judgements):
     return tallies, cases_by_area, max(cases_by_area.values(), default=0), frozenset()
 
 
-def _areas_with_questions(framework):
-    """[(area, its questions)] of the framework, in order, for the areas that have questions: one
+def areas_with_questions(framework):
+    """[(area, its questions)] of the framework, in order, for the areas that have questions (every
+    area of a framework loaded: `framework_definition` asks each for at least one): one
     query (the questions with their area's columns) of plain SQL, each row made into a Question as
     the ORM makes one from the database (`from_db`, without its work for each field: `as_read`; the
     ORM's select_related took four times as long for the 45 questions of a framework, its raw query
@@ -324,7 +325,7 @@ def _areas_with_questions_sql(alias):
     return (
         f"SELECT {shown}, {a('code')} AS area_code, {a('name')} AS area_name, {a('order')} AS area_order, "  # noqa: S608 (names from the models)
         f"{a('judged_once')} AS area_judged_once FROM {question} INNER JOIN {area} ON {a('id')} = {q('area')} "
-        f"WHERE {a('framework')} = %s ORDER BY {a('order')}, {a('id')}, {q('order')}"
+        f"WHERE {a('framework')} = %s ORDER BY {a('order')}, {a('id')}, {q('order')}, {q('id')}"
     )
 
 
@@ -343,7 +344,7 @@ def inspection_judgements(
     bands, points, overall_bands = read.bands, read.points, read.overall  # for the areas and the overall rating
     scope = question_scope(inspection)
     if areas is None:
-        areas = _areas_with_questions(framework)
+        areas = areas_with_questions(framework)
     stored = {j.area_id: j for j in _STORED.objects(inspection.pk)}
     if inspection.is_published:
         tallies, cases_by_area, cases_counted, left_out = _published_tallies(inspection, stored)

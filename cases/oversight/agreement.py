@@ -67,11 +67,12 @@ def _line(label, counts, key=None):
 
 def agreement(pairs, areas, names=None) -> Agreement:
     """Percentage agreement and Cohen's kappa per question, area, assessor pair and assessor, from
-    `pairs` (`marking_pairs`, or `paired` on answers already read): one query (the assessors'
+    `pairs` (`marking_pairs`, or `paired` on answers already read), over `areas` ([(area, its
+    questions)], in order): one query (the assessors'
     names), none when the caller has the names already (`names`: {person id: name as shown}, as
     the dashboard's progress has them)."""
     cases_compared = len({case_id for case_id, *_ in pairs})
-    question_area = {q.pk: area for area in areas for q in area.questions.all()}
+    question_area = {q.pk: area for area, questions in areas for q in questions}
     by_question, by_area, by_pair, by_assessor = (defaultdict(lambda: defaultdict(int)) for _ in range(4))
     overall = defaultdict(int)
     for _, question_id, first, second, first_value, value in pairs:
@@ -96,11 +97,11 @@ def agreement(pairs, areas, names=None) -> Agreement:
         overall=_line("All questions", overall),
         by_question=[
             _line(f"{q.code}", by_question[q.pk], key=q)
-            for area in areas
-            for q in area.questions.all()
+            for _, questions in areas
+            for q in questions
             if q.pk in by_question
         ],
-        by_area=[_line(area.name, by_area[area.pk], key=area) for area in areas if area.pk in by_area],
+        by_area=[_line(area.name, by_area[area.pk], key=area) for area, _ in areas if area.pk in by_area],
         by_pair=sorted(
             (
                 _line(f"{names.get(a, '?')} (first) and {names.get(b, '?')} (second)", counter, key=(a, b))

@@ -4,10 +4,12 @@ agreement. Every figure is aggregated in the database; each selector runs a fixe
 queries whatever the number of cases.
 """
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import F
 
 from inspections import ratings
@@ -15,11 +17,12 @@ from inspections.models import Area, Inspection, Question, Stage
 from inspections.people import name_from
 from inspections.prepared import PreparedRead
 
-from ..judgements import framework_bands, inspection_judgements
+from ..judgements import areas_with_questions, framework_bands, inspection_judgements
 from ..models import (
     Answer,
     Assessment,
     AssessmentStatus,
+    Case,
     Disposal,
     Gender,
     Marking,
@@ -28,6 +31,7 @@ from ..models import (
     markings_both_submitted,
     tally_counts,
 )
+from ..rules import hidden_first_markings_read
 from .agreement import Agreement, agreement, paired
 from .disclosure import HIDDEN, few_asked, protect, selection_hidden
 from .figures import (
@@ -36,8 +40,7 @@ from .figures import (
     STAGES,
     WEAKEST,
     Score,
-    area_score,
-    framework_areas,
+    area_score_from,
     inspection_cases,
     manager_label,
     questions_area_score,
@@ -183,6 +186,7 @@ class Dashboard:
     progress: Progress
     agreement: Agreement
     overall: ratings.OverallResult | None = None  # the framework's overall rating (unfiltered only)
+    left_out: frozenset = frozenset()  # the cases left out of every figure (the reader's blind ones)
 
     @property
     def suppressed(self):
@@ -196,14 +200,12 @@ def progress(markings) -> Progress:
     """Scoring progress overall and per assessor, from `markings` (`case_markings` of the cases): no query."""
     totals = defaultdict(int)
     people = {}
-    for row in markings.rows:
-        key = (row["marking"], row["status"])
+    for _, _, marking, status, assessor_id, first_name, last_name, username in markings.rows:
+        key = (marking, status)
         totals[key] += 1
-        person = people.get(row["assessor_id"])
+        person = people.get(assessor_id)
         if person is None:
-            person = people[row["assessor_id"]] = AssessorProgress(
-                name_from(row["assessor__first_name"], row["assessor__last_name"], row["assessor__username"]), {}
-            )
+            person = people[assessor_id] = AssessorProgress(name_from(first_name, last_name, username), {})
         person.counts[key] = person.counts.get(key, 0) + 1
     ready = sum(
         1
@@ -232,21 +234,21 @@ def progress(markings) -> Progress:
 # --- the inspection dashboard ----------------------------------------------------------------
 
 
-def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
+def dashboard(inspection, cases=None, *, leave_out=frozenset(), hidden_from=None) -> Dashboard:
     """Everything the inspection dashboard shows, for `cases` (a filtered queryset of the
     inspection's cases) or all of them, less the cases in `leave_out` (those the reader is marking
-    blind: `rules.blind_case_ids`; no figure may include them). A fixed number of queries."""
+    blind: `rules.hidden_first_markings`; no figure may include them), or, for `hidden_from` (a
+    person), less the cases whose first marking they are blind to, judged on the markings read here
+    (`rules.hidden_first_markings_read`: no query of its own). The cases left out are the
+    Dashboard's `left_out`. A fixed number of queries."""
     filtered = cases is not None
-    if cases is None:
-        cases = inspection_cases(inspection)
-    if leave_out:
-        cases = cases.exclude(pk__in=leave_out)
     framework = inspection.framework
-    areas = framework_areas(framework.pk)
+    areas = areas_with_questions(framework)  # [(area, its questions)]
     bands_read = framework_bands(framework)
     bands = bands_read.bands
-    markings = case_markings(cases)
-    counted = counted_cases(markings, [q.pk for area in areas for q in area.questions.all()])
+    markings = case_markings(inspection, cases, leave_out=leave_out, hidden_from=hidden_from)
+    leave_out = markings.left_out
+    counted = counted_cases(markings, [q.pk for _, questions in areas for q in questions])
     cases_counted = len(counted.groups)
     by_question, cases_by_area, cells = counted.figures(areas)
     suppress_all = filtered and cases_counted < SMALL_GROUP
@@ -258,7 +260,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
             inspection,
             leave_out=leave_out,
             live=(by_question, cases_by_area, cases_counted),
-            areas=[(area, questions) for area in areas if (questions := list(area.questions.all()))],
+            areas=areas,
             framework_bands_read=bands_read,
         )
         overall = judged.overall
@@ -275,17 +277,15 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         cases_counted = judged.cases_counted if judged.published else cases_counted
     else:
         area_lines = []
-        for area in areas:
-            result, score = area_score(framework, area, by_question, bands, cases_counted)
+        for area, questions in areas:
+            result, score = questions_area_score(framework.rule, questions, by_question, bands, cases_counted)
             area_lines.append(
                 AreaLine(
                     area, score, cases_by_area.get(area.pk, 0), result.tally, score.band.label if score.band else ""
                 )
             )
 
-    lines = [
-        QuestionLine(q, by_question.get(q.pk, ratings.Tally()), None) for area in areas for q in area.questions.all()
-    ]
+    lines = [QuestionLine(q, by_question.get(q.pk, ratings.Tally()), None) for _, questions in areas for q in questions]
     for line in lines:
         line.suppressed = suppress_all or few_asked(line.tally)
         line.score = None if line.suppressed else ratings.whole_percent(line.tally.yes, line.tally.no)
@@ -300,7 +300,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
     oversight = [line for line in lines if line.question.stage == Stage.OVERSIGHT]
 
     matrix = []
-    for area in areas:
+    for area, _ in areas:
         row = []
         for stage, _ in STAGES:
             tally = cells.get((area.pk, stage))
@@ -328,6 +328,7 @@ def dashboard(inspection, cases=None, *, leave_out=frozenset()) -> Dashboard:
         breakdowns=breakdowns,
         progress=scoring,
         agreement=agreement(counted.pairs, areas, names=scoring.names),
+        left_out=leave_out,
     )
 
 
@@ -336,7 +337,7 @@ class CountedCases:
     """Each counted case (one with a counting assessment) with its value of every dimension, and its
     Yes / No / N/A per question: the dashboard's figures are added up from these."""
 
-    groups: dict  # {case id: {"by_<dimension param>": value}}
+    groups: dict  # {case id: (its value of each dimension, in the order of DIMENSIONS)}
     questions: list  # question ids, in the order of `counts`
     counts: dict  # {case id: [Yes, No, N/A of questions[0], then of questions[1], ...]}
     pairs: list  # the first and second markings' answers compared (agreement.marking_pairs)
@@ -360,14 +361,14 @@ class CountedCases:
 
     def figures(self, areas):
         """{question id: Tally}, {area id: cases with an answer other than N/A in the area} and
-        {(area id, stage): Tally}, over the counted cases."""
-        where = {q.pk: (area.pk, q.stage) for area in areas for q in area.questions.all()}
+        {(area id, stage): Tally}, over the counted cases (`areas`: [(area, its questions)])."""
+        where = {q.pk: (area.pk, q.stage) for area, questions in areas for q in questions}
         by_question = self.tallies(self.counts)
         column = {question_id: 3 * i for i, question_id in enumerate(self.questions)}
         cases_by_area = {}
-        for area in areas:
+        for area, questions in areas:
             # The Yes and No columns of the area's questions: a case with any of them answered.
-            columns = [column[q.pk] + k for q in area.questions.all() if q.pk in column for k in (0, 1)]
+            columns = [column[q.pk] + k for q in questions if q.pk in column for k in (0, 1)]
             if columns:
                 answered = itemgetter(*columns)
                 cases = sum(1 for row in self.counts.values() if any(answered(row)))
@@ -390,46 +391,74 @@ class CaseMarkings:
     """Every assessment of the dashboard's cases, read once as rows: scoring progress, the counted
     cases and the markings compared for agreement are all worked out from these."""
 
-    rows: list  # {"pk", "case_id", "assessor_id", "marking", "status", the assessor's name, "by_<dimension>"}
+    rows: list  # (case id, assessment id, marking, status, assessor id, first name, last name, username)
     statuses: dict  # {case id: {marking: status}}
+    groups: dict  # {case id: (its value of each dimension, in the order of DIMENSIONS)}
     sampled: int = 0  # the cases in the sample
+    left_out: frozenset = frozenset()  # the cases left out (the reader's blind ones)
 
 
-MARKING_KEYS = [
-    "pk",
-    "marking",
-    "status",
-    "assessor_id",
-    "assessor__first_name",
-    "assessor__last_name",
-    "assessor__username",
-]
-
-
-def case_markings(cases) -> CaseMarkings:
-    """One query: every assessment of `cases` with its assessor's name and its case's value of
-    every dimension (in the order of the cases' references), and how many of `cases` are sampled
-    (the cases read with their assessments, those without one too)."""
+def _markings_of(cases):
+    """Every assessment of `cases` with its assessor's name and its case's value of every
+    dimension, in the order of the cases' references (the cases without one too, for the sample)."""
     fields = {f"by_{d.param}": manager_label() if _case_path(d, "") is None else F(d.field) for d in DIMENSIONS}
-    keys = ["case_id", "in_sample", *MARKING_KEYS, *fields]
-    read = (
+    return (
         cases.annotate(**fields)
         .order_by("reference", "pk", "assessments__marking")
-        .values_list("pk", "in_sample", *(f"assessments__{key}" for key in MARKING_KEYS), *fields)
+        .values_list(
+            "pk",
+            "in_sample",
+            "assessments__pk",
+            "assessments__marking",
+            "assessments__status",
+            "assessments__assessor_id",
+            "assessments__assessor__first_name",
+            "assessments__assessor__last_name",
+            "assessments__assessor__username",
+            *fields,
+        )
     )
-    rows, sampled = [], set()
+
+
+# The markings of an inspection's cases less some (ids), built by the ORM once per process
+# (inspections/prepared.py): the unfiltered dashboard's.
+_INSPECTION_MARKINGS = PreparedRead(
+    Case, lambda inspection_id, left_out: _markings_of(_left_out(inspection_cases(inspection_id), left_out))
+)
+
+
+def case_markings(inspection, cases=None, *, leave_out=frozenset(), hidden_from=None) -> CaseMarkings:
+    """One query: every assessment of `cases` (a filtered queryset of the inspection's cases) or of
+    all the inspection's cases, less those in `leave_out` (or, for `hidden_from`, a person, less the
+    cases whose first marking they are blind to: `rules.hidden_first_markings_read` on the markings
+    read), with its assessor's name and its case's value of every dimension (in the order of the
+    cases' references), and how many of the cases are sampled (the cases read with their
+    assessments, those without one too)."""
+    if hidden_from is not None:
+        leave_out = frozenset()  # worked out below, from every marking of the cases
+    if cases is None:
+        read = _INSPECTION_MARKINGS.rows(inspection.pk, sorted(leave_out))
+    else:
+        read = _markings_of(_left_out(cases, leave_out))
+    if hidden_from is not None:
+        read = list(read)
+        by_case = defaultdict(dict)  # {case id: {marking: (status, assessor id)}}
+        for case_id, _, pk, marking, status, assessor_id, *_ in read:
+            if pk is not None:
+                by_case[case_id][marking] = (status, assessor_id)
+        leave_out = frozenset(hidden_first_markings_read(hidden_from, by_case))
+        if leave_out:
+            read = [row for row in read if row[0] not in leave_out]
+    rows, sampled, groups = [], set(), {}
     statuses = defaultdict(dict)
-    for values in read:
-        row = dict(zip(keys, values, strict=True))
-        if row["in_sample"]:
-            sampled.add(row["case_id"])
-        if row["pk"] is not None:  # the case has this assessment
-            rows.append(row)
-            statuses[row["case_id"]][row["marking"]] = row["status"]
-    return CaseMarkings(rows, dict(statuses), len(sampled))
-
-
-DIMENSION_KEYS = [f"by_{d.param}" for d in DIMENSIONS]
+    for case_id, in_sample, pk, marking, status, assessor_id, first_name, last_name, username, *values in read:
+        if in_sample:
+            sampled.add(case_id)
+        if pk is not None:  # the case has this assessment
+            rows.append((case_id, pk, marking, status, assessor_id, first_name, last_name, username))
+            statuses[case_id][marking] = status
+            groups[case_id] = values
+    return CaseMarkings(rows, dict(statuses), groups, len(sampled), frozenset(leave_out))
 
 
 def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
@@ -439,85 +468,106 @@ def counted_cases(markings: CaseMarkings, questions) -> CountedCases:
     assessments' ids. A counting assessment has at most one answer per question. `questions`: the
     ids of the framework's questions, the columns of the counts (each row made at full width once,
     each answer counted into it as it is read: one pass)."""
+    counting_of = {case_id: counting_marking(statuses) for case_id, statuses in markings.statuses.items()}
+    both_submitted = {case_id for case_id, statuses in markings.statuses.items() if markings_both_submitted(statuses)}
     counting = {}  # {counting assessment id: case id}
     compared = {}  # {assessment id: (case id, marking, assessor id)}
-    groups = {}
-    for row in markings.rows:
-        case_id, marking = row["case_id"], row["marking"]
-        statuses = markings.statuses[case_id]
-        if marking == counting_marking(statuses):
-            counting[row["pk"]] = case_id
-            groups[case_id] = {"case_id": case_id, **{key: row[key] for key in DIMENSION_KEYS}}
-        if marking in (Marking.FIRST, Marking.SECOND) and markings_both_submitted(statuses):
-            compared[row["pk"]] = (case_id, marking, row["assessor_id"])
+    for case_id, pk, marking, _, assessor_id, _, _, _ in markings.rows:
+        if marking == counting_of[case_id]:
+            counting[pk] = case_id
+        if case_id in both_submitted and marking in (Marking.FIRST, Marking.SECOND):
+            compared[pk] = (case_id, marking, assessor_id)
+    groups = {case_id: markings.groups[case_id] for case_id in counting.values()}
     column = {question_id: 3 * i for i, question_id in enumerate(questions)}
     counts = {case_id: [0] * (3 * len(questions)) for case_id in counting.values()}
     rows = {assessment_id: counts[case_id] for assessment_id, case_id in counting.items()}
     pair_rows = []
-    answers = Answer.objects.filter(assessment_id__in=[*counting, *(pk for pk in compared if pk not in counting)])
-    # One pass over the answers: each counting answer into its case's row of counts as it is read.
-    for assessment_id, question_id, value in answers.values_list("assessment_id", "question_id", "value").order_by():
-        counted = rows.get(assessment_id)
-        if counted is not None:
-            counted[column[question_id] + ANSWER_COLUMN[value]] += 1
-        pair = compared.get(assessment_id)
-        if pair is not None:
-            pair_rows.append((pair[0], question_id, pair[1], pair[2], value))
+    # One pass over the answers: each counting answer into its case's row of counts as it is read
+    # (`in` and indexing rather than dict.get: no call for each of the thousands of answers).
+    for assessment_id, question_id, value in _answers_of([*counting, *(pk for pk in compared if pk not in counting)]):
+        if assessment_id in rows:
+            rows[assessment_id][column[question_id] + ANSWER_COLUMN[value]] += 1
+        if assessment_id in compared:
+            case_id, marking, assessor_id = compared[assessment_id]
+            pair_rows.append((case_id, question_id, marking, assessor_id, value))
     return CountedCases(groups, questions, counts, paired(pair_rows))
+
+
+def _answers_of(assessment_ids):
+    """(assessment id, question id, value) of every answer of the assessments: one query of plain
+    rows (none for no assessment); the thousands of rows of a national inspection's dashboard
+    without the ORM's work for each."""
+    if not assessment_ids:
+        return []
+    alias = router.db_for_read(Answer) or DEFAULT_DB_ALIAS
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_answers_sql(alias).format(ids=", ".join(["%s"] * len(assessment_ids))), assessment_ids)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _answers_sql(alias):
+    """`_answers_of`'s statement for the database `alias` (`{ids}`: a placeholder for each
+    assessment), its names from the models, written once per process."""
+    quote = connections[alias].ops.quote_name
+
+    def column(name):
+        return f"{quote(Answer._meta.db_table)}.{quote(Answer._meta.get_field(name).column)}"
+
+    return (
+        f"SELECT {column('assessment')}, {column('question')}, {column('value')} "  # noqa: S608 (names from the models)
+        f"FROM {quote(Answer._meta.db_table)} WHERE {column('assessment')} IN ({{ids}})"
+    )
 
 
 def all_breakdowns(counted: CountedCases, areas, framework, bands) -> list[Breakdown]:
     """Every dimension's breakdown, added up from the counted cases: each group's cases and area
-    scores; groups under SMALL_GROUP cases suppressed (disclosure.protect). No query."""
-    scored = [[ScoredQuestion(q.pk, q.code, q.key) for q in area.questions.all()] for area in areas]
+    scores (`areas`: [(area, its questions)]); groups under SMALL_GROUP cases suppressed
+    (disclosure.protect). No query."""
+    column = {question_id: 3 * i for i, question_id in enumerate(counted.questions)}
+    # What each area's score reads, worked out once a page rather than for every group of every
+    # breakdown: its questions' codes with their Yes column in the counts, and its key questions' codes.
+    scored = [
+        ([(q.code, column[q.pk]) for q in questions], [q.code for q in questions if q.key]) for _, questions in areas
+    ]
+
+    def scores(case_ids):
+        """The group's Score in each area: its questions' tallies taken straight from the summed counts."""
+        totals = counted.totals(case_ids)
+        return [
+            area_score_from(
+                framework.rule,
+                {code: ratings.Tally(totals[at], totals[at + 1], totals[at + 2]) for code, at in columns},
+                keys,
+                bands,
+            )[1]
+            for columns, keys in scored
+        ]
+
     result = []
-    for dimension in DIMENSIONS:
-        key = f"by_{dimension.param}"
+    for position, dimension in enumerate(DIMENSIONS):
         members = defaultdict(list)
-        for case_id, row in counted.groups.items():
-            members[row[key]].append(case_id)
+        for case_id, values in counted.groups.items():
+            members[values[position]].append(case_id)
         # Groups in the order of their values, as selection_hidden reads them, so that ties in the
         # secondary suppression always fall the same way on the page and in the filter check.
         groups = sorted(
             ((group, len(ids)) for group, ids in members.items()), key=lambda item: dimension.param_value(item[0])
         )
-        result.append(
-            _breakdown(
-                dimension,
-                groups,
-                lambda group, members=members: counted.tallies(members[group]),
-                scored,
-                framework,
-                bands,
-            )
-        )
+        result.append(_breakdown(dimension, groups, lambda group, members=members: scores(members[group]), len(areas)))
     return result
 
 
-@dataclass(frozen=True)
-class ScoredQuestion:
-    """What an area's score reads of a question (figures.questions_area_score), read once a page
-    rather than from the model for every group of every breakdown."""
-
-    pk: int
-    code: str
-    key: bool
-
-
-def _breakdown(dimension, groups, tallies, scored, framework, bands) -> Breakdown:
-    """`tallies(group)`: the group's {question id: Tally}, worked out only for the groups shown;
-    `scored`: each area's ScoredQuestions, in order."""
+def _breakdown(dimension, groups, scores, areas) -> Breakdown:
+    """`scores(group)`: the group's Score in each of the `areas` (how many), worked out only for the
+    groups shown."""
     protection = protect([n for _, n in groups])
     rows = []
     for index, (group, n) in enumerate(groups):
         hidden = protection.withheld or index in protection.hidden
         text = protection.text(index, n)
-        if hidden:
-            scores = [Score(None, suppressed=True, marker=text) for _ in scored]
-        else:
-            by_question = tallies(group)
-            scores = [questions_area_score(framework.rule, questions, by_question, bands)[1] for questions in scored]
-        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, scores, hidden, text))
+        shown = [Score(None, suppressed=True, marker=text) for _ in range(areas)] if hidden else scores(group)
+        rows.append(BreakdownRow(dimension.label(group), dimension.param_value(group), n, shown, hidden, text))
     rows.sort(key=lambda r: (r.label == "Not recorded", str(r.label)))
     return Breakdown(dimension, [] if protection.withheld else rows, protection.withheld)
 

@@ -6,11 +6,11 @@ presenters say so in words.
 
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from inspections import ratings
-from inspections.models import Area, Question, Stage
+from inspections.models import Stage
 
 from ..models import Answer, Case, tally_counts
 from .disclosure import SMALL_GROUP, SUPPRESSED
@@ -47,24 +47,16 @@ class Score:
     marker: str = SUPPRESSED  # what a suppressed score reads (disclosure.protect decides)
 
 
-def framework_areas(framework_id):
-    """The framework's areas in order, each with its questions in order: two queries."""
-    return list(
-        Area.objects.filter(framework_id=framework_id)
-        .order_by("order", "pk")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
-    )
-
-
-def area_score(framework, area, by_question, bands, cases=None):
-    """The area's result and its shown Score from {question id: Tally}; suppressed under SMALL_GROUP cases."""
-    return questions_area_score(framework.rule, list(area.questions.all()), by_question, bands, cases)
-
-
 def questions_area_score(rule, questions, by_question, bands, cases=None):
-    """`area_score` of an area's `questions` (objects with pk, code and key), under the framework's `rule`."""
+    """An area's result and its shown Score from {question id: Tally}, of its `questions` (objects
+    with pk, code and key), under the framework's `rule`; suppressed under SMALL_GROUP `cases`."""
     tallies = {q.code: by_question.get(q.pk, NO_ANSWERS) for q in questions}
-    result = ratings.area_result(rule, tallies, bands, key_questions=[q.code for q in questions if q.key])
+    return area_score_from(rule, tallies, [q.code for q in questions if q.key], bands, cases)
+
+
+def area_score_from(rule, tallies, key_codes, bands, cases=None):
+    """`questions_area_score` from the area's questions' {code: Tally} and its key questions' codes."""
+    result = ratings.area_result(rule, tallies, bands, key_questions=key_codes)
     suppressed = cases is not None and cases < SMALL_GROUP
     return result, Score(None if suppressed else result.score, None if suppressed else result.band, suppressed)
 

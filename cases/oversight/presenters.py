@@ -4,7 +4,7 @@ agreement, trend, benchmark) return numbers; the words and hrefs are made here.
 """
 
 import functools
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, reverse
@@ -107,9 +107,17 @@ def link_dashboard(figures, inspection, params):
     (the figure's own parameters, never among the filters, follow them as `drill_href` puts them)."""
     base = reverse("cases:dashboard_cases", args=[inspection.pk])  # once, not once a figure
     filters = urlencode(params)
+    quoted = {}  # each value quoted once a page: the area codes and stages recur in every row
+
+    def pair(name, value):
+        """`name=value` as urlencode writes it (the names are the filters' and figures' own, plain words)."""
+        text = quoted.get(value)
+        if text is None:
+            text = quoted[value] = quote_plus(str(value))
+        return f"{name}={text}"
 
     def href(query, **figure):
-        own = urlencode({k: v for k, v in figure.items() if v not in (None, "")})
+        own = "&".join(pair(k, v) for k, v in figure.items() if v not in (None, ""))
         return base + "?" + "&".join(part for part in (query, own) if part) if query or own else base
 
     for line in figures.areas:
@@ -119,10 +127,14 @@ def link_dashboard(figures, inspection, params):
     for area, cells in figures.matrix:
         for (stage, _), cell in zip(figures.stages, cells, strict=True):
             cell.href = href(filters, area=area.code, stage=stage)
-    areas = [urlencode({"area": line.area.code}) for line in figures.areas]
+    areas = [pair("area", line.area.code) for line in figures.areas]
     for breakdown in figures.breakdowns:
+        param = breakdown.dimension.param
         for row in breakdown.rows:
-            group = urlencode({**params, breakdown.dimension.param: row.value})
+            if param in params:  # the filter keeps its place in the query, the group's value in it
+                group = urlencode({**params, param: row.value})
+            else:
+                group = f"{filters}&{pair(param, row.value)}" if filters else pair(param, row.value)
             row.href = None if row.suppressed else href(group)
             row.cells = [(score, f"{base}?{group}&{area}") for score, area in zip(row.scores, areas, strict=True)]
         breakdown.rows_html = breakdown_rows_html(breakdown)
@@ -136,37 +148,72 @@ def breakdown_rows_html(breakdown):
     """A breakdown table's rows, each group with its cases and a score per area linked to the cases
     behind it (the hrefs `link_dashboard` gave them). Written here rather than by the template: a
     row per group and a cell per area for every dimension, the dashboard's largest share of the
-    template engine's time. Every text is escaped as the template engine would."""
+    template engine's time. Every text is escaped as the template engine would (`_text`: the
+    dashboard escapes thousands of them, by one str.translate each)."""
     rows = []
     for row in breakdown.rows:
-        label = e(row.label)
-        head = f'<a class="govuk-link" href="{e(row.href)}">{label}</a>' if row.href else label
+        label = _text(row.label)
+        head = f'<a class="govuk-link" href="{_text(row.href)}">{label}</a>' if row.href else label
         cells = []
         for score, href in row.cells:
-            text = e(score_text(score))
+            text = _text(score_text(score))
             if score.suppressed or score.percent is None:
                 cells.append(f"{NUMERIC_CELL}>{text}</td>")
             else:
                 cells.append(
-                    f'{NUMERIC_CELL} data-sort-value="{e(score.percent)}"><a class="govuk-link" href="{e(href)}">'
+                    f'{NUMERIC_CELL} data-sort-value="{_text(score.percent)}">'
+                    f'<a class="govuk-link" href="{_text(href)}">'
                     f'{text}<span class="govuk-visually-hidden">: {label}</span></a></td>'
                 )
         rows.append(
             f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{head}</th>'
-            f"{NUMERIC_CELL}>{e(row.cases_text)}</td>{''.join(cells)}</tr>"
+            f"{NUMERIC_CELL}>{_text(row.cases_text)}</td>{''.join(cells)}</tr>"
         )
-    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped by _text; our own markup)
 
 
 def agreement_rows_html(lines):
     """An agreement table's rows (one per area, assessor, pair or question: AgreementLine), written
-    here rather than by a template loop; every text escaped as the template engine would."""
-    return mark_safe(  # noqa: S308 (every text escaped by conditional_escape; our own markup)
+    here rather than by a template loop; every text escaped as the template engine would (`_text`)."""
+    return mark_safe(  # noqa: S308 (every text escaped by _text; our own markup)
         "\n".join(
-            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{e(line.label)}</th>'
-            f"{NUMERIC_CELL}>{e(line.pairs)}</td>{NUMERIC_CELL}>{e(percent_text(line))}</td>"
-            f"{NUMERIC_CELL}>{e(kappa_text(line))}</td></tr>"
+            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{_text(line.label)}</th>'
+            f"{NUMERIC_CELL}>{_text(line.pairs)}</td>{NUMERIC_CELL}>{_text(percent_text(line))}</td>"
+            f"{NUMERIC_CELL}>{_text(kappa_text(line))}</td></tr>"
             for line in lines
+        )
+    )
+
+
+# The agreement tables: (the Agreement's lines, caption, first column's heading, table id).
+_AGREEMENT_TABLES = (
+    ("by_area", "By area", "Area", "agreement-area"),
+    ("by_assessor", "By assessor", "Assessor", "agreement-assessor"),
+    ("by_pair", "By pair of assessors", "Assessors", "agreement-pair"),
+    ("by_question", "By question", "Question", "agreement-question"),
+)
+
+
+def agreement_tables_html(agreement):
+    """The dashboard's four agreement tables (by area, assessor, pair of assessors and question), their
+    rows by `agreement_rows_html`: written here rather than by including a template for each."""
+    return mark_safe(  # noqa: S308 (every text escaped by _text; our own markup)
+        "\n".join(
+            "\n"
+            f'<div class="app-table-scroll" tabindex="0" role="region" aria-label="Agreement {caption.lower()} '
+            '(scrolls sideways on a narrow screen)">\n'
+            f'<table class="govuk-table govuk-!-font-size-16" id="{table_id}">\n'
+            f'  <caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>\n'
+            '  <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+            f'    <th scope="col" class="govuk-table__header">{first}</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Answer pairs</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Agreement</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Kappa</th>\n'
+            "  </tr></thead>\n"
+            '  <tbody class="govuk-table__body">\n'
+            f"  {agreement_rows_html(getattr(agreement, lines))}\n"
+            "  </tbody>\n</table>\n</div>\n"
+            for lines, caption, first, table_id in _AGREEMENT_TABLES
         )
     )
 
@@ -484,6 +531,43 @@ def area_headings_html(lines):
     )
 
 
+def breakdown_tables_html(breakdowns, areas):
+    """The "Breakdowns" tables, one a dimension (Breakdown, its rows written by `link_dashboard`),
+    their columns the areas (AreaLine): seven tables of the same markup, written here rather than by a
+    template loop."""
+    headings = area_headings_html(areas)
+    tables = []
+    for breakdown in breakdowns:
+        dimension = breakdown.dimension
+        title, param, lower = _text(dimension.title), _text(dimension.param), _text(dimension.title.lower())
+        if breakdown.rows:
+            body = breakdown.rows_html
+        else:
+            words = (
+                "Too few cases to show any group without singling a child out."
+                if breakdown.withheld
+                else "No submitted cases yet."
+            )
+            body = f'<tr class="govuk-table__row">{CELL[:-1]} colspan="{len(areas) + 2}">{words}</td></tr>'
+        tables.append(
+            "\n"
+            f'<div class="app-table-scroll" tabindex="0" role="region" aria-label="{title} '
+            '(scrolls sideways on a narrow screen)">\n'
+            '<table class="govuk-table govuk-!-font-size-16" data-module="moj-sortable-table" '
+            f'id="breakdown-{param}">\n'
+            f'  <caption class="govuk-table__caption govuk-table__caption--s">By {lower}</caption>\n'
+            '  <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+            f'    <th scope="col" class="govuk-table__header" aria-sort="ascending">{title}</th>\n'
+            '    <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Cases</th>\n'
+            f"    {headings}\n"
+            "  </tr></thead>\n"
+            '  <tbody class="govuk-table__body">\n'
+            f"  {body}\n"
+            "  </tbody>\n</table>\n</div>\n"
+        )
+    return mark_safe("".join(tables))  # noqa: S308 (every text escaped by _text; our own markup)
+
+
 def download_items_html(inspection, kinds):
     """The "Download" list's items: the case-level answers, every summary, then each summary kind
     in `kinds` (exports.KINDS), each as XLSX and CSV. The addresses are the export URL's (reversed
@@ -539,5 +623,5 @@ def dashboard_tables(figures, small_group):
         "weakest_rows": weakest_rows_html(figures.weakest),
         "matrix_rows": matrix_rows_html(figures.matrix),
         "oversight_rows": oversight_rows_html(figures.oversight_questions, small_group),
-        "area_headings": area_headings_html(figures.areas),
+        "breakdown_tables": breakdown_tables_html(figures.breakdowns, figures.areas),
     }

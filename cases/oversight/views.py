@@ -52,7 +52,9 @@ def inspection_dashboard(request, pk):
     base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base, inspection_id=inspection.pk)
     params = _filter_params(filterset)
-    blind = hidden_first_markings(request.user, [inspection.pk])
+    # The cases whose first marking the reader is blind to: read here for the filters' check, or
+    # worked out by the unfiltered dashboard from the markings it reads (no query of their own).
+    blind = hidden_first_markings(request.user, [inspection.pk]) if params else None
     if params and filters_hide(filterset, base, leave_out=blind, inspection_id=inspection.pk):
         # The filters single out a group the breakdowns hide: no figure of it, not even its size.
         return render(
@@ -70,9 +72,12 @@ def inspection_dashboard(request, pk):
                 "section": "dashboard",
             },
         )
-    figures = presenters.link_dashboard(
-        dashboard(inspection, filterset.qs if params else None, leave_out=blind), inspection, params
+    read = (
+        dashboard(inspection, filterset.qs, leave_out=blind)
+        if params
+        else dashboard(inspection, hidden_from=request.user)
     )
+    figures = presenters.link_dashboard(read, inspection, params)
 
     area_chart = charts.bar_chart(
         "chart-areas",
@@ -104,7 +109,7 @@ def inspection_dashboard(request, pk):
             "downloads": presenters.download_items_html(inspection, exports.KINDS),
             "may_moderate": request.user.has_perm(Perm.VIEW_MODERATION, inspection),
             "small_group": SMALL_GROUP,
-            "blind_left_out": len(blind),
+            "blind_left_out": len(figures.left_out),
             "section": "dashboard",
         },
     )
@@ -311,9 +316,7 @@ def inspection_export(request, pk, kind, fmt):
     if kind == "answers":
         tables = [exports.answers_table(inspection, request.user)]
     else:
-        tables = exports.summary_tables(
-            dashboard(inspection, leave_out=hidden_first_markings(request.user, [inspection.pk]))
-        )
+        tables = exports.summary_tables(dashboard(inspection, hidden_from=request.user))
         if kind != "summary":
             tables = [t for t in tables if t.name == exports.SUMMARY_KINDS[kind]]
     return exports.download(tables, name=f"{inspection.title} {kind}", fmt=fmt)

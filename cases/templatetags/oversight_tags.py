@@ -21,8 +21,8 @@ def kappa_text(line):
 
 
 @register.filter
-def agreement_rows(lines):
-    return presenters.agreement_rows_html(lines)
+def agreement_tables(agreement):
+    return presenters.agreement_tables_html(agreement)
 
 
 @register.filter

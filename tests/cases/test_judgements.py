@@ -244,10 +244,10 @@ def test_framework_bands_are_the_frameworks_bands_and_overall_bands_highest_firs
 
 
 def test_the_areas_and_questions_read_are_the_frameworks_in_order(inspection):
-    from cases.judgements import _areas_with_questions
+    from cases.judgements import areas_with_questions
 
     framework = inspection.framework
-    read = _areas_with_questions(framework)
+    read = areas_with_questions(framework)
     expected = [
         (area, list(area.questions.order_by("order")))
         for area in framework.areas.order_by("order", "id")

@@ -94,6 +94,7 @@ def test_subtracting_the_answers_export_from_a_summary_recovers_nothing(client, 
             assert recovered == (0, 0, 0), f"{name}: question {code} gives away {recovered}"
 
     dashboard = client.get(reverse("cases:inspection_dashboard", args=[inspection.pk]))
+    assert "1 case you are marking is left out" in dashboard.content.decode()
     for line in dashboard.context["figures"].questions:
         tally = line.tally
         assert (tally.yes, tally.no, tally.na) == tuple(

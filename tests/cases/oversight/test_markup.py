@@ -9,9 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
+from django.utils.safestring import mark_safe
 
 from cases.oversight import presenters
+from cases.oversight.agreement import Agreement, AgreementLine
 from cases.oversight.dashboard import (
+    DIMENSIONS,
     AreaLine,
     AssessorProgress,
     Breakdown,
@@ -83,6 +86,43 @@ OVERSIGHT_ROWS = """
 """
 
 AREA_HEADINGS = """{% for line in figures.areas %}<th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">{{ line.area.name }}</th>{% endfor %}"""
+
+BREAKDOWN_TABLES = """
+{% for breakdown in figures.breakdowns %}
+<div class="app-table-scroll" tabindex="0" role="region" aria-label="{{ breakdown.dimension.title }} (scrolls sideways on a narrow screen)">
+<table class="govuk-table govuk-!-font-size-16" data-module="moj-sortable-table" id="breakdown-{{ breakdown.dimension.param }}">
+  <caption class="govuk-table__caption govuk-table__caption--s">By {{ breakdown.dimension.title|lower }}</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header" aria-sort="ascending">{{ breakdown.dimension.title }}</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric" aria-sort="none">Cases</th>
+    {{ area_headings }}
+  </tr></thead>
+  <tbody class="govuk-table__body">
+  {% if breakdown.rows %}{{ breakdown.rows_html }}{% else %}<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{{ figures.areas|length|add:2 }}">{% if breakdown.withheld %}Too few cases to show any group without singling a child out.{% else %}No submitted cases yet.{% endif %}</td></tr>{% endif %}
+  </tbody>
+</table>
+</div>
+{% endfor %}
+"""
+
+# The former templates/cases/oversight/_agreement_table.html, included once for each agreement table (its rows,
+# written by agreement_rows_html and compared in test_dashboard_queries.py, given here as `rows`).
+AGREEMENT_TABLE = """
+<div class="app-table-scroll" tabindex="0" role="region" aria-label="Agreement {{ caption|lower }} (scrolls sideways on a narrow screen)">
+<table class="govuk-table govuk-!-font-size-16" id="{{ id }}">
+  <caption class="govuk-table__caption govuk-table__caption--s">{{ caption }}</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">
+    <th scope="col" class="govuk-table__header">{{ first }}</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Answer pairs</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Agreement</th>
+    <th scope="col" class="govuk-table__header govuk-table__header--numeric">Kappa</th>
+  </tr></thead>
+  <tbody class="govuk-table__body">
+  {{ rows }}
+  </tbody>
+</table>
+</div>
+"""
 
 DOWNLOADS = """
   <li>Case-level answers: <a class="govuk-link" href="{% url 'cases:inspection_export' inspection.pk 'answers' 'xlsx' %}" download>XLSX<span class="govuk-visually-hidden"> of the case-level answers</span></a>, <a class="govuk-link" href="{% url 'cases:inspection_export' inspection.pk 'answers' 'csv' %}" download>CSV<span class="govuk-visually-hidden"> of the case-level answers</span></a></li>
@@ -162,7 +202,19 @@ def figures():
         AssessorProgress("Sam Jones", {("final", "submitted"): 1}),
     ]
     progress = SimpleNamespace(assessors=assessors)
-    return SimpleNamespace(progress=progress, areas=areas, weakest=lines[:1], matrix=matrix, oversight_questions=lines)
+    team = Breakdown(Dimension("team", NASTY, "team"), [BreakdownRow(NASTY, NASTY, 7, [Score(61)], cases_text="7")])
+    team.rows_html = mark_safe("<tr><td>the rows breakdown_rows_html wrote</td></tr>")
+    breakdowns = [team, Breakdown(Dimension("rosh", "Risk", "rosh"), [], withheld=True), Breakdown(DIMENSIONS[2], [])]
+    for breakdown in breakdowns[1:]:
+        breakdown.rows_html = ""
+    return SimpleNamespace(
+        progress=progress,
+        areas=areas,
+        weakest=lines[:1],
+        matrix=matrix,
+        oversight_questions=lines,
+        breakdowns=breakdowns,
+    )
 
 
 def test_dashboard_tables_are_the_template_loops_markup():
@@ -174,14 +226,16 @@ def test_dashboard_tables_are_the_template_loops_markup():
     assert normalised(tables["weakest_rows"]) == rendered(WEAKEST_ROWS, **context)
     assert normalised(tables["matrix_rows"]) == rendered(MATRIX_ROWS, **context)
     assert normalised(tables["oversight_rows"]) == rendered(OVERSIGHT_ROWS, **context)
-    assert normalised(tables["area_headings"]) == rendered(AREA_HEADINGS, **context)
+    assert normalised(presenters.area_headings_html(shown.areas)) == rendered(AREA_HEADINGS, **context)
+    headings = presenters.area_headings_html(shown.areas)
+    assert normalised(tables["breakdown_tables"]) == rendered(BREAKDOWN_TABLES, area_headings=headings, **context)
     assert "<Co>" not in "".join(map(str, tables.values()))
     assert "O&#x27;Brien &amp; &lt;Co&gt;" in tables["area_rows"]
 
 
 def test_empty_dashboard_tables_are_the_template_loops_markup():
     empty = SimpleNamespace(
-        progress=SimpleNamespace(assessors=[]), areas=[], weakest=[], matrix=[], oversight_questions=[]
+        progress=SimpleNamespace(assessors=[]), areas=[], weakest=[], matrix=[], oversight_questions=[], breakdowns=[]
     )
     tables = presenters.dashboard_tables(empty, 5)
     context = {"figures": empty, "small_group": 5}
@@ -191,9 +245,10 @@ def test_empty_dashboard_tables_are_the_template_loops_markup():
         ("weakest_rows", WEAKEST_ROWS),
         ("matrix_rows", MATRIX_ROWS),
         ("oversight_rows", OVERSIGHT_ROWS),
-        ("area_headings", AREA_HEADINGS),
+        ("breakdown_tables", BREAKDOWN_TABLES),
     ]:
         assert normalised(tables[name]) == rendered(template, **context), name
+    assert normalised(presenters.area_headings_html([])) == rendered(AREA_HEADINGS, **context)
 
 
 def test_download_links_are_the_templates():
@@ -243,3 +298,19 @@ def test_each_figure_links_where_drill_href_says(params):
         group = {**params, "team": row.value}
         assert row.href == (None if row.suppressed else expected(group))
         assert [href for _, href in row.cells] == [expected(group, area=line.area.code) for line in shown.areas]
+
+
+def test_agreement_tables_are_the_included_templates_markup():
+    line = AgreementLine(NASTY, 7, 85.7, 0.61)
+    agreement = Agreement(3, line, [line], [line, AgreementLine("Safety", 2, None, None)], [], [line])
+    expected = [
+        rendered(AGREEMENT_TABLE, rows=presenters.agreement_rows_html(lines), caption=caption, first=first, id=table_id)
+        for lines, caption, first, table_id in [
+            (agreement.by_area, "By area", "Area", "agreement-area"),
+            (agreement.by_assessor, "By assessor", "Assessor", "agreement-assessor"),
+            (agreement.by_pair, "By pair of assessors", "Assessors", "agreement-pair"),
+            (agreement.by_question, "By question", "Question", "agreement-question"),
+        ]
+    ]
+    assert normalised(presenters.agreement_tables_html(agreement)) == " ".join(expected)
+    assert "O&#x27;Brien &amp; &lt;Co&gt;" in presenters.agreement_tables_html(agreement)
