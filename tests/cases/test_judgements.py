@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.judgements import inspection_judgements
 from cases.models import Answer, Assessment
@@ -91,7 +92,7 @@ def test_manager_overrides_a_band_with_a_reason_and_both_stay_visible(client, ma
     assert len(rows) == 2
     assert rows[0].index("Moderate improvement required") < rows[0].index("Computed band")  # withdrawn, newest first
     assert rows[1].index("Computed band") < rows[1].index("Moderate improvement required")  # recorded
-    assert manager.get_full_name() in record
+    assert escape(manager.get_full_name()) in record
 
 
 def test_a_stale_override_is_refused_and_keeps_what_was_typed(client, manager, service, inspection):

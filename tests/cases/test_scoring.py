@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.models import Answer, Assessment
 from inspections.models import Role
@@ -190,7 +191,7 @@ def test_every_answer_change_submission_and_reopening_is_on_record(client, offic
     assert "No: no plan" in page  # old value shown beside the new one
     assert "Submitted" in page
     assert "Reopened: check roh-2" in page
-    assert officer.get_full_name() in page
+    assert escape(officer.get_full_name()) in page
     client.force_login(officer)
     assert client.get(reverse("cases:assessment_record", args=[assessment.pk])).status_code == 403
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from improvement.models import Action, Board, Meeting, Theme
 from tests.factories import ThemeFactory
@@ -96,7 +97,7 @@ def test_every_change_is_on_record_with_who_and_old_and_new(client, plan, manage
     assert "Changed: Action: Monthly case audits" in page
     assert "BRAG rating: Green: on track" in unmarked(page) and "Amber: at risk" in page
     assert "Added: Progress update on Monthly case audits" in page
-    assert manager.get_full_name() in page
+    assert escape(manager.get_full_name()) in page
     assert action.history.count() == 3  # added, edited, and the update's red
     client.force_login(board_member)
     assert client.get(reverse("improvement:plan_history", args=[plan.pk])).status_code == 403
