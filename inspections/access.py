@@ -18,9 +18,11 @@ def require(user, permission, obj=None, message=""):
 
 
 # On every inspection page, with the person's service ids read with them: built and compiled by the
-# ORM once per process (building it took more Python than the rest of a small page's view).
+# ORM once per process (building it took more Python than the rest of a small page's view). With the
+# inspection's programme audit, if any (the cases app's, one to one): which questions the figures and
+# the moderation read (cases.programme.scope.question_scope), without a query of its own.
 _MY_INSPECTION = ObjectInMyServices(
-    lambda: Inspection.objects.select_related("service", "framework", "lead_inspector", "follows")
+    lambda: Inspection.objects.select_related("service", "framework", "lead_inspector", "follows", "programme_audit")
 )
 
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # (url name, query string, queries): session, person and memberships, the inspection, then the page's own.
 PAGES = [
-    ("cases:inspection_dashboard", "", 10),
+    ("cases:inspection_dashboard", "", 9),
     ("cases:inspection_dashboard", "?team=North+team", 10),
     ("cases:dashboard_cases", "", 7),
     ("cases:dashboard_cases", "?team=North+team&area=roh&answer=no", 9),

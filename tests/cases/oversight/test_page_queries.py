@@ -38,9 +38,9 @@ def test_the_moderation_list_and_a_moderation_case_take_the_same_queries_at_any_
     # the database from both markings' answers).
     assert _queries(client, reverse("cases:moderation_list", args=[inspection.pk])) == 5
     # The case, its markings with their assessors (also who marked it, for the permission to moderate),
-    # their answers, which questions the inspection's audit reads (all, but for a themed programme
-    # audit), the questions.
-    assert _queries(client, reverse("cases:moderation_case", args=[inspection.pk, case.pk])) == 8
+    # their answers, the questions (those of the inspection's programme audit, if any: read with the
+    # inspection).
+    assert _queries(client, reverse("cases:moderation_case", args=[inspection.pk, case.pk])) == 7
 
 
 @pytest.mark.parametrize("inspections", [2, 6])
