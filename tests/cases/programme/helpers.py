@@ -5,7 +5,7 @@ import datetime as dt
 from cases.models import Answer, Assessment, AssessmentStatus, Case
 from cases.programme import services
 from cases.programme.periods import Period
-from inspections.models import Question
+from inspections.models import Area, Question
 from tests.factories import CaseFactory, FrameworkFactory
 
 MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
@@ -25,6 +25,19 @@ def template_for(service, by, framework=None, **fields):
     return services.audit_template_create(
         service=service, by=by, areas=areas, questions=questions, **{**defaults, **fields}
     )
+
+
+def themed_audit_case(service, manager):
+    """A Safeguarding-only audit (its template reads the area's three questions) of March, and one
+    sampled case of its cohort."""
+    framework = FrameworkFactory()
+    safeguarding = Area.objects.get(framework=framework, code="saf")
+    template = template_for(service, manager, framework=framework, name="Safeguarding", areas=[safeguarding])
+    audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
+    case = cohort(audit, [None], [1])[0]
+    case.in_sample = True
+    case.save()
+    return audit, case
 
 
 def cohort(audit, managers, per_manager, **case_fields):

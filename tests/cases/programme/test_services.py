@@ -15,7 +15,7 @@ from cases.services import ScoringProblems, assessment_save
 from inspections.models import Area, Inspection, InspectionStatus, Role
 from tests.factories import AssessmentFactory, CaseFactory, FrameworkFactory, InspectionFactory, member
 
-from .helpers import MARCH, cohort, template_for
+from .helpers import MARCH, cohort, template_for, themed_audit_case
 
 pytestmark = pytest.mark.django_db
 
@@ -148,14 +148,8 @@ def test_no_peer_to_assess_is_refused_and_nothing_is_half_saved(service, manager
 
 
 def test_a_themed_audit_reads_only_its_area_in_scoring_and_judgements(service, manager, officer):
-    framework = FrameworkFactory()
-    safeguarding = Area.objects.get(framework=framework, code="saf")
-    template = template_for(service, manager, framework=framework, name="Safeguarding", areas=[safeguarding])
-    audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
+    audit, case = themed_audit_case(service, manager)
     assert len(audit.question_ids) == 3
-    case = cohort(audit, [None], [1])[0]
-    case.in_sample = True
-    case.save()
     assessment = AssessmentFactory(case=case, assessor=officer)
     answers = {f"saf-{n}": ("yes", "") for n in (1, 2)}
     with pytest.raises(ScoringProblems) as problems:
@@ -174,13 +168,7 @@ def test_a_themed_audit_reads_only_its_area_in_scoring_and_judgements(service, m
 def test_the_scoring_page_of_a_themed_audit_asks_only_its_questions(client, service, manager, officer):
     from django.urls import reverse
 
-    framework = FrameworkFactory()
-    safeguarding = Area.objects.get(framework=framework, code="saf")
-    template = template_for(service, manager, framework=framework, name="Safeguarding", areas=[safeguarding])
-    audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
-    case = cohort(audit, [None], [1])[0]
-    case.in_sample = True
-    case.save()
+    audit, case = themed_audit_case(service, manager)
     assessment = AssessmentFactory(case=case, assessor=officer)
     client.force_login(officer)
     url = reverse("cases:assessment", args=[assessment.pk])
@@ -221,13 +209,7 @@ def test_a_themed_audits_case_is_moderated_on_its_questions_alone(client, servic
 
     from cases.oversight.moderation import case_comparison, moderation_complete, moderation_settle
 
-    framework = FrameworkFactory()
-    safeguarding = Area.objects.get(framework=framework, code="saf")
-    template = template_for(service, manager, framework=framework, name="Safeguarding", areas=[safeguarding])
-    audit, _ = services.programme_audit_create(template=template, period=MARCH, by=manager)
-    case = cohort(audit, [None], [1])[0]
-    case.in_sample = True
-    case.save()
+    audit, case = themed_audit_case(service, manager)
     second_officer = member(service, Role.OFFICER, username="second-marker")
     for assessor, marking, third in ((officer, "first", "no"), (second_officer, "second", "yes")):
         assessment = AssessmentFactory(case=case, assessor=assessor, marking=marking)
