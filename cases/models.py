@@ -592,3 +592,19 @@ class ProgrammeAudit(models.Model):
 
     def __str__(self):
         return f"{self.template}: {self.period_start:%B %Y}"
+
+
+# The figures' version: what a kept page part is keyed by (cases/figures_version.py) ---------------------------------
+
+
+class FiguresVersion(models.Model):
+    """How many times the data behind an inspection's live figures has changed (`inspection_id`), or,
+    in the row of inspection 0, the data behind every inspection's (people's names, frameworks, audit
+    templates). Written only by the database's own triggers (migration 0006), in the transaction of the
+    change, whatever wrote it: the scoring save, moderation, an import, the admin or a bulk update."""
+
+    inspection_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"inspection {self.inspection_id}: version {self.version}"

@@ -1,8 +1,20 @@
 import pytest
+from django.core.cache import cache
 
 from inspections.models import Role
 
 from .factories import PASSWORD, ServiceFactory, member
+
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test database's rolled-back versions start again from
+    nought (and SQLite gives a rolled-back id again), so a part kept by one test could carry another's
+    key (cases/figures_version.py)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

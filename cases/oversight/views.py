@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,7 @@ from inspections.models import Service
 from inspections.pagination import paginate
 from inspections.scoping import get_in_my_services_or_404
 
+from ..figures_version import kept_part
 from ..rules import Perm, blind_case_ids, hidden_first_markings
 from ..services import ScoringProblems, StaleAssessment
 from . import charts, exports, presenters
@@ -49,34 +51,45 @@ def _filter_params(filterset):
 @read_only_page
 def inspection_dashboard(request, pk):
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
+    # The cases whose first marking the reader is blind to (left out of every figure) and whether they
+    # may moderate: with the query string, all that the figures' markup shows besides the data.
+    blind = hidden_first_markings(request.user, [inspection.pk])
+    may_moderate = request.user.has_perm(Perm.VIEW_MODERATION, inspection)
+    content = kept_part(
+        inspection.pk,
+        "dashboard",
+        (sorted(blind), may_moderate, sorted(request.GET.lists())),
+        lambda: _dashboard_content(request, inspection, blind, may_moderate),
+    )
+    return render(
+        request,
+        "cases/oversight/dashboard.html",
+        {
+            "page_title": f"Dashboard: {inspection.title}",
+            "inspection": inspection,
+            "content": content,
+            "section": "dashboard",
+        },
+    )
+
+
+def _dashboard_content(request, inspection, blind, may_moderate):
+    """The dashboard's markup below its heading: the filter, the figures, the downloads."""
     base = inspection_cases(inspection)
     filterset = DashboardFilter(request.GET or None, queryset=base, inspection_id=inspection.pk)
     params = _filter_params(filterset)
-    # The cases whose first marking the reader is blind to: read here for the filters' check, or
-    # worked out by the unfiltered dashboard from the markings it reads (no query of their own).
-    blind = hidden_first_markings(request.user, [inspection.pk]) if params else None
+    context = {
+        "inspection": inspection,
+        "filter": filterset,
+        "filtered": bool(params),
+        "selected": filterset.active,
+        "downloads": presenters.download_items_html(inspection, exports.KINDS),
+        "small_group": SMALL_GROUP,
+    }
     if params and filters_hide(filterset, base, leave_out=blind, inspection_id=inspection.pk):
         # The filters single out a group the breakdowns hide: no figure of it, not even its size.
-        return render(
-            request,
-            "cases/oversight/dashboard.html",
-            {
-                "page_title": f"Dashboard: {inspection.title}",
-                "inspection": inspection,
-                "filter": filterset,
-                "filtered": True,
-                "withheld": True,
-                "selected": filterset.active,
-                "downloads": presenters.download_items_html(inspection, exports.KINDS),
-                "small_group": SMALL_GROUP,
-                "section": "dashboard",
-            },
-        )
-    read = (
-        dashboard(inspection, filterset.qs, leave_out=blind)
-        if params
-        else dashboard(inspection, hidden_from=request.user)
-    )
+        return render_to_string("cases/oversight/_dashboard_content.html", {**context, "withheld": True}, request)
+    read = dashboard(inspection, filterset.qs if params else None, leave_out=blind)
     figures = presenters.link_dashboard(read, inspection, params)
 
     area_chart = charts.bar_chart(
@@ -93,25 +106,18 @@ def inspection_dashboard(request, pk):
         markers=presenters.band_markers(figures.bands),
         label_heading="Question",
     )
-    return render(
-        request,
-        "cases/oversight/dashboard.html",
+    return render_to_string(
+        "cases/oversight/_dashboard_content.html",
         {
-            "page_title": f"Dashboard: {inspection.title}",
-            "inspection": inspection,
+            **context,
             "figures": figures,
-            "filter": filterset,
-            "filtered": bool(params),
-            "selected": filterset.active,
             "area_chart": area_chart,
             "weakest_chart": weakest_chart,
             **presenters.dashboard_tables(figures, SMALL_GROUP),
-            "downloads": presenters.download_items_html(inspection, exports.KINDS),
-            "may_moderate": request.user.has_perm(Perm.VIEW_MODERATION, inspection),
-            "small_group": SMALL_GROUP,
+            "may_moderate": may_moderate,
             "blind_left_out": len(figures.left_out),
-            "section": "dashboard",
         },
+        request,
     )
 
 

@@ -1,0 +1,75 @@
+"""Page parts kept in the cache, keyed by the figures' version, so that none is ever out of date.
+
+A live dashboard adds up every counting answer of an inspection's cases (thousands of rows) on each
+read, though between two scoring saves nothing it shows can change. The database keeps, in
+`cases.FiguresVersion`, how many times the data behind each inspection's figures has changed: its own
+triggers add one in the transaction of every change to its cases, assessments, answers, the
+inspection, what publishing stored and its programme audit (the inspection's row), and to people's
+names, frameworks and audit templates (the row of inspection 0), whatever code made the change
+(cases/migrations/0006_figures_version.py). A part of a page kept here is keyed by both versions and by
+everything else it shows (the code, the day, the reader's blind cases and permissions, the query
+string): a change is a new key, so a kept part cannot outlive what it shows; the old one is never read
+again and expires.
+
+The versions are read before the figures, so a change committed in between is read by the figures
+and kept under the older version, which no reader asks for again: never the other way round.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from inspections.prepared import PreparedRead
+
+from .models import FiguresVersion
+
+KEPT_FOR = 60 * 60  # seconds: an unread part expires after an hour (any change makes a new key at once)
+
+EVERYWHERE = 0  # the version of what every inspection's figures read: people's names, frameworks
+
+_VERSIONS = PreparedRead(
+    FiguresVersion,
+    lambda inspection_id, everywhere: FiguresVersion.objects.filter(
+        inspection_id__in=[everywhere, inspection_id]
+    ).values_list("inspection_id", "version"),
+)
+
+
+def versions(inspection_id) -> tuple[int, int]:
+    """(the version of every inspection's figures, this inspection's): one query."""
+    found = dict(_VERSIONS.rows(inspection_id, EVERYWHERE))
+    return found.get(EVERYWHERE, 0), found.get(inspection_id, 0)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the code and templates: a part kept by one release is never shown by another
+    (instances of two releases may share the cache while a release rolls out)."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in ("cases", "inspections", "improvement", "yos_audit", "templates"):
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def kept_part(inspection_id, part: str, shown_with: tuple, render: Callable[[], str]) -> str:
+    """The markup of `part` of a page about the inspection: kept in the cache, or `render()`ed and
+    kept. `shown_with`: everything besides the inspection's data the markup depends on (the reader's
+    blind cases, what they may do, the query string)."""
+    everywhere, inspection = versions(inspection_id)
+    key = repr((code_fingerprint(), everywhere, inspection, timezone.localdate().isoformat(), shown_with))
+    cache_key = f"kept:{part}:{inspection_id}:{hashlib.sha256(key.encode()).hexdigest()}"
+    markup = cache.get(cache_key)
+    if markup is None:
+        markup = render()
+        cache.set(cache_key, str(markup), KEPT_FOR)
+    return mark_safe(markup)  # noqa: S308 (markup the page's own templates wrote)

@@ -1,0 +1,146 @@
+"""The figures' version (cases.FiguresVersion) and the triggers that keep it.
+
+Every statement that changes the data behind an inspection's live figures (its cases, their
+assessments and answers, the inspection, what publishing stored, its programme audit) adds one to
+that inspection's row, and every change to what all inspections' figures read (people's names,
+frameworks, their bands, areas and questions, audit templates) to the row of inspection 0: in the
+database, in the change's own transaction, whatever code wrote it. A page part kept in the cache is
+keyed by both versions (cases/figures_version.py), so no kept part can outlive the data it shows.
+
+PostgreSQL: one trigger a statement (the rows changed read from its transition table, so a bulk
+insert of millions of answers adds one a statement, not one a row). SQLite: one a row.
+"""
+
+from django.db import migrations, models
+
+VERSIONS = "cases_figuresversion"
+
+# (table, how a changed row's inspection is found: (joins from the changed row, the inspection id))
+BY_INSPECTION = [
+    ("cases_case", ("", "{row}.inspection_id")),
+    ("cases_assessment", ("JOIN cases_case c ON c.id = {row}.case_id", "c.inspection_id")),
+    (
+        "cases_answer",
+        (
+            "JOIN cases_assessment a ON a.id = {row}.assessment_id JOIN cases_case c ON c.id = a.case_id",
+            "c.inspection_id",
+        ),
+    ),
+    ("inspections_inspection", ("", "{row}.id")),
+    ("inspections_judgement", ("", "{row}.inspection_id")),
+    ("inspections_publishedquestionscore", ("", "{row}.inspection_id")),
+    ("cases_programmeaudit", ("", "{row}.inspection_id")),
+]
+# (table, the columns whose change counts: None for any)
+EVERYWHERE = [
+    ("auth_user", ["first_name", "last_name", "username"]),
+    ("inspections_framework", None),
+    ("inspections_band", None),
+    ("inspections_overallband", None),
+    ("inspections_area", None),
+    ("inspections_question", None),
+    ("cases_audittemplate", None),
+    ("cases_audittemplate_areas", None),
+    ("cases_audittemplate_questions", None),
+]
+EVENTS = [("insert", "INSERT", "NEW"), ("update", "UPDATE", "NEW"), ("delete", "DELETE", "OLD")]
+UPSERT = f"ON CONFLICT (inspection_id) DO UPDATE SET version = {VERSIONS}.version + 1"
+
+
+def postgresql(create):
+    statements = []
+    if create:
+        statements.append(
+            "CREATE FUNCTION yos_figures_changed_everywhere() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"INSERT INTO {VERSIONS} (inspection_id, version) VALUES (0, 1) {UPSERT}; RETURN NULL; END $$"
+        )
+    for table, (joins, inspection) in BY_INSPECTION:
+        if create:
+            statements.append(
+                f"CREATE FUNCTION yos_figures_changed_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"INSERT INTO {VERSIONS} (inspection_id, version) "
+                f"SELECT DISTINCT {inspection.format(row='changed')}, 1 FROM changed {joins.format(row='changed')} "
+                f"ORDER BY 1 {UPSERT}; RETURN NULL; END $$"
+            )
+        for name, event, row in EVENTS:
+            trigger = f"yos_figures_{table}_{name}"
+            statements.append(
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {row} TABLE AS changed "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION yos_figures_changed_{table}()"
+                if create
+                else f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
+            )
+        if not create:
+            statements.append(f"DROP FUNCTION IF EXISTS yos_figures_changed_{table}()")
+    for table, columns in EVERYWHERE:
+        event = "UPDATE OF " + ", ".join(columns) if columns else "INSERT OR UPDATE OR DELETE"
+        statements.append(
+            f"CREATE TRIGGER yos_figures_{table} AFTER {event} ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION yos_figures_changed_everywhere()"
+            if create
+            else f"DROP TRIGGER IF EXISTS yos_figures_{table} ON {table}"
+        )
+    if not create:
+        statements.append("DROP FUNCTION IF EXISTS yos_figures_changed_everywhere()")
+    return statements
+
+
+def sqlite(create):
+    statements = []
+    for table, (joins, inspection) in BY_INSPECTION:
+        for name, event, row in EVENTS:
+            trigger = f"yos_figures_{table}_{name}"
+            if not create:
+                statements.append(f"DROP TRIGGER IF EXISTS {trigger}")
+                continue
+            select = (
+                f"SELECT {inspection.format(row=row)}, 1 WHERE true"
+                if not joins
+                else f"SELECT {inspection.format(row=row)}, 1 FROM (SELECT 1) "  # the joins from a one-row table
+                f"{joins.format(row=row)} WHERE true"
+            )
+            statements.append(
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW BEGIN "
+                f"INSERT INTO {VERSIONS} (inspection_id, version) {select} {UPSERT}; END"
+            )
+    for table, columns in EVERYWHERE:
+        if not create:
+            for name, _, _ in EVENTS:
+                statements.append(f"DROP TRIGGER IF EXISTS yos_figures_{table}_{name}")
+            continue
+        events = [("update", "UPDATE OF " + ", ".join(columns), "NEW")] if columns else EVENTS
+        for name, event, _ in events:
+            statements.append(
+                f"CREATE TRIGGER yos_figures_{table}_{name} AFTER {event} ON {table} FOR EACH ROW BEGIN "
+                f"INSERT INTO {VERSIONS} (inspection_id, version) SELECT 0, 1 WHERE true {UPSERT}; END"
+            )
+    return statements
+
+
+def triggers(create):
+    def run(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        statements = {"postgresql": postgresql, "sqlite": sqlite}[vendor](create)
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0005_first_marking_submitted_index"),
+        ("inspections", "0011_inspection_latest_published"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="FiguresVersion",
+            fields=[
+                ("inspection_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("version", models.BigIntegerField(default=0)),
+            ],
+        ),
+        migrations.RunPython(triggers(create=True), triggers(create=False)),
+    ]
