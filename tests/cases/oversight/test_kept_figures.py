@@ -1,0 +1,157 @@
+"""The dashboard's markup kept in the cache (cases/figures_version.py) is never out of date: the
+database's triggers move an inspection's figures' version on every change to what its figures read,
+whatever code makes it (a page's save, a bulk update, a delete), and a reader sees a change at once."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import update_last_login
+from django.core.cache import cache
+from django.urls import reverse
+
+from cases.figures_version import versions
+from cases.models import Answer, Assessment, Case
+from cases.services import inspection_publish
+from inspections.models import Inspection, Question, Role
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    FrameworkFactory,
+    InspectionFactory,
+    make_answers,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+YES_TO_ALL = {"roh-1": "yes", "roh-2": "yes", "roh-3": "yes", "saf-1": "yes", "saf-2": "yes", "saf-3": "yes"}
+
+
+@pytest.fixture
+def inspection(service):
+    return InspectionFactory(service=service, status="scoring", title="Mock 2016", framework=FrameworkFactory())
+
+
+@pytest.fixture
+def assessor(service):
+    return member(service, Role.OFFICER, username="first1", first_name="Ada", last_name="Jones")
+
+
+def scored(inspection, assessor, values, **case_fields):
+    assessment = AssessmentFactory(case=CaseFactory(inspection=inspection, **case_fields), assessor=assessor)
+    return make_answers(assessment, values)
+
+
+def moved(inspection, change):
+    """Whether `change()` moved the inspection's figures' version (and which of the two moved)."""
+    everywhere, own = versions(inspection.pk)
+    change()
+    after_everywhere, after_own = versions(inspection.pk)
+    return after_everywhere != everywhere, after_own != own
+
+
+def test_every_change_to_an_inspections_figures_moves_its_version_and_no_other(inspection, assessor, service):
+    other = InspectionFactory(service=service, framework=inspection.framework)
+    others_version = versions(other.pk)[1]
+    assessment = scored(inspection, assessor, {"roh-1": "yes"})
+    answer = assessment.answers.get()
+    question = Question.objects.get(framework=inspection.framework, code="roh-2")
+    changes = {
+        "a case added": lambda: CaseFactory(inspection=inspection),
+        "a case's team changed by a bulk update": lambda: Case.objects.filter(inspection=inspection).update(team="X"),
+        "an assessment submitted by a bulk update": lambda: Assessment.objects.filter(pk=assessment.pk).update(
+            status="submitted"
+        ),
+        "an answer added": lambda: Answer.objects.create(assessment=assessment, question=question, value="no"),
+        "an answer changed": lambda: Answer.objects.filter(pk=answer.pk).update(value="no"),
+        "an answer deleted": lambda: Answer.objects.filter(pk=answer.pk).delete(),
+        "the inspection renamed": lambda: Inspection.objects.filter(pk=inspection.pk).update(title="Renamed"),
+        "a case deleted": lambda: Case.objects.filter(inspection=inspection).first().delete(),
+    }
+    for what, change in changes.items():
+        assert moved(inspection, change) == (False, True), what
+    # The other inspection's version did not move with this one's.
+    assert versions(other.pk)[1] == others_version
+
+
+def test_names_and_frameworks_move_every_inspections_version_and_a_sign_in_does_not(inspection, assessor):
+    question = Question.objects.get(framework=inspection.framework, code="roh-1")
+    assert moved(inspection, lambda: Question.objects.filter(pk=question.pk).update(text="Reworded?")) == (True, False)
+    assessor.first_name = "Adah"
+    assert moved(inspection, assessor.save) == (True, False)
+    # Signing in writes the person's last sign-in time: nothing any figure shows.
+    assert moved(inspection, lambda: update_last_login(None, assessor)) == (False, False)
+
+
+def test_publishing_moves_the_inspections_version(inspection, assessor):
+    for _ in range(5):
+        assessment = scored(inspection, assessor, YES_TO_ALL)
+        Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    Inspection.objects.filter(pk=inspection.pk).update(status="moderation")
+    inspection.refresh_from_db()
+    assert moved(inspection, lambda: inspection_publish(inspection=inspection, by=assessor)) == (False, True)
+
+
+def text(response):
+    """The page's main content (the header's sign-out form holds a token new to each page), spaces folded."""
+    return re.sub(r"\s+", " ", response.content.decode().split("<main")[1].split("</main>")[0])
+
+
+def progress(page, key):
+    return re.search(rf"<dt class=\"govuk-summary-list__key\">{key}</dt><dd[^>]*>(\d+)", page).group(1)
+
+
+def test_the_dashboard_shows_a_save_a_rename_and_another_readers_blind_cases_at_once(
+    client, manager, officer, inspection, assessor, service
+):
+    for _ in range(5):
+        assessment = scored(inspection, assessor, YES_TO_ALL)
+        Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    url = reverse("cases:inspection_dashboard", args=[inspection.pk])
+    client.force_login(manager)
+    first = text(client.get(url))
+    assert progress(first, "Submitted") == "5" and "Figures from 5 submitted cases" in first
+    assert text(client.get(url)) == first  # read again, nothing changed: the same page, from what was kept
+
+    # The officer submits a sixth case through the scoring page.
+    draft = AssessmentFactory(case=CaseFactory(inspection=inspection), assessor=officer)
+    client.force_login(officer)
+    data = {"version": draft.version, "action": "submit"}
+    for question in inspection.framework.questions.all():
+        data[f"q-{question.code}"] = "yes"
+        data[f"note-{question.code}"] = ""
+    assert client.post(reverse("cases:assessment", args=[draft.pk]), data).status_code == 302
+    client.force_login(manager)
+    after_save = text(client.get(url))
+    assert progress(after_save, "Submitted") == "6" and "Figures from 6 submitted cases" in after_save
+
+    # The assessor's name, shown in the progress table, changed on their profile.
+    assessor.first_name = "Adaline"
+    assessor.save()
+    renamed = text(client.get(url))
+    assert "Adaline Jones" in renamed and "Ada Jones" not in renamed
+
+    # Another manager who marks a case second is blind to its first marking: left out of their figures,
+    # whatever the first manager's read kept.
+    second_marker = member(service, Role.MANAGER, username="second")
+    AssessmentFactory(case=draft.case, assessor=second_marker, marking="second")
+    client.force_login(second_marker)
+    theirs = text(client.get(url))
+    assert "Figures from 5 submitted cases" in theirs and 'id="blind-left-out"' in theirs
+    client.force_login(manager)
+    assert "Figures from 6 submitted cases" in text(client.get(url))
+
+
+def test_nothing_is_kept_under_a_version_read_before_a_change(client, manager, inspection, assessor):
+    """The versions are read before the figures: an entry kept before a change is under the old key."""
+    for _ in range(5):
+        assessment = scored(inspection, assessor, YES_TO_ALL)
+        Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    client.force_login(manager)
+    url = reverse("cases:inspection_dashboard", args=[inspection.pk])
+    client.get(url)
+    kept = set(cache._cache)  # the local memory cache of the tests
+    Case.objects.filter(inspection=inspection).update(team="Renamed team")
+    page = text(client.get(url))
+    assert "Renamed team" in page
+    assert len(set(cache._cache) - kept) == 1  # a new entry under the new version
