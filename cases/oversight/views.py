@@ -151,27 +151,44 @@ def _sort_value(line, key):
 def dashboard_cases(request, pk):
     """The cases behind a dashboard figure: the same filters, plus area, stage, question, answer."""
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
-    base = inspection_cases(inspection)
-    filterset = DrillDownFilter(
-        request.GET or None, queryset=base, inspection_id=inspection.pk, framework=inspection.framework
-    )
-    cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     blind = blind_case_ids(request.user, inspection)
-    withheld = filters_hide(filterset, base, leave_out=blind, inspection_id=inspection.pk)
-    lines = (
-        [] if withheld else [line for line in drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
+    content = kept_part(
+        inspection.pk,
+        "cases",
+        (sorted(blind), sorted(request.GET.lists())),
+        lambda: _cases_content(request, inspection, blind),
     )
-    hidden = len(blind)
-    key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in DRILL_COLUMNS}, "reference")
-    lines.sort(key=lambda line: (_sort_value(line, key), line.case.reference), reverse=descending)
-    pages = paginate(lines, request.GET, CASES_PER_PAGE)  # every filter and the sort kept in its links
-    unpaged = request.GET.copy()
-    unpaged.pop("page", None)  # a new sort starts at the first page
     return render(
         request,
         "cases/oversight/cases.html",
         {
             "page_title": f"Cases behind the figures: {inspection.title}",
+            "inspection": inspection,
+            "content": content,
+            "section": "cases",
+        },
+    )
+
+
+def _cases_content(request, inspection, blind):
+    """The drill-down's markup below its heading: the filter and a page of the cases."""
+    base = inspection_cases(inspection)
+    filterset = DrillDownFilter(
+        request.GET or None, queryset=base, inspection_id=inspection.pk, framework=inspection.framework
+    )
+    cases = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    withheld = filters_hide(filterset, base, leave_out=blind, inspection_id=inspection.pk)
+    lines = (
+        [] if withheld else [line for line in drill_down(cases, filterset.answer_filter()) if line.case.pk not in blind]
+    )
+    key, descending = parse_sort(request.GET.get("sort"), {k for k, _ in DRILL_COLUMNS}, "reference")
+    lines.sort(key=lambda line: (_sort_value(line, key), line.case.reference), reverse=descending)
+    pages = paginate(lines, request.GET, CASES_PER_PAGE)  # every filter and the sort kept in its links
+    unpaged = request.GET.copy()
+    unpaged.pop("page", None)  # a new sort starts at the first page
+    return render_to_string(
+        "cases/oversight/_cases_content.html",
+        {
             "inspection": inspection,
             "filter": filterset,
             "filtered": bool(filterset.active),
@@ -181,10 +198,10 @@ def dashboard_cases(request, pk):
             **pages,
             "withheld": withheld,
             "small_group": SMALL_GROUP,
-            "hidden": hidden,
+            "hidden": len(blind),
             "columns": sort_links(DRILL_COLUMNS, key, descending, unpaged),
-            "section": "cases",
         },
+        request,
     )
 
 
