@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Assessment
+from cases.models import Assessment, Case
 from cases.sampling.services import cohort_import, sample_draw
 from inspections.models import Inspection, InspectionStatus
 
@@ -154,7 +155,7 @@ def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
     def wanted(name):
         return not only or name == floor_name or only in name
 
-    advance = progress("measuring", len(pages) + 4)
+    advance = progress("measuring", len(pages) + len(AFTER_A_CHANGE) + 4)
     figures = []
     for name, client, url in pages:
         if wanted(name):
@@ -163,6 +164,11 @@ def measure(data: DataSet, progress, only: str = "") -> list[Figure]:
     if wanted("scoring save"):
         figures.append(_scoring_save(data, clients["officer"]))
     advance(1)
+    for name, client, url in pages:
+        if name in AFTER_A_CHANGE and wanted(f"{name}, first read after a change"):
+            figures.append(_after_a_change(data, name, client, url))
+        if name in AFTER_A_CHANGE:
+            advance(1)
     if wanted("board report (PDF)"):
         # The draft rendered as the manager previews it (board members read issued reports only).
         pdf_url = reverse("improvement:board_report_pdf", args=[data.plan.pk, data.meeting.pk])
@@ -208,6 +214,22 @@ def _pages(data, clients):
         # The manager prepares the report for the meeting (board members read issued ones only).
         ("board report (HTML)", manager, reverse("improvement:board_report", args=[plan, meeting])),
     ]
+
+
+# The pages whose markup is kept until the inspection's figures change (cases/figures_version.py): each
+# is timed again on its first read after a change, when its figures are worked out afresh.
+AFTER_A_CHANGE = ["inspection dashboard", "inspection dashboard, filtered", "drill-down"]
+
+
+def _after_a_change(data, name, client, url):
+    """`name` read just after a change to the live inspection (a case's team written, as an edit would:
+    the figures' version moves), so nothing kept can be shown (untimed, before each read)."""
+    case = data.moderated_case
+
+    def change():
+        Case.objects.filter(pk=case.pk).update(team=F("team"))
+
+    return timed(f"{name}, first read after a change", data.scale.runs, _get(client, url), prepare=change)
 
 
 def _scoring_save(data, officer):
