@@ -149,6 +149,39 @@ def test_a_sign_in_on_one_instance_is_valid_on_the_other_and_answers_are_shared(
     assert Answer.objects.get(assessment=assessment).value == "no"
 
 
+def submitted(page):
+    return re.search(r'<dt class="govuk-summary-list__key">Submitted</dt><dd[^>]*>(\d+)', page).group(1)
+
+
+def test_a_dashboard_kept_in_redis_shows_a_save_made_through_the_other_instance(two_instances):
+    """The dashboard's markup is kept in the shared cache; a save through one instance moves the
+    inspection's figures' version in the database, so neither instance shows the kept markup again."""
+    first, second = two_instances
+    service = ServiceFactory(slug="northshire")
+    officer = member(service, Role.OFFICER, username="olivia")
+    member(service, Role.MANAGER, username="marcus")
+    inspection = InspectionFactory(service=service)
+    assessment = AssessmentFactory(case=CaseFactory(inspection=inspection, reference="NS-0001"), assessor=officer)
+    dashboard = f"/inspections/{inspection.pk}/dashboard/"
+
+    reader = Browser()
+    assert sign_in(reader, second, "marcus", PASSWORD)[0] == 302
+    for base in (second, first):  # kept by the second, read from Redis by the first
+        status, _, page = reader.request(base + dashboard)
+        assert status == 200 and submitted(page) == "0"
+
+    scorer = Browser()
+    assert sign_in(scorer, first, "olivia", PASSWORD)[0] == 302
+    answers = {"version": 0, "action": "submit"}
+    for code in inspection.framework.questions.values_list("code", flat=True):
+        answers[f"q-{code}"], answers[f"note-{code}"] = "yes", ""
+    assert scorer.form_post(first + f"/assessments/{assessment.pk}/", answers)[0] == 302
+
+    for base in (second, first):
+        _, _, page = reader.request(base + dashboard)
+        assert submitted(page) == "1", f"the save, on the dashboard read through {base}"
+
+
 def test_a_lockout_on_one_instance_holds_on_the_other(two_instances):
     first, second = two_instances
     member(ServiceFactory(slug="northshire"), Role.OFFICER, username="olivia")
