@@ -160,8 +160,8 @@ def test_the_cases_behind_the_figures_show_a_change_at_once(client, manager, ins
     assert listed() == ["NS-0", "NS-1", "NS-2", "NS-3", "NS-4", "NS-5"]
 
 
-def test_nothing_is_kept_under_a_version_read_before_a_change(client, manager, inspection, assessor):
-    """The versions are read before the figures: an entry kept before a change is under the old key."""
+def test_a_change_makes_a_new_entry_and_the_old_one_is_not_read(client, manager, inspection, assessor):
+    """An entry kept before a change is under the old version's key: the next read keeps a new one."""
     for _ in range(5):
         assessment = scored(inspection, assessor, YES_TO_ALL)
         Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
