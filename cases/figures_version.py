@@ -17,11 +17,14 @@ and kept under the older version, which no reader asks for again: never the othe
 
 import functools
 import hashlib
+import importlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -61,10 +64,41 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:20]
 
 
+logger = logging.getLogger(__name__)
+
+_MIGRATION = "cases.migrations.0006_figures_version"
+
+
+@functools.cache
+def triggers_in_place(alias) -> bool:
+    """Whether the database `alias` has every trigger that keeps the figures' version (a database
+    restored table by table, or migrated with `--fake`, may not): asked once per process. Without
+    them nothing is kept, and the error is logged once."""
+    connection = connections[alias]
+    expected = set(importlib.import_module(_MIGRATION).trigger_names(connection.vendor))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'yos_figures%%'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'yos_figures%'")
+        missing = expected - {name for (name,) in cursor.fetchall()}
+    if missing:
+        logger.error(
+            "The figures' version is not kept by the database (%d triggers missing, e.g. %s): pages work "
+            "their figures out on every read until `manage.py migrate` puts them back.",
+            len(missing),
+            sorted(missing)[0],
+        )
+    return not missing
+
+
 def kept_part(inspection_id, part: str, shown_with: tuple, render: Callable[[], str]) -> str:
     """The markup of `part` of a page about the inspection: kept in the cache, or `render()`ed and
     kept. `shown_with`: everything besides the inspection's data the markup depends on (the reader's
-    blind cases, what they may do, the query string)."""
+    blind cases, what they may do, the query string). Nothing is kept if the database does not keep
+    the figures' version (`triggers_in_place`)."""
+    if not triggers_in_place(router.db_for_read(FiguresVersion) or DEFAULT_DB_ALIAS):
+        return render()
     everywhere, inspection = versions(inspection_id)
     key = repr((code_fingerprint(), everywhere, inspection, timezone.localdate().isoformat(), shown_with))
     cache_key = f"kept:{part}:{inspection_id}:{hashlib.sha256(key.encode()).hexdigest()}"

@@ -117,6 +117,19 @@ def sqlite(create):
     return statements
 
 
+def trigger_names(vendor):
+    """The names of the triggers this migration makes on `vendor`'s database (cases/figures_version.py
+    checks, once per process, that they are all there before it keeps anything)."""
+    by_inspection = [f"yos_figures_{table}_{name}" for table, _ in BY_INSPECTION for name, _, _ in EVENTS]
+    if vendor == "postgresql":
+        return by_inspection + [f"yos_figures_{table}" for table, _ in EVERYWHERE]
+    return by_inspection + [
+        f"yos_figures_{table}_{name}"
+        for table, columns in EVERYWHERE
+        for name, _, _ in ([("update", None, None)] if columns else EVENTS)
+    ]
+
+
 def triggers(create):
     def run(apps, schema_editor):
         vendor = schema_editor.connection.vendor

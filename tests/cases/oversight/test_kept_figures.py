@@ -2,14 +2,17 @@
 database's triggers move an inspection's figures' version on every change to what its figures read,
 whatever code makes it (a page's save, a bulk update, a delete), and a reader sees a change at once."""
 
+import functools
+import logging
 import re
 
 import pytest
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.urls import reverse
 
-from cases.figures_version import versions
+from cases.figures_version import triggers_in_place, versions
 from cases.models import Answer, Assessment, Case
 from cases.services import inspection_publish
 from inspections.models import Inspection, Question, Role
@@ -173,3 +176,31 @@ def test_a_change_makes_a_new_entry_and_the_old_one_is_not_read(client, manager,
     page = text(client.get(url))
     assert "Renamed team" in page
     assert len(set(cache._cache) - kept) == 1  # a new entry under the new version
+
+
+def test_the_test_database_has_every_trigger_that_keeps_the_version():
+    triggers_in_place.cache_clear()
+    assert triggers_in_place(DEFAULT_DB_ALIAS)
+
+
+def test_without_the_triggers_nothing_is_kept_and_a_change_is_shown(
+    client, manager, inspection, assessor, monkeypatch, caplog
+):
+    """A database restored without its triggers (or migrated with --fake): the version would not
+    move, so nothing may be kept; the error is logged once."""
+    with connection.cursor() as cursor:
+        on_table = " ON cases_case" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER yos_figures_cases_case_update{on_table}")
+    triggers_in_place.cache_clear()
+    monkeypatch.setattr("cases.figures_version.triggers_in_place", functools.cache(triggers_in_place.__wrapped__))
+    for _ in range(5):
+        assessment = scored(inspection, assessor, YES_TO_ALL)
+        Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    client.force_login(manager)
+    url = reverse("cases:inspection_dashboard", args=[inspection.pk])
+    with caplog.at_level(logging.ERROR, logger="cases.figures_version"):
+        client.get(url)
+        Case.objects.filter(inspection=inspection).update(team="Renamed team")  # no trigger moves the version
+        assert "Renamed team" in text(client.get(url))
+    assert not list(cache._cache)
+    assert ["1 triggers missing" in record.getMessage() for record in caplog.records] == [True]
