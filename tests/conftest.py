@@ -6,7 +6,6 @@ from inspections.models import Role
 from .factories import PASSWORD, ServiceFactory, member
 
 
-
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a test database's rolled-back versions start again from
