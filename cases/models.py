@@ -601,7 +601,8 @@ class FiguresVersion(models.Model):
     """How many times the data behind an inspection's live figures has changed (`inspection_id`), or,
     in the row of inspection 0, the data behind every inspection's (people's names, frameworks, audit
     templates). Written only by the database's own triggers (migration 0006), in the transaction of the
-    change, whatever wrote it: the scoring save, moderation, an import, the admin or a bulk update."""
+    change, whatever wrote it: the scoring save, moderation, an import, the admin or a bulk update (a
+    draft's answers, which no figure counts, excepted)."""
 
     inspection_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)

@@ -4,8 +4,9 @@ Every statement that changes the data behind an inspection's live figures (its c
 assessments and answers, the inspection, what publishing stored, its programme audit) adds one to
 that inspection's row, and every change to what all inspections' figures read (people's names,
 frameworks, their bands, areas and questions, audit templates) to the row of inspection 0: in the
-database, in the change's own transaction, whatever code wrote it. A page part kept in the cache is
-keyed by both versions (cases/figures_version.py), so no kept part can outlive the data it shows.
+database, in the change's own transaction, whatever code wrote it (save a draft's: see ANSWER_COUNTS).
+A page part kept in the cache is keyed by both versions (cases/figures_version.py), so no kept part
+can outlive the data it shows.
 
 PostgreSQL: one trigger a statement (the rows changed read from its transition table, so a bulk
 insert of millions of answers adds one a statement, not one a row). SQLite: one a row.
@@ -15,21 +16,38 @@ from django.db import migrations, models
 
 VERSIONS = "cases_figuresversion"
 
-# (table, how a changed row's inspection is found: (joins from the changed row, the inspection id))
+# Which changed rows move the version, where not every one does ({row}: the row changed, {before}: an
+# updated row as it was). Only submitted assessments count in any figure (`counts_through`), and the
+# kept pages show of the others only their status, marking, assessor and case (progress, the blind
+# rule): so an answer moves it only if its assessment is submitted, and an assessment's update only if
+# it was or is submitted or one of those changed. A draft save, most of the writes while officers
+# score, moves nothing; its submission, a reopening, an assignment does.
+ANSWER_COUNTS = "a.status = 'submitted'"
+ASSESSMENT_SHOWN = (
+    "({before}.status = 'submitted' OR {row}.status = 'submitted' OR {before}.status <> {row}.status"
+    " OR {before}.marking <> {row}.marking OR {before}.assessor_id <> {row}.assessor_id"
+    " OR {before}.case_id <> {row}.case_id)"
+)
+
+# (table, joins from the changed row, the changed row's inspection, {event: which rows count})
 BY_INSPECTION = [
-    ("cases_case", ("", "{row}.inspection_id")),
-    ("cases_assessment", ("JOIN cases_case c ON c.id = {row}.case_id", "c.inspection_id")),
+    ("cases_case", "", "{row}.inspection_id", {}),
+    (
+        "cases_assessment",
+        "JOIN cases_case c ON c.id = {row}.case_id",
+        "c.inspection_id",
+        {"update": ASSESSMENT_SHOWN},
+    ),
     (
         "cases_answer",
-        (
-            "JOIN cases_assessment a ON a.id = {row}.assessment_id JOIN cases_case c ON c.id = a.case_id",
-            "c.inspection_id",
-        ),
+        "JOIN cases_assessment a ON a.id = {row}.assessment_id JOIN cases_case c ON c.id = a.case_id",
+        "c.inspection_id",
+        {"insert": ANSWER_COUNTS, "update": ANSWER_COUNTS, "delete": ANSWER_COUNTS},
     ),
-    ("inspections_inspection", ("", "{row}.id")),
-    ("inspections_judgement", ("", "{row}.inspection_id")),
-    ("inspections_publishedquestionscore", ("", "{row}.inspection_id")),
-    ("cases_programmeaudit", ("", "{row}.inspection_id")),
+    ("inspections_inspection", "", "{row}.id", {}),
+    ("inspections_judgement", "", "{row}.inspection_id", {}),
+    ("inspections_publishedquestionscore", "", "{row}.inspection_id", {}),
+    ("cases_programmeaudit", "", "{row}.inspection_id", {}),
 ]
 # (table, the columns whose change counts: None for any)
 EVERYWHERE = [
@@ -54,24 +72,31 @@ def postgresql(create):
             "CREATE FUNCTION yos_figures_changed_everywhere() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"INSERT INTO {VERSIONS} (inspection_id, version) VALUES (0, 1) {UPSERT}; RETURN NULL; END $$"
         )
-    for table, (joins, inspection) in BY_INSPECTION:
-        if create:
+    for table, joins, inspection, counts in BY_INSPECTION:
+        for name, event, row in EVENTS:
+            trigger, function = f"yos_figures_{table}_{name}", f"yos_figures_changed_{table}_{name}"
+            if not create:
+                statements.append(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+                statements.append(f"DROP FUNCTION IF EXISTS {function}()")
+                continue
+            condition = counts.get(name)
+            before = "{before}" in (condition or "")
+            # The rows changed, from the statement's transition table(s): one bump a statement.
+            source = "changed " + joins.format(row="changed")
+            if before:
+                source += " JOIN was ON was.id = changed.id"
+            where = f"WHERE {condition.format(row='changed', before='was')} " if condition else ""
             statements.append(
-                f"CREATE FUNCTION yos_figures_changed_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                 f"INSERT INTO {VERSIONS} (inspection_id, version) "
-                f"SELECT DISTINCT {inspection.format(row='changed')}, 1 FROM changed {joins.format(row='changed')} "
+                f"SELECT DISTINCT {inspection.format(row='changed')}, 1 FROM {source} {where}"
                 f"ORDER BY 1 {UPSERT}; RETURN NULL; END $$"
             )
-        for name, event, row in EVENTS:
-            trigger = f"yos_figures_{table}_{name}"
+            tables = "OLD TABLE AS was NEW TABLE AS changed" if before else f"{row} TABLE AS changed"
             statements.append(
-                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {row} TABLE AS changed "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION yos_figures_changed_{table}()"
-                if create
-                else f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {tables} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
-        if not create:
-            statements.append(f"DROP FUNCTION IF EXISTS yos_figures_changed_{table}()")
     for table, columns in EVERYWHERE:
         event = "UPDATE OF " + ", ".join(columns) if columns else "INSERT OR UPDATE OR DELETE"
         statements.append(
@@ -87,21 +112,18 @@ def postgresql(create):
 
 def sqlite(create):
     statements = []
-    for table, (joins, inspection) in BY_INSPECTION:
+    for table, joins, inspection, counts in BY_INSPECTION:
         for name, event, row in EVENTS:
             trigger = f"yos_figures_{table}_{name}"
             if not create:
                 statements.append(f"DROP TRIGGER IF EXISTS {trigger}")
                 continue
-            select = (
-                f"SELECT {inspection.format(row=row)}, 1 WHERE true"
-                if not joins
-                else f"SELECT {inspection.format(row=row)}, 1 FROM (SELECT 1) "  # the joins from a one-row table
-                f"{joins.format(row=row)} WHERE true"
-            )
+            condition = (counts.get(name) or "true").format(row=row, before="OLD")
+            source = f"FROM (SELECT 1) {joins.format(row=row)} " if joins else ""  # the joins from a one-row table
             statements.append(
                 f"CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW BEGIN "
-                f"INSERT INTO {VERSIONS} (inspection_id, version) {select} {UPSERT}; END"
+                f"INSERT INTO {VERSIONS} (inspection_id, version) "
+                f"SELECT {inspection.format(row=row)}, 1 {source}WHERE {condition} {UPSERT}; END"
             )
     for table, columns in EVERYWHERE:
         if not create:
@@ -120,7 +142,7 @@ def sqlite(create):
 def trigger_names(vendor):
     """The names of the triggers this migration makes on `vendor`'s database (cases/figures_version.py
     checks, once per process, that they are all there before it keeps anything)."""
-    by_inspection = [f"yos_figures_{table}_{name}" for table, _ in BY_INSPECTION for name, _, _ in EVENTS]
+    by_inspection = [f"yos_figures_{table}_{name}" for table, *_ in BY_INSPECTION for name, _, _ in EVENTS]
     if vendor == "postgresql":
         return by_inspection + [f"yos_figures_{table}" for table, _ in EVERYWHERE]
     return by_inspection + [

@@ -77,6 +77,33 @@ def test_every_change_to_an_inspections_figures_moves_its_version_and_no_other(i
     assert versions(other.pk)[1] == others_version
 
 
+def test_a_drafts_answers_move_nothing_its_start_submission_and_reopening_do(client, officer, inspection):
+    """Only submitted assessments count in a figure, and of the others the pages show their status,
+    marking, assessor and case: the officers' draft saves, most writes while scoring, keep what is kept."""
+    assessment = AssessmentFactory(case=CaseFactory(inspection=inspection), assessor=officer)
+    url = reverse("cases:assessment", args=[assessment.pk])
+    client.force_login(officer)
+
+    def save(action, version, value):
+        return lambda: client.post(url, {"version": version, "action": action, "q-roh-1": value, "note-roh-1": ""})
+
+    assert moved(inspection, save("draft", 0, "yes")) == (False, True)  # started: progress shows a draft
+    assert moved(inspection, save("draft", 1, "no")) == (False, False)  # a draft's answers: nothing shown
+    answer = Answer.objects.get(assessment=assessment)
+    assert moved(inspection, lambda: Answer.objects.filter(pk=answer.pk).update(value="yes")) == (False, False)
+    submit = {"version": 2, "action": "submit"}
+    for code in inspection.framework.questions.values_list("code", flat=True):
+        submit[f"q-{code}"], submit[f"note-{code}"] = "yes", ""
+    assert moved(inspection, lambda: client.post(url, submit)) == (False, True)
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+    # A submitted assessment's answers count: any change to them moves it, however made.
+    assert moved(inspection, lambda: Answer.objects.filter(pk=answer.pk).update(value="no")) == (False, True)
+    assert moved(inspection, lambda: Assessment.objects.filter(pk=assessment.pk).update(status="draft")) == (
+        False,
+        True,
+    )
+
+
 def test_names_and_frameworks_move_every_inspections_version_and_a_sign_in_does_not(inspection, assessor):
     question = Question.objects.get(framework=inspection.framework, code="roh-1")
     assert moved(inspection, lambda: Question.objects.filter(pk=question.pk).update(text="Reworded?")) == (True, False)
