@@ -3,13 +3,13 @@
 A live dashboard adds up every counting answer of an inspection's cases (thousands of rows) on each
 read, though between two scoring saves nothing it shows can change. The database keeps, in
 `cases.FiguresVersion`, how many times the data behind each inspection's figures has changed: its own
-triggers add one in the transaction of every change to its cases, assessments, answers, the
-inspection, what publishing stored and its programme audit (the inspection's row), and to people's
-names, frameworks and audit templates (the row of inspection 0), whatever code made the change
-(cases/migrations/0006_figures_version.py). A part of a page kept here is keyed by both versions and by
-everything else it shows (the code, the day, the reader's blind cases and permissions, the query
-string): a change is a new key, so a kept part cannot outlive what it shows; the old one is never read
-again and expires.
+triggers add one in the transaction of every change to its cases, assessments, the answers of its
+submitted assessments (a draft's count in no figure), the inspection, what publishing stored and its
+programme audit (the inspection's row), and to people's names, frameworks and audit templates (the
+row of inspection 0), whatever code made the change (cases/migrations/0006_figures_version.py). A
+part of a page kept here is keyed by both versions and by everything else it shows (the code, the
+day, the reader's blind cases and permissions, the query string): a change is a new key, so a kept
+part cannot outlive what it shows; the old one is never read again and expires.
 
 The versions are read before the figures, so a change committed in between is read by the figures
 and kept under the older version, which no reader asks for again: never the other way round.
@@ -31,6 +31,8 @@ from django.utils.safestring import mark_safe
 from inspections.prepared import PreparedRead
 
 from .models import FiguresVersion
+
+logger = logging.getLogger(__name__)
 
 KEPT_FOR = 60 * 60  # seconds: an unread part expires after an hour (any change makes a new key at once)
 
@@ -63,8 +65,6 @@ def code_fingerprint() -> str:
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 
-
-logger = logging.getLogger(__name__)
 
 _MIGRATION = "cases.migrations.0006_figures_version"
 
