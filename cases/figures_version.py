@@ -92,6 +92,18 @@ def triggers_in_place(alias) -> bool:
     return not missing
 
 
+# What a kept part's forms carry in place of the reader's CSRF token (the context's `csrf_token`, which
+# `{% csrf_token %}` and the forms written in Python write out): markup a template never writes from
+# anyone's text (a reader's "<" is escaped), swapped for the reader's own token as each page is served
+# (`with_reader_token`), so that no reader's token is ever kept, nor served to another.
+TOKEN_KEPT = mark_safe("<kept-csrf-token>")  # noqa: S308 (a constant of our own)
+
+
+def with_reader_token(markup: str, token: str) -> str:
+    """A kept part's markup with the reader's CSRF token (`django.middleware.csrf.get_token`) in its forms."""
+    return mark_safe(markup.replace(TOKEN_KEPT, token))  # noqa: S308 (our markup; a token is letters and digits)
+
+
 def kept_part(inspection_id, part: str, shown_with: tuple, render: Callable[[], str]) -> str:
     """The markup of `part` of a page about the inspection: kept in the cache, or `render()`ed and
     kept. `shown_with`: everything besides the inspection's data the markup depends on (the reader's

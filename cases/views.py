@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from inspections.scoping import ObjectInMyServices, get_in_my_services_or_404
 from inspections.services import area_judge, judgement_override
 
 from . import selectors, services
+from .figures_version import TOKEN_KEPT, kept_part, with_reader_token
 from .forms import CaseForm, ReopenForm
 from .judgements import inspection_judgements
 from .models import Assessment, AssessmentStatus, Case
@@ -37,7 +39,7 @@ from .presenters import (
     scoring_grid,
 )
 from .programme.scope import question_scope
-from .rules import Perm, blind_case_ids
+from .rules import Perm, blind_case_ids, hidden_first_markings
 from .services import (
     ScoringProblems,
     StaleAssessment,
@@ -282,13 +284,13 @@ _JUDGED_INSPECTION = ObjectInMyServices(
 )
 
 
-def _area_forms(request, figures, posted, *, may_override):
+def _area_forms(figures, posted, *, may_override):
     """[(area, its form, its question rows, its form's markup)] of the judgements page: for those who
     may override, each area's form to judge it from evidence or override its band, as markup written
-    in Python (`area_band_form_html`), or, for the area whose form was posted back with errors, an
-    `OverrideForm` the template shows with what was typed."""
+    in Python (`area_band_form_html`, with the kept part's stand-in for the reader's CSRF token), or,
+    for the area whose form was posted back with errors, an `OverrideForm` the template shows with
+    what was typed."""
     band_labels = [band.label for band in figures.bands]  # the framework's, read once
-    csrf_token = get_token(request) if may_override else None
     forms = []
     for area in figures.areas:
         rows = question_rows_html(area, every_count=may_override, small_group=SMALL_GROUP)
@@ -305,7 +307,7 @@ def _area_forms(request, figures, posted, *, may_override):
             forms.append((area, posted, rows, None))
             continue
         markup = area_band_form_html(
-            area, version=version, band_label=band_label, reason=reason, band_labels=band_labels, csrf_token=csrf_token
+            area, version=version, band_label=band_label, reason=reason, band_labels=band_labels, csrf_token=TOKEN_KEPT
         )
         forms.append((area, None, rows, markup))
     return forms
@@ -354,27 +356,53 @@ def judgements(request, pk):
         if override_form.is_valid() and _record_area_band(request, inspection, override_form):
             return redirect("cases:judgements", inspection.pk)
 
-    # Live figures leave out the cases whose first marking the reader is blind to (judged on the
-    # markings the figures read); published ones are as stored, with no marking left out.
-    figures = inspection_judgements(inspection, hidden_from=request.user)
-    forms = _area_forms(request, figures, override_form, may_override=may_override)
+    # Live figures leave out the cases whose first marking the reader is blind to; published ones are
+    # as stored, with no marking left out. With what they may do, all the figures' markup shows
+    # besides the data: kept until the data changes (cases/figures_version.py), unless a form was
+    # posted back with errors (what was typed is never kept).
+    blind = hidden_first_markings(request.user, [inspection.pk])
+    may_publish = request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection) and inspection.status == "moderation"
+
+    def content():
+        return _judgements_content(
+            request, inspection, blind, override_form, may_override=may_override, may_publish=may_publish
+        )
+
+    if override_form is None:
+        markup = kept_part(inspection.pk, "judgements", (sorted(blind), may_override, may_publish), content)
+    else:
+        markup = content()
     return render(
         request,
         "cases/judgements.html",
         {
             "page_title": f"Judgements: {inspection.title}",
             "inspection": inspection,
+            "content": with_reader_token(markup, get_token(request)),
+        },
+        status=400 if override_form is not None and override_form.errors else 200,
+    )
+
+
+def _judgements_content(request, inspection, blind, posted, *, may_override, may_publish):
+    """The judgements page's markup below its heading: the areas, the record of overrides, the overall
+    rating, publishing and each area's questions and form (`posted`: an override form posted back)."""
+    figures = inspection_judgements(inspection, leave_out=blind)
+    return render_to_string(
+        "cases/_judgements_content.html",
+        {
+            "inspection": inspection,
             "figures": figures,
             "area_rows": area_rows_html(figures.areas, every_count=may_override, small_group=SMALL_GROUP),
-            "areas_with_forms": forms,  # (area, its override form, its question rows, the form's markup)
+            "areas_with_forms": _area_forms(figures, posted, may_override=may_override),
             "override_record": selectors.override_record(inspection),
             "blind_left_out": len(figures.left_out),
             "may_override": may_override,  # those rating the inspection read every count
             "small_group": SMALL_GROUP,
-            "may_publish": request.user.has_perm(Perm.PUBLISH_INSPECTION, inspection)
-            and inspection.status == "moderation",
+            "may_publish": may_publish,
+            "csrf_token": TOKEN_KEPT,  # the reader's own is put in as the page is served
         },
-        status=400 if override_form is not None and override_form.errors else 200,
+        request,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.test import Client
 from django.urls import reverse
 
 from cases.figures_version import triggers_in_place, versions
@@ -231,3 +232,36 @@ def test_without_the_triggers_nothing_is_kept_and_a_change_is_shown(
         assert "Renamed team" in text(client.get(url))
     assert not list(cache._cache)
     assert ["1 triggers missing" in record.getMessage() for record in caplog.records] == [True]
+
+
+def test_the_judgements_page_is_kept_with_no_readers_token_and_each_reader_posts_with_their_own(
+    inspection, assessor, manager, service
+):
+    """The judgements page's forms (overrides, publishing) are in its kept part: what is kept holds a
+    stand-in for the CSRF token, each reader's page their own token, so their forms work and no reader
+    is ever served another's token; a judgement recorded shows at once."""
+    for _ in range(5):
+        assessment = scored(inspection, assessor, YES_TO_ALL)
+        Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    url = reverse("cases:judgements", args=[inspection.pk])
+    roh = inspection.framework.areas.get(code="roh")
+    readers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    readers[0].force_login(manager)
+    readers[1].force_login(member(service, Role.MANAGER, username="colleague"))
+    pages = [text(reader.get(url)) for reader in readers]
+    kept = [cache.get(key.split(":", 2)[2]) for key in cache._cache if ":kept:judgements:" in key]  # ":1:kept:..."
+    assert len(kept) == 1  # the colleague read what the first manager's read kept
+    assert kept[0].count('name="csrfmiddlewaretoken" value="<kept-csrf-token>"') >= 2  # publish and override forms
+    assert not re.search(r'name="csrfmiddlewaretoken" value="(?!<kept-csrf-token>)', kept[0])
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page) for page in pages]
+    assert all(len(found) >= 2 and "<kept-csrf-token>" not in found for found in tokens)
+
+    def override(reader, token, reason):
+        data = {"area": roh.pk, "band_label": "Moderate improvement required", "reason": reason, "version": "0"}
+        return reader.post(url, {**data, "csrfmiddlewaretoken": token})
+
+    # Each reader's own token works; the other's is refused (its secret is the other reader's cookie).
+    assert override(readers[1], tokens[0][-1], "Not my token").status_code == 403
+    assert override(readers[1], tokens[1][-1], "Thin files").status_code == 302
+    assert "Moderate improvement required</strong> (override)" in text(readers[0].get(url))
+    assert "Thin files" in text(readers[0].get(url))
