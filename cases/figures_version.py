@@ -119,3 +119,24 @@ def kept_part(inspection_id, part: str, shown_with: tuple, render: Callable[[], 
         markup = render()
         cache.set(cache_key, str(markup), KEPT_FOR)
     return mark_safe(markup)  # noqa: S308 (markup the page's own templates wrote)
+
+
+def kept_values(part: str, versions: dict, work_out: Callable[[list], dict]) -> dict:
+    """{inspection id: value} of `part` for the inspections of `versions` ({inspection id: its figures'
+    version, read with the inspection, before any figure}): each kept in the cache under its own
+    inspection's version and the code's, those not kept worked out together, `work_out(ids)` ({id:
+    value}), and kept. A list of inspections reads each one's figures afresh only when it changed.
+    Nothing is kept if the database does not keep the versions (`triggers_in_place`)."""
+    if not versions:
+        return {}
+    if not triggers_in_place(router.db_for_read(FiguresVersion) or DEFAULT_DB_ALIAS):
+        return work_out(list(versions))
+    keys = {pk: f"kept:{part}:{pk}:{version}:{code_fingerprint()}" for pk, version in versions.items()}
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in versions if pk not in values]
+    if missing:
+        worked_out = work_out(missing)
+        cache.set_many({keys[pk]: worked_out[pk] for pk in missing}, KEPT_FOR)
+        values.update(worked_out)
+    return values

@@ -11,7 +11,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from cases.feedback.selectors import my_feedback_to_do, overdue_case_actions
-from cases.models import Assessment, AssessmentStatus, Case, Marking, ReAudit
+from cases.figures_version import kept_values
+from cases.models import Assessment, AssessmentStatus, Case, FiguresVersion, Marking, ReAudit
 from cases.programme.selectors import overdue_audits
 from cases.safeguarding.selectors import open_concerns_for
 from improvement import selectors as improvement_selectors
@@ -160,15 +161,33 @@ SUBMITTED = _counted(
 )
 
 
+# An inspection's figures' version (cases/figures_version.py): what its progress counts are kept under.
+FIGURES_VERSION = Subquery(FiguresVersion.objects.filter(inspection_id=OuterRef("pk")).values("version")[:1])
+
+
 def _listed(inspections):
     """The inspections listed on the inspector's home, newest first: each with its service's name,
-    its sampled cases and submitted first markings (subqueries, worked out only for the rows of the
-    page asked for) and the number of inspections listed (a window count, the same on every row)."""
+    its figures' version (a subquery, worked out only for the rows of the page asked for) and the
+    number of inspections listed (a window count, the same on every row)."""
     return (
-        inspections.annotate(sampled=SAMPLED, submitted=SUBMITTED, listed=Window(Count("pk")))
+        inspections.annotate(figures=FIGURES_VERSION, listed=Window(Count("pk")))
         .order_by("-period_end", "-created_at", "-pk")
-        .values_list("pk", "title", "service__name", "kind", "status", "sampled", "submitted", "listed")
+        .values_list("pk", "title", "service__name", "kind", "status", "figures", "listed")
     )
+
+
+def _with_progress(rows):
+    """The rows listed (`_listed`, less the count), each with its inspection's sampled cases and
+    submitted first markings in place of its figures' version: kept until the inspection's figures
+    change (`kept_values`), so a page of 25 counts afresh only the inspections changed since."""
+    progress = kept_values("progress", {row[0]: row[5] for row in rows}, _progress)
+    return [(*row[:5], *progress[row[0]]) for row in rows]
+
+
+def _progress(inspection_ids):
+    """{inspection id: (sampled cases, submitted first markings)}: one query."""
+    counted = Inspection.objects.filter(pk__in=inspection_ids).annotate(sampled=SAMPLED, submitted=SUBMITTED)
+    return {pk: (sampled, submitted) for pk, sampled, submitted in counted.values_list("pk", "sampled", "submitted")}
 
 
 _LISTED = {}  # {status or None: PreparedRead of _listed}: built by the ORM once per process
@@ -189,10 +208,11 @@ def _listed_in(status):
 def inspector_home(request):
     """Inspections in every service the inspector belongs to: filtered, a page of 25 at a time.
 
-    An inspector may belong to every service (750 inspections at national scale): the counts are
-    worked out only for the page shown, and the page's rows and the number of inspections listed
-    come in one query (a window count), built once per process (PreparedRead) unless a title is
-    searched for; the number of queries does not grow.
+    An inspector may belong to every service (750 inspections at national scale): the page's rows
+    and the number of inspections listed come in one query (a window count), built once per process
+    (PreparedRead) unless a title is searched for; each row's counts are kept until its inspection's
+    figures change, and those changed since are counted in one more query, for the page shown only.
+    The number of queries does not grow.
     """
     services = sorted((m.service for m in request.memberships), key=lambda s: s.name)  # read with the person
     form = InspectionFilterForm(request.GET or None, services=services)
@@ -215,7 +235,7 @@ def inspector_home(request):
 
     def read(offset, limit):
         rows = listed(offset, limit)
-        return [row[:-1] for row in rows], rows[0][-1] if rows else None
+        return _with_progress([row[:-1] for row in rows]), rows[0][-1] if rows else None
 
     pages = paginate_read(read, request.GET, INSPECTIONS_PER_PAGE)
     selected = [

@@ -30,6 +30,7 @@ FIGURES = [
     "plan page",
     "board report (HTML)",
     "scoring save",
+    "live judgements, first read after a change",
     "inspection dashboard, first read after a change",
     "inspection dashboard, filtered, first read after a change",
     "drill-down, first read after a change",
