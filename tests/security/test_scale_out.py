@@ -181,6 +181,24 @@ def test_a_dashboard_kept_in_redis_shows_a_save_made_through_the_other_instance(
         _, _, page = reader.request(base + dashboard)
         assert submitted(page) == "1", f"the save, on the dashboard read through {base}"
 
+    # The judgements page, kept by the second instance with a stand-in for the CSRF token, is served by
+    # the first to another manager with their own token in its forms: their override is recorded.
+    judgements = f"/inspections/{inspection.pk}/judgements/"
+    assert reader.request(second + judgements)[0] == 200
+    member(service, Role.MANAGER, username="maya")
+    colleague = Browser()
+    assert sign_in(colleague, first, "maya", PASSWORD)[0] == 302
+    area = inspection.framework.areas.get(code="roh")
+    status, _, page = colleague.request(first + judgements)
+    assert status == 200 and "<kept-csrf-token>" not in page
+    token = re.search(
+        rf'name="csrfmiddlewaretoken" value="([^"]+)">\s*<input type="hidden" name="area" value="{area.pk}"', page
+    ).group(1)
+    override = {"area": area.pk, "version": 0, "band_label": "Moderate improvement required", "reason": "Thin files"}
+    assert colleague.request(first + judgements, {"csrfmiddlewaretoken": token, **override})[0] == 302
+    for base in (second, first):
+        assert "Thin files" in reader.request(base + judgements)[2]
+
 
 def test_a_lockout_on_one_instance_holds_on_the_other(two_instances):
     first, second = two_instances

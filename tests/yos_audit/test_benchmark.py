@@ -89,3 +89,32 @@ def test_the_floor_page_is_timed_at_the_start_and_the_end_and_its_median_taken_o
     assert floor.median_ms == 2.5
     assert floor.p95_ms == 4.0
     assert floor.queries == 2
+
+
+def test_the_targets_each_figure_is_held_to():
+    from yos_audit.benchmark.measure import Figure, _set_targets
+
+    def judged(floor_ms=3.0, floor_queries=2, **pages):
+        figures = [Figure("floor page (signed in, base layout)", floor_ms, floor_ms, floor_queries)]
+        figures += [Figure(name.replace("_", " "), ms, ms, 5) for name, ms in pages.items()]
+        _set_targets(figures)
+        return [figure.meets_target for figure in figures]
+
+    # A page: within 3x the floor and under 100 ms.
+    assert judged(plan_page=9.0) == [True, True]
+    assert judged(plan_page=9.3) == [True, False]
+    assert judged(floor_ms=40.0, plan_page=110.0) == [False, False]  # the floor itself: under 5 ms
+    assert judged(floor_queries=4) == [False]  # and at most 3 queries
+    # The cross-service benchmark: within 5x.
+    assert judged(**{"cross-service benchmark": 14.9}) == [True, True]
+    assert judged(**{"cross-service benchmark": 15.3}) == [True, False]
+    # A kept page's first read after a change: under 100 ms, whatever its ratio (reported all the same).
+    after = {"inspection dashboard, first read after a change": 15.0}
+    figures = [Figure("floor page (signed in, base layout)", 3.0, 3.0, 2), Figure(*after, 15.0, 15.0, 11)]
+    _set_targets(figures)
+    assert figures[1].ratio == 5.0 and figures[1].meets_target
+    figures[1].median_ms = 101.0
+    assert not figures[1].meets_target
+    # The PDF, the import and the draw: their own limits in ms.
+    assert judged(**{"board report (PDF)": 1900.0}) == [True, True]
+    assert judged(**{"board report (PDF)": 2100.0}) == [True, False]

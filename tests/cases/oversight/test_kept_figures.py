@@ -212,7 +212,7 @@ def test_the_test_database_has_every_trigger_that_keeps_the_version():
 
 
 def test_without_the_triggers_nothing_is_kept_and_a_change_is_shown(
-    client, manager, inspection, assessor, monkeypatch, caplog
+    client, manager, inspector, inspection, assessor, monkeypatch, caplog
 ):
     """A database restored without its triggers (or migrated with --fake): the version would not
     move, so nothing may be kept; the error is logged once."""
@@ -230,6 +230,13 @@ def test_without_the_triggers_nothing_is_kept_and_a_change_is_shown(
         client.get(url)
         Case.objects.filter(inspection=inspection).update(team="Renamed team")  # no trigger moves the version
         assert "Renamed team" in text(client.get(url))
+        # The inspector's home: its progress counts are not kept either.
+        client.force_login(inspector)
+        assert re.search(r'numeric">5</td>\s*<td[^>]*numeric">5</td>', text(client.get(reverse("home"))))
+        Case.objects.filter(inspection=inspection, pk__in=[c.pk for c in Case.objects.all()[:2]]).update(
+            in_sample=False
+        )
+        assert re.search(r'numeric">3</td>\s*<td[^>]*numeric">3</td>', text(client.get(reverse("home"))))
     assert not list(cache._cache)
     assert ["1 triggers missing" in record.getMessage() for record in caplog.records] == [True]
 
