@@ -40,16 +40,22 @@ EVERYWHERE = 0  # the version of what every inspection's figures read: people's 
 
 _VERSIONS = PreparedRead(
     FiguresVersion,
-    lambda inspection_id, everywhere: FiguresVersion.objects.filter(
-        inspection_id__in=[everywhere, inspection_id]
-    ).values_list("inspection_id", "version"),
+    lambda inspection_ids: FiguresVersion.objects.filter(inspection_id__in=inspection_ids).values_list(
+        "inspection_id", "version"
+    ),
 )
+
+
+def versions_of(inspection_ids) -> tuple[int, ...]:
+    """(the version of every inspection's figures, then each inspection's in the order given; 0 for
+    one whose figures never changed): one query."""
+    found = dict(_VERSIONS.rows([EVERYWHERE, *inspection_ids]))
+    return (found.get(EVERYWHERE, 0), *(found.get(pk, 0) for pk in inspection_ids))
 
 
 def versions(inspection_id) -> tuple[int, int]:
     """(the version of every inspection's figures, this inspection's): one query."""
-    found = dict(_VERSIONS.rows(inspection_id, EVERYWHERE))
-    return found.get(EVERYWHERE, 0), found.get(inspection_id, 0)
+    return versions_of([inspection_id])
 
 
 @functools.cache
@@ -104,16 +110,17 @@ def with_reader_token(markup: str, token: str) -> str:
     return mark_safe(markup.replace(TOKEN_KEPT, token))  # noqa: S308 (our markup; a token is letters and digits)
 
 
-def kept_part(inspection_id, part: str, shown_with: tuple, render: Callable[[], str]) -> str:
-    """The markup of `part` of a page about the inspection: kept in the cache, or `render()`ed and
-    kept. `shown_with`: everything besides the inspection's data the markup depends on (the reader's
-    blind cases, what they may do, the query string). Nothing is kept if the database does not keep
-    the figures' version (`triggers_in_place`)."""
+def kept_part(inspection_ids: list, part: str, shown_with: tuple, render: Callable[[], str]) -> str:
+    """The markup of `part` of a page about the inspections (their ids): kept in the cache, or
+    `render()`ed and kept. `shown_with`: everything besides the inspections' data the markup depends
+    on (the reader's blind cases, what they may do, the query string). Nothing is kept if the database
+    does not keep the figures' version (`triggers_in_place`)."""
     if not triggers_in_place(router.db_for_read(FiguresVersion) or DEFAULT_DB_ALIAS):
         return render()
-    everywhere, inspection = versions(inspection_id)
-    key = repr((code_fingerprint(), everywhere, inspection, timezone.localdate().isoformat(), shown_with))
-    cache_key = f"kept:{part}:{inspection_id}:{hashlib.sha256(key.encode()).hexdigest()}"
+    today = timezone.localdate().isoformat()
+    key = repr((code_fingerprint(), inspection_ids, versions_of(inspection_ids), today, shown_with))
+    first = inspection_ids[0] if inspection_ids else 0
+    cache_key = f"kept:{part}:{first}:{hashlib.sha256(key.encode()).hexdigest()}"
     markup = cache.get(cache_key)
     if markup is None:
         markup = render()

@@ -369,7 +369,7 @@ def judgements(request, pk):
         )
 
     if override_form is None:
-        markup = kept_part(inspection.pk, "judgements", (sorted(blind), may_override, may_publish), content)
+        markup = kept_part([inspection.pk], "judgements", (sorted(blind), may_override, may_publish), content)
     else:
         markup = content()
     return render(

@@ -194,13 +194,21 @@ _INSPECTIONS = {
 }
 
 
-def service_trend(service, *, published_only=False, reader=None) -> Trend:
+def trend_inspections(service, *, published_only=False) -> list:
+    """The inspections a service's trend reads (only the published with `published_only`), in
+    follows-chain order: one query."""
+    return _chain_order(_INSPECTIONS[published_only].objects(service.pk))
+
+
+def service_trend(service, *, published_only=False, reader=None, inspections=None, leave_out=None) -> Trend:
     """Each area's score across the service's inspections, published judgements plus the live
     figure of any in progress (not with `published_only`: board members; live figures without the
     cases `reader` marks blind, `rules.hidden_first_markings`, read only when there is a live
-    inspection), in follows-chain order; and the questions that moved most between the last two
-    with figures. A fixed number of queries."""
-    inspections = _chain_order(_INSPECTIONS[published_only].objects(service.pk))
+    inspection, or without `leave_out`, those cases as the caller read them), in follows-chain order;
+    and the questions that moved most between the last two with figures. `inspections`: the
+    service's, as `trend_inspections` reads them, if the caller has them. A fixed number of queries."""
+    if inspections is None:
+        inspections = trend_inspections(service, published_only=published_only)
     frameworks = _frameworks(inspections)
     published_ids = [i.pk for i in inspections if i.is_published]
     live_ids = [i.pk for i in inspections if not i.is_published]
@@ -210,7 +218,8 @@ def service_trend(service, *, published_only=False, reader=None) -> Trend:
     question_scores = defaultdict(dict)  # {inspection id: {question code: score}}
     for inspection_id, code, score in _QUESTION_SCORES.rows(published_ids):
         question_scores[inspection_id][code] = score
-    leave_out = hidden_first_markings(reader, live_ids) if live_ids and reader is not None else frozenset()
+    if leave_out is None:
+        leave_out = hidden_first_markings(reader, live_ids) if live_ids and reader is not None else frozenset()
     live = _live_tallies(live_ids, leave_out)
 
     area_names = {}

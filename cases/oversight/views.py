@@ -34,7 +34,7 @@ from .figures import SMALL_GROUP, inspection_cases
 from .filters import DashboardFilter, DrillDownFilter
 from .forms import decisions_from_post, parse_sort, sort_links
 from .moderation import case_comparison, case_in, moderation_complete, moderation_settle, unsettled_message
-from .trend import service_trend
+from .trend import service_trend, trend_inspections
 
 FILTER_PARAMS = list(DashboardFilter.Meta.fields)
 
@@ -56,7 +56,7 @@ def inspection_dashboard(request, pk):
     blind = hidden_first_markings(request.user, [inspection.pk])
     may_moderate = request.user.has_perm(Perm.VIEW_MODERATION, inspection)
     content = kept_part(
-        inspection.pk,
+        [inspection.pk],
         "dashboard",
         (sorted(blind), may_moderate, sorted(request.GET.lists())),
         lambda: _dashboard_content(request, inspection, blind, may_moderate),
@@ -153,7 +153,7 @@ def dashboard_cases(request, pk):
     inspection = my_inspection(request, pk, Perm.VIEW_DASHBOARD)
     blind = blind_case_ids(request.user, inspection)
     content = kept_part(
-        inspection.pk,
+        [inspection.pk],
         "cases",
         (sorted(blind), sorted(request.GET.lists())),
         lambda: _cases_content(request, inspection, blind),
@@ -363,11 +363,28 @@ def _service(request):
 @read_only_page
 def service_trends(request):
     service = require(request.user, Perm.VIEW_SERVICE_TRENDS, _service(request))
-    trend = service_trend(
-        service,
-        published_only=not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service),
-        reader=request.user,
+    published_only = not request.user.has_perm(Perm.VIEW_LIVE_FIGURES, service)
+    inspections = trend_inspections(service, published_only=published_only)
+    # The cases of the live inspections whose first marking the reader is blind to (left out of the
+    # live figures) and the service's name: with the inspections, all the figures' markup shows.
+    live_ids = [inspection.pk for inspection in inspections if not inspection.is_published]
+    blind = hidden_first_markings(request.user, live_ids) if live_ids else frozenset()
+    content = kept_part(
+        [inspection.pk for inspection in inspections],
+        "trend",
+        (service.pk, service.name, published_only, sorted(blind)),
+        lambda: _trend_content(request, service, inspections, blind, published_only),
     )
+    return render(
+        request,
+        "cases/oversight/service_trends.html",
+        {"page_title": f"Over time: {service.name}", "service": service, "content": content},
+    )
+
+
+def _trend_content(request, service, inspections, blind, published_only):
+    """The service trend's markup below its heading: the chart, the area scores, the questions that moved."""
+    trend = service_trend(service, published_only=published_only, inspections=inspections, leave_out=blind)
     columns = [point.inspection.title for point in trend.points]
     chart = charts.trend_chart(
         "chart-trend",
@@ -380,17 +397,16 @@ def service_trends(request):
     )
     for point in trend.points:
         point.cells = [point.scores.get(code) for code, _ in trend.areas]
-    return render(
-        request,
-        "cases/oversight/service_trends.html",
+    return render_to_string(
+        "cases/oversight/_service_trends_content.html",
         {
-            "page_title": f"Over time: {service.name}",
             "service": service,
             "trend": trend,
             "chart": chart,
             "trend_rows": presenters.trend_rows_html(trend.points),
             "mover_rows": presenters.mover_rows_html(trend.movers),
         },
+        request,
     )
 
 

@@ -34,6 +34,7 @@ FIGURES = [
     "inspection dashboard, first read after a change",
     "inspection dashboard, filtered, first read after a change",
     "drill-down, first read after a change",
+    "service trend, first read after a change",
     "board report (PDF)",
     "cohort import (300 rows)",
     "sample draw (from 300 cases)",

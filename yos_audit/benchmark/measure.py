@@ -218,7 +218,13 @@ def _pages(data, clients):
 
 # The pages whose markup is kept until the inspection's figures change (cases/figures_version.py): each
 # is timed again on its first read after a change, when its figures are worked out afresh.
-AFTER_A_CHANGE = ["live judgements", "inspection dashboard", "inspection dashboard, filtered", "drill-down"]
+AFTER_A_CHANGE = [
+    "live judgements",
+    "inspection dashboard",
+    "inspection dashboard, filtered",
+    "drill-down",
+    "service trend",  # the benchmark's change is to the live inspection of the manager's service
+]
 
 
 def _after_a_change(data, name, client, url):

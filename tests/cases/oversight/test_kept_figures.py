@@ -272,3 +272,35 @@ def test_the_judgements_page_is_kept_with_no_readers_token_and_each_reader_posts
     assert override(readers[1], tokens[1][-1], "Thin files").status_code == 302
     assert "Moderate improvement required</strong> (override)" in text(readers[0].get(url))
     assert "Thin files" in text(readers[0].get(url))
+
+
+def test_the_service_trend_shows_a_change_to_any_of_its_inspections_at_once(
+    client, manager, inspection, assessor, service
+):
+    """The trend's markup is kept under the versions of every inspection it shows: a change to any
+    of them, or a new inspection of the service, shows on the next read."""
+    framework = inspection.framework
+    earlier = InspectionFactory(service=service, framework=framework, status="moderation", title="Audit 2015")
+    for _ in range(5):
+        Assessment.objects.filter(pk=scored(earlier, assessor, YES_TO_ALL).pk).update(status="submitted")
+        Assessment.objects.filter(pk=scored(inspection, assessor, YES_TO_ALL).pk).update(status="submitted")
+    inspection_publish(inspection=earlier, by=manager)
+    client.force_login(manager)
+    url = reverse("cases:service_trends")
+
+    def row(page, title):
+        return re.search(rf">{title}</a>.*?</tr>", page).group(0)
+
+    first = text(client.get(url))
+    assert "Live" in row(first, "Mock 2016") and "100%" in row(first, "Mock 2016")
+    assert text(client.get(url)) == first  # read again, nothing changed: kept
+    # The live inspection's answers changed in bulk (no page's save): its live figure moves at once.
+    Answer.objects.filter(assessment__case__inspection=inspection, question__code="roh-1").update(value="no")
+    assert "67%" in row(text(client.get(url)), "Mock 2016")
+    # The published inspection renamed: the trend shows the new title.
+    Inspection.objects.filter(pk=earlier.pk).update(title="Audit 2015 (full joint)")
+    assert "Audit 2015 (full joint)" in text(client.get(url))
+    # A new audit of the service, scored: a new row.
+    later = InspectionFactory(service=service, framework=inspection.framework, status="scoring", title="Audit 2017")
+    Assessment.objects.filter(pk=scored(later, assessor, YES_TO_ALL).pk).update(status="submitted")
+    assert "100%" in row(text(client.get(url)), "Audit 2017")
