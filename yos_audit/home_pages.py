@@ -186,8 +186,18 @@ def _with_progress(rows):
 
 def _progress(inspection_ids):
     """{inspection id: (sampled cases, submitted first markings)}: one query."""
-    counted = Inspection.objects.filter(pk__in=inspection_ids).annotate(sampled=SAMPLED, submitted=SUBMITTED)
-    return {pk: (sampled, submitted) for pk, sampled, submitted in counted.values_list("pk", "sampled", "submitted")}
+    return {pk: (sampled, submitted) for pk, sampled, submitted in _PROGRESS.rows(inspection_ids)}
+
+
+# Built by the ORM once per process (and number of inspections), run with the inspections' ids.
+_PROGRESS = PreparedRead(
+    Inspection,
+    lambda inspection_ids: (
+        Inspection.objects.filter(pk__in=inspection_ids)
+        .annotate(sampled=SAMPLED, submitted=SUBMITTED)
+        .values_list("pk", "sampled", "submitted")
+    ),
+)
 
 
 _LISTED = {}  # {status or None: PreparedRead of _listed}: built by the ORM once per process
