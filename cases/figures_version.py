@@ -72,16 +72,21 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:20]
 
 
-_MIGRATION = "cases.migrations.0006_figures_version"
+FIGURES_MIGRATION = "cases.migrations.0006_figures_version"
+
+
+def triggers_in_place(alias, migration=FIGURES_MIGRATION) -> bool:
+    """Whether the database `alias` has every trigger that `migration` (a module with `trigger_names`)
+    makes to keep the figures' version (a database restored table by table, or migrated with
+    `--fake`, may not): asked once per process. Without them nothing they keep is kept, and the error
+    is logged once."""
+    return _triggers_in_place(alias, migration)
 
 
 @functools.cache
-def triggers_in_place(alias) -> bool:
-    """Whether the database `alias` has every trigger that keeps the figures' version (a database
-    restored table by table, or migrated with `--fake`, may not): asked once per process. Without
-    them nothing is kept, and the error is logged once."""
+def _triggers_in_place(alias, migration) -> bool:
     connection = connections[alias]
-    expected = set(importlib.import_module(_MIGRATION).trigger_names(connection.vendor))
+    expected = set(importlib.import_module(migration).trigger_names(connection.vendor))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'yos_figures%%'")
@@ -110,12 +115,16 @@ def with_reader_token(markup: str, token: str) -> str:
     return mark_safe(markup.replace(TOKEN_KEPT, token))  # noqa: S308 (our markup; a token is letters and digits)
 
 
-def kept_part(inspection_ids: list, part: str, shown_with: tuple, render: Callable[[], str]) -> str:
+def kept_part(
+    inspection_ids: list, part: str, shown_with: tuple, render: Callable[[], str], *, kept_by=(FIGURES_MIGRATION,)
+) -> str:
     """The markup of `part` of a page about the inspections (their ids): kept in the cache, or
     `render()`ed and kept. `shown_with`: everything besides the inspections' data the markup depends
-    on (the reader's blind cases, what they may do, the query string). Nothing is kept if the database
-    does not keep the figures' version (`triggers_in_place`)."""
-    if not triggers_in_place(router.db_for_read(FiguresVersion) or DEFAULT_DB_ALIAS):
+    on (the reader's blind cases, what they may do, the query string). `kept_by`: the migrations whose
+    triggers move the versions on every change to that data; nothing is kept if the database lacks
+    any of their triggers (`triggers_in_place`)."""
+    alias = router.db_for_read(FiguresVersion) or DEFAULT_DB_ALIAS
+    if not all(triggers_in_place(alias, migration) for migration in kept_by):
         return render()
     today = timezone.localdate().isoformat()
     key = repr((code_fingerprint(), inspection_ids, versions_of(inspection_ids), today, shown_with))

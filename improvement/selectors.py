@@ -12,6 +12,7 @@ from cases.programme.selectors import promised_audits
 from cases.selectors import provisional_question_scores
 from inspections.models import Inspection, PublishedQuestionScore, Recommendation
 from inspections.people import display_name
+from inspections.prepared import PreparedRead
 from inspections.prepared_objects import PreparedObjects
 from inspections.scoping import ObjectInMyServices, in_my_services
 
@@ -608,3 +609,15 @@ def evidence_in_my_services(user):
         user,
         "update__action__plan__inspection__service",
     )
+
+
+# Every inspection and audit of a service (their ids): what a draft board report's figures' versions
+# are read for (its "did it work" and promised audits read the service's other inspections too).
+_SERVICE_INSPECTION_IDS = PreparedRead(
+    Inspection, lambda service_id: Inspection.objects.filter(service_id=service_id).order_by("pk").values_list("pk")
+)
+
+
+def service_inspection_ids(service_id):
+    """The ids of the service's inspections and audits, in order: one query."""
+    return [pk for (pk,) in _SERVICE_INSPECTION_IDS.rows(service_id)]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.figures_version import FIGURES_MIGRATION, kept_part
 from inspections.access import require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.models import Inspection, Role
@@ -528,7 +529,7 @@ def board_report(request, pk, meeting_pk):
                 "latest_issued": selectors.latest_issued_report(plan.inspection.service_id),
             },
         )
-    body = issued.html if issued else reports.render_report_html(selectors.board_report_data(plan, meeting))
+    body = issued.html if issued else _draft_report_body(plan, meeting)
     return render(
         request,
         "improvement/board_report.html",
@@ -542,6 +543,25 @@ def board_report(request, pk, meeting_pk):
             "body": body,
             "can_issue": request.user.has_perm(Perm.ISSUE_REPORT, plan),
         },
+    )
+
+
+# The migration whose triggers move an inspection's figures' version on every change to its plan, and
+# every inspection's of a service on a change to its board, meetings or glossary.
+PLAN_MIGRATION = "improvement.migrations.0008_figures_version_triggers"
+
+
+def _draft_report_body(plan, meeting):
+    """The body of the report for `meeting` not issued yet, as it stands: kept until anything it shows
+    changes (the figures' versions of every inspection of the service: the plan, its actions and their
+    history, updates, the board's meetings, the glossary, the figures its "did it work" reads; see
+    improvement migration 0008), and the service's name."""
+    return kept_part(
+        selectors.service_inspection_ids(plan.inspection.service_id),
+        "board-report",
+        (plan.pk, meeting.pk, plan.inspection.service.name),
+        lambda: reports.render_report_html(selectors.board_report_data(plan, meeting)),
+        kept_by=(FIGURES_MIGRATION, PLAN_MIGRATION),
     )
 
 
@@ -563,8 +583,7 @@ def board_report_pdf(request, pk, meeting_pk):
     if issued:
         pdf = bytes(issued.pdf)
     else:
-        body = reports.render_report_html(selectors.board_report_data(plan, meeting))
-        pdf = reports.html_to_pdf(body, title=f"Board report: {meeting}")
+        pdf = reports.html_to_pdf(_draft_report_body(plan, meeting), title=f"Board report: {meeting}")
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = f"-version-{issued.number}" if issued else ""
     response["Content-Disposition"] = f'attachment; filename="board-report-{meeting.held_on:%Y-%m-%d}{suffix}.pdf"'

@@ -65,14 +65,16 @@ EVENTS = [("insert", "INSERT", "NEW"), ("update", "UPDATE", "NEW"), ("delete", "
 UPSERT = f"ON CONFLICT (inspection_id) DO UPDATE SET version = {VERSIONS}.version + 1"
 
 
-def postgresql(create):
+def postgresql(create, by_inspection=BY_INSPECTION, everywhere=EVERYWHERE):
+    """The statements that make (or, not `create`, drop) the triggers of `by_inspection` and `everywhere`
+    (later migrations pass their own tables: improvement.0008)."""
     statements = []
-    if create:
+    if create and everywhere:
         statements.append(
             "CREATE FUNCTION yos_figures_changed_everywhere() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"INSERT INTO {VERSIONS} (inspection_id, version) VALUES (0, 1) {UPSERT}; RETURN NULL; END $$"
         )
-    for table, joins, inspection, counts in BY_INSPECTION:
+    for table, joins, inspection, counts in by_inspection:
         for name, event, row in EVENTS:
             trigger, function = f"yos_figures_{table}_{name}", f"yos_figures_changed_{table}_{name}"
             if not create:
@@ -97,7 +99,7 @@ def postgresql(create):
                 f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {tables} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
-    for table, columns in EVERYWHERE:
+    for table, columns in everywhere:
         event = "UPDATE OF " + ", ".join(columns) if columns else "INSERT OR UPDATE OR DELETE"
         statements.append(
             f"CREATE TRIGGER yos_figures_{table} AFTER {event} ON {table} "
@@ -105,14 +107,14 @@ def postgresql(create):
             if create
             else f"DROP TRIGGER IF EXISTS yos_figures_{table} ON {table}"
         )
-    if not create:
+    if not create and everywhere:
         statements.append("DROP FUNCTION IF EXISTS yos_figures_changed_everywhere()")
     return statements
 
 
-def sqlite(create):
+def sqlite(create, by_inspection=BY_INSPECTION, everywhere=EVERYWHERE):
     statements = []
-    for table, joins, inspection, counts in BY_INSPECTION:
+    for table, joins, inspection, counts in by_inspection:
         for name, event, row in EVENTS:
             trigger = f"yos_figures_{table}_{name}"
             if not create:
@@ -125,7 +127,7 @@ def sqlite(create):
                 f"INSERT INTO {VERSIONS} (inspection_id, version) "
                 f"SELECT {inspection.format(row=row)}, 1 {source}WHERE {condition} {UPSERT}; END"
             )
-    for table, columns in EVERYWHERE:
+    for table, columns in everywhere:
         if not create:
             for name, _, _ in EVENTS:
                 statements.append(f"DROP TRIGGER IF EXISTS yos_figures_{table}_{name}")
@@ -139,23 +141,23 @@ def sqlite(create):
     return statements
 
 
-def trigger_names(vendor):
+def trigger_names(vendor, by_inspection=BY_INSPECTION, everywhere=EVERYWHERE):
     """The names of the triggers this migration makes on `vendor`'s database (cases/figures_version.py
     checks, once per process, that they are all there before it keeps anything)."""
-    by_inspection = [f"yos_figures_{table}_{name}" for table, *_ in BY_INSPECTION for name, _, _ in EVENTS]
+    names = [f"yos_figures_{table}_{name}" for table, *_ in by_inspection for name, _, _ in EVENTS]
     if vendor == "postgresql":
-        return by_inspection + [f"yos_figures_{table}" for table, _ in EVERYWHERE]
-    return by_inspection + [
+        return names + [f"yos_figures_{table}" for table, _ in everywhere]
+    return names + [
         f"yos_figures_{table}_{name}"
-        for table, columns in EVERYWHERE
+        for table, columns in everywhere
         for name, _, _ in ([("update", None, None)] if columns else EVENTS)
     ]
 
 
-def triggers(create):
+def triggers(create, by_inspection=BY_INSPECTION, everywhere=EVERYWHERE):
     def run(apps, schema_editor):
         vendor = schema_editor.connection.vendor
-        statements = {"postgresql": postgresql, "sqlite": sqlite}[vendor](create)
+        statements = {"postgresql": postgresql, "sqlite": sqlite}[vendor](create, by_inspection, everywhere)
         for statement in statements:
             schema_editor.execute(statement)
 

@@ -216,14 +216,16 @@ def _pages(data, clients):
     ]
 
 
-# The pages whose markup is kept until the inspection's figures change (cases/figures_version.py): each
-# is timed again on its first read after a change, when its figures are worked out afresh.
+# The pages whose markup is kept until the figures' versions of the inspections they show change
+# (cases/figures_version.py): each is timed again on its first read after a change, when it is worked
+# out afresh.
 AFTER_A_CHANGE = [
     "live judgements",
     "inspection dashboard",
     "inspection dashboard, filtered",
     "drill-down",
     "service trend",  # the benchmark's change is to the live inspection of the manager's service
+    "board report (HTML)",  # the draft, kept under the versions of every inspection of the service
 ]
 
 

@@ -13,9 +13,10 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import Client
 from django.urls import reverse
 
-from cases.figures_version import triggers_in_place, versions
+from cases.figures_version import _triggers_in_place, triggers_in_place, versions
 from cases.models import Answer, Assessment, Case
 from cases.services import inspection_publish
+from improvement.views import PLAN_MIGRATION
 from inspections.models import Inspection, Question, Role
 from tests.factories import (
     AssessmentFactory,
@@ -207,8 +208,9 @@ def test_a_change_makes_a_new_entry_and_the_old_one_is_not_read(client, manager,
 
 
 def test_the_test_database_has_every_trigger_that_keeps_the_version():
-    triggers_in_place.cache_clear()
+    _triggers_in_place.cache_clear()
     assert triggers_in_place(DEFAULT_DB_ALIAS)
+    assert triggers_in_place(DEFAULT_DB_ALIAS, PLAN_MIGRATION)  # the improvement plan's (improvement.0008)
 
 
 def test_without_the_triggers_nothing_is_kept_and_a_change_is_shown(
@@ -219,8 +221,8 @@ def test_without_the_triggers_nothing_is_kept_and_a_change_is_shown(
     with connection.cursor() as cursor:
         on_table = " ON cases_case" if connection.vendor == "postgresql" else ""
         cursor.execute(f"DROP TRIGGER yos_figures_cases_case_update{on_table}")
-    triggers_in_place.cache_clear()
-    monkeypatch.setattr("cases.figures_version.triggers_in_place", functools.cache(triggers_in_place.__wrapped__))
+    _triggers_in_place.cache_clear()
+    monkeypatch.setattr("cases.figures_version._triggers_in_place", functools.cache(_triggers_in_place.__wrapped__))
     for _ in range(5):
         assessment = scored(inspection, assessor, YES_TO_ALL)
         Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
