@@ -5,13 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.figures_version import FIGURES_MIGRATION, kept_part
+from cases.figures_version import FIGURES_MIGRATION, TOKEN_KEPT, kept_part, with_reader_token
 from inspections.access import require
 from inspections.concurrency import StaleEdit, refuse_stale
 from inspections.models import Inspection, Role
@@ -129,16 +131,34 @@ def plan_create(request, inspection_pk):
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     require(request.user, Perm.VIEW_PLAN, plan)
-    overview = selectors.plan_overview(plan)
-    user = request.user
-    glossary = _glossary(plan.inspection.service)
-    can_change = user.has_perm(Perm.CHANGE_PLAN, plan)
-    add_action_href = reverse("improvement:action_create", args=[plan.pk]) if can_change else None
+    # What the reader may do: with the plan's data, all its markup shows.
+    may = {name: request.user.has_perm(perm, plan) for name, perm in PLAN_PAGE_PERMISSIONS.items()}
+    content = _kept_for_service(plan, "plan", (plan.pk, sorted(may.items())), lambda: _plan_content(request, plan, may))
     return render(
         request,
         "improvement/plan_detail.html",
+        {"page_title": str(plan), "plan": plan, "content": with_reader_token(content, get_token(request))},
+    )
+
+
+PLAN_PAGE_PERMISSIONS = {
+    "can_change": Perm.CHANGE_PLAN,
+    "can_submit": Perm.SUBMIT_PLAN,
+    "can_approve": Perm.APPROVE_PLAN,
+    "can_start": Perm.START_PLAN,
+    "can_close": Perm.CLOSE_PLAN,
+    "can_see_history": Perm.VIEW_PLAN_HISTORY,
+}
+
+
+def _plan_content(request, plan, may):
+    """The plan page below its heading (its forms with the kept part's stand-in for the CSRF token)."""
+    overview = selectors.plan_overview(plan)
+    glossary = _glossary(plan.inspection.service)
+    add_action_href = reverse("improvement:action_create", args=[plan.pk]) if may["can_change"] else None
+    return render_to_string(
+        "improvement/_plan_detail_content.html",
         {
-            "page_title": str(plan),
             "plan": plan,
             **overview,
             "days_left": plan.days_to_reinspection(),
@@ -147,13 +167,10 @@ def plan_detail(request, pk):
             "recommendation_rows": presenters.recommendation_rows(
                 overview["recommendations"], glossary, add_action_href
             ),
-            "can_change": can_change,
-            "can_submit": user.has_perm(Perm.SUBMIT_PLAN, plan),
-            "can_approve": user.has_perm(Perm.APPROVE_PLAN, plan),
-            "can_start": user.has_perm(Perm.START_PLAN, plan),
-            "can_close": user.has_perm(Perm.CLOSE_PLAN, plan),
-            "can_see_history": user.has_perm(Perm.VIEW_PLAN_HISTORY, plan),
+            **may,
+            "csrf_token": TOKEN_KEPT,
         },
+        request,
     )
 
 
@@ -551,17 +568,27 @@ def board_report(request, pk, meeting_pk):
 PLAN_MIGRATION = "improvement.migrations.0008_figures_version_triggers"
 
 
-def _draft_report_body(plan, meeting):
-    """The body of the report for `meeting` not issued yet, as it stands: kept until anything it shows
-    changes (the figures' versions of every inspection of the service: the plan, its actions and their
-    history, updates, the board's meetings, the glossary, the figures its "did it work" reads; see
-    improvement migration 0008), and the service's name."""
+def _kept_for_service(plan, part, shown_with, render):
+    """`part` of a page about the plan, kept until anything it may show changes: the figures' versions
+    of every inspection of the plan's service (the plan, its actions and their history, updates, the
+    board's meetings, the glossary, the recurring audits promised, the figures "did it work" reads; see
+    improvement migration 0008) and the service's name; `shown_with`: all else it depends on."""
     return kept_part(
         selectors.service_inspection_ids(plan.inspection.service_id),
-        "board-report",
-        (plan.pk, meeting.pk, plan.inspection.service.name),
-        lambda: reports.render_report_html(selectors.board_report_data(plan, meeting)),
+        part,
+        (plan.inspection.service.name, *shown_with),
+        render,
         kept_by=(FIGURES_MIGRATION, PLAN_MIGRATION),
+    )
+
+
+def _draft_report_body(plan, meeting):
+    """The body of the report for `meeting` not issued yet, as it stands (kept: `_kept_for_service`)."""
+    return _kept_for_service(
+        plan,
+        "board-report",
+        (plan.pk, meeting.pk),
+        lambda: reports.render_report_html(selectors.board_report_data(plan, meeting)),
     )
 
 

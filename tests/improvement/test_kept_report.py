@@ -139,3 +139,39 @@ def test_without_the_plans_triggers_the_draft_is_not_kept(client, plan, manager,
     Theme.objects.filter(pk=theme.pk).update(title="Quality of practice")
     assert versions(plan.inspection_id) == before  # no trigger moved the version
     assert "Quality of practice" in client.get(url).content.decode()
+
+
+def test_the_plan_page_is_kept_for_what_each_reader_may_do_and_posts_with_their_own_token(
+    plan, manager, board_member, service
+):
+    """The plan page below its heading is kept; its forms carry a stand-in for the CSRF token, each
+    reader's page their own; a board member (who may change nothing) never reads the manager's links."""
+    from django.test import Client
+
+    from inspections.models import Role
+    from tests.factories import member
+
+    type(plan).objects.filter(pk=plan.pk).update(
+        status="approved", approved_by=manager, approved_on=datetime.date.today(), submitted_on=datetime.date.today()
+    )
+    ThemeFactory(plan=plan, title="Quality of work")
+    url = reverse("improvement:plan_detail", args=[plan.pk])
+    readers = [Client(enforce_csrf_checks=True) for _ in range(3)]
+    people = [manager, member(service, Role.MANAGER, username="colleague"), board_member]
+    for reader, person in zip(readers, people, strict=True):
+        reader.force_login(person)
+    pages = [reader.get(url).content.decode() for reader in readers]
+    assert all("Quality of work" in page for page in pages)
+    start = reverse("improvement:plan_start", args=[plan.pk])
+    assert start in pages[0] and start in pages[1] and start not in pages[2]
+    tokens = [
+        re.search(rf'action="{start}"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        for page in pages[:2]
+    ]
+    assert all(token and token.group(1) != "<kept-csrf-token>" for token in tokens)
+    # The colleague's page came from what the manager's read kept, yet their own token is in its form.
+    assert readers[1].post(start, {"csrfmiddlewaretoken": tokens[0].group(1)}).status_code == 403
+    assert readers[1].post(start, {"csrfmiddlewaretoken": tokens[1].group(1)}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "in_progress"
+    assert "In progress" in readers[2].get(url).content.decode()  # the change, shown at once

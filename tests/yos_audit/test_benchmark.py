@@ -35,6 +35,7 @@ FIGURES = [
     "inspection dashboard, filtered, first read after a change",
     "drill-down, first read after a change",
     "service trend, first read after a change",
+    "plan page, first read after a change",
     "board report (HTML), first read after a change",
     "board report (PDF)",
     "cohort import (300 rows)",
